@@ -1,0 +1,120 @@
+"""`playground train` and `playground bench`: the dense playground without a browser."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+
+from playground.state import DenseSettings, format_value, parse_value
+
+# CLI flag -> DenseSettings parameter; values go through the same parser as the URL.
+FLAGS = {
+    "dataset": "dataset", "noise": "noise", "train-ratio": "train_ratio", "batch-size": "batch_size",
+    "features": "features", "layers": "hidden", "activation": "activation", "lr": "learning_rate",
+    "regularization": "regularization", "reg-rate": "reg_rate", "optimizer": "optimizer", "loss": "loss",
+    "seed": "seed", "data-seed": "data_seed", "n-classes": "n_classes", "shuffle": "shuffle",
+}
+
+
+def settings_from_args(args) -> DenseSettings:
+    """Build settings from parsed flags; ValueError names the bad flag."""
+    settings = DenseSettings()
+    for flag, name in FLAGS.items():
+        raw = getattr(args, flag.replace("-", "_"))
+        if raw is None:
+            continue
+        try:
+            setattr(settings, name, parse_value(settings.param[name], raw))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"--{flag} {raw!r}: {str(exc).splitlines()[0]}") from None
+    return settings
+
+
+def first_epoch_at_or_below(values: list[float], target: float) -> int | None:
+    """The first epoch (index into a per-epoch history) whose value is ≤ target."""
+    return next((epoch for epoch, v in enumerate(values) if v <= target), None)
+
+
+def run_training(settings: DenseSettings, epochs: int, target: float) -> dict:
+    """Train headless for `epochs` epochs; the summary the CLI prints (and the benchmarks use)."""
+    from playground.trainer import Trainer
+
+    trainer = Trainer(settings)
+    start = time.perf_counter()
+    trainer.step(epochs)
+    seconds = time.perf_counter() - start
+    h = trainer.history
+    summary = {
+        "epochs": trainer.epoch,
+        "train_loss": trainer.train_loss,
+        "test_loss": trainer.test_loss,
+        "solved_at": first_epoch_at_or_below(h["test_loss"], target),
+        "target": target,
+        "diverged": trainer.diverged,
+        "seconds": round(seconds, 4),
+        "epochs_per_second": round(trainer.epoch / seconds, 1) if seconds > 0 else None,
+        "classic": settings.classic,
+        "settings": settings.to_query(),
+    }
+    if h["test_accuracy"]:
+        summary["train_accuracy"] = h["train_accuracy"][-1]
+        summary["test_accuracy"] = h["test_accuracy"][-1]
+    summary["history"] = {"test_loss": h["test_loss"]}
+    return summary
+
+
+def _json_safe(value):
+    # NaN/inf are not JSON; a diverged run reports null losses (and "diverged": true).
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _train(args) -> int:
+    try:
+        if args.epochs < 0:
+            raise ValueError(f"--epochs {args.epochs}: must be 0 or more")
+        settings = settings_from_args(args)
+    except ValueError as exc:
+        print(f"playground: error: {exc}", file=sys.stderr)
+        return 2
+    summary = run_training(settings, args.epochs, args.target)
+    history = summary.pop("history")
+    if not args.json:
+        for epoch in range(0, summary["epochs"] + 1, max(1, summary["epochs"] // 10)):
+            print(f"epoch {epoch:6d}  test loss {history['test_loss'][epoch]:.4f}")
+        solved = summary["solved_at"]
+        print(f"{summary['epochs']} epochs in {summary['seconds']:.2f} s ({summary['epochs_per_second']} epochs/s); "
+              f"train loss {summary['train_loss']:.4f}, test loss {summary['test_loss']:.4f}; "
+              + (f"test loss ≤ {args.target} at epoch {solved}" if solved is not None else
+                 f"test loss never ≤ {args.target}")
+              + ("; the run DIVERGED (NaN/inf): try a smaller learning rate" if summary["diverged"] else ""))
+    else:
+        print(json.dumps({k: _json_safe(v) for k, v in summary.items()}))
+    return 0
+
+
+def _bench(args) -> int:
+    from playground import bench
+
+    return bench.run(args.which, seeds=args.seeds, as_json=args.json)
+
+
+def add_commands(sub) -> None:
+    train = sub.add_parser("train", help="train a dense network headless (flags mirror the UI)")
+    defaults = DenseSettings()
+    for flag, name in FLAGS.items():
+        p = defaults.param[name]
+        choices = getattr(p, "objects", None)
+        hint = f" (one of {', '.join(format_value(o) for o in choices)})" if choices and name != "features" else ""
+        train.add_argument(f"--{flag}", default=None, metavar=name.upper(),
+                           help=f"{p.doc or name}; default {format_value(getattr(defaults, name)) or 'none'}{hint}")
+    train.add_argument("--epochs", type=int, default=500, help="epochs to train (default 500)")
+    train.add_argument("--target", type=float, default=0.05, help="test-loss threshold for solved_at (default 0.05)")
+    train.add_argument("--json", action="store_true", help="print one JSON summary, last")
+    train.set_defaults(func=_train)
+
+    b = sub.add_parser("bench", help="benchmarks: the lecture table, engine speed")
+    b.add_argument("which", choices=["lecture", "speed"])
+    b.add_argument("--seeds", type=int, default=5, help="seeds per lecture row (default 5)")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=_bench)

@@ -1,0 +1,190 @@
+"""Every setting of the dense playground, with the original's choices, bounds and defaults.
+
+One `DenseSettings` drives the browser page, the URL and the headless CLI alike.
+"""
+from __future__ import annotations
+
+import param
+
+from playground.datasets.features import FEATURES
+from playground.datasets.playground_data import DATASETS
+from playground.engine import ACTIVATIONS, Optimizer
+
+LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+REG_RATES = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+MAX_LAYERS = 6
+MAX_NEURONS = 8
+PROBLEMS = {"classification": ("binary", "multiclass"), "regression": ("regression",)}
+
+# A change of any of these rebuilds the network (the original's reset rules; the
+# learning rate, display toggles and "regenerate" leave the network alone).
+RESETS_NETWORK = frozenset({"problem", "dataset", "noise", "train_ratio", "n_classes", "features", "hidden",
+                            "activation", "regularization", "reg_rate", "loss", "optimizer", "seed",
+                            "batch_size"})
+# A change of any of these makes new data.
+NEW_DATA = frozenset({"problem", "dataset", "noise", "train_ratio", "n_classes", "data_seed"})
+
+
+def check_hidden(sizes) -> None:
+    """Raise ValueError unless `sizes` is 0–MAX_LAYERS layers of 1–MAX_NEURONS neurons."""
+    if len(sizes) > MAX_LAYERS or any(not 1 <= n <= MAX_NEURONS for n in sizes):
+        raise ValueError(f"at most {MAX_LAYERS} hidden layers of 1–{MAX_NEURONS} neurons each (got {list(sizes)})")
+
+
+class LayerSizes(param.List):
+    """A list of hidden-layer sizes, bounded in count and in size (checked before it is set)."""
+
+    def _validate(self, val):
+        super()._validate(val)
+        check_hidden(val)
+
+
+def problem_of(dataset: str) -> str:
+    return next(p for p, kinds in PROBLEMS.items() if DATASETS[dataset].kind in kinds)
+
+
+def datasets_for(problem: str) -> list[str]:
+    return [name for name in DATASETS if problem_of(name) == problem]
+
+
+class DenseSettings(param.Parameterized):
+    """The dense playground's whole state; the URL query string mirrors it."""
+
+    problem = param.Selector(default="classification", objects=list(PROBLEMS), doc="problem type")
+    dataset = param.Selector(default="circle", objects=list(DATASETS), doc="which data")
+    noise = param.Integer(default=0, bounds=(0, 50), doc="noise, percent")
+    train_ratio = param.Integer(default=50, bounds=(10, 90), doc="training share of the data, percent")
+    n_classes = param.Integer(default=3, bounds=(3, 5), doc="classes of the multi-class sets")
+    data_seed = param.Integer(default=0, bounds=(0, 2**31 - 1), doc="seed of the data; 'regenerate' bumps it")
+    features = param.ListSelector(default=["x1", "x2"], objects=list(FEATURES), doc="input features")
+    hidden = LayerSizes(default=[4, 2], item_type=int, doc="neurons of each hidden layer")
+    activation = param.Selector(default="tanh", objects=list(ACTIVATIONS))
+    learning_rate = param.Selector(default=0.03, objects=LEARNING_RATES)
+    regularization = param.Selector(default="none", objects=["none", "l1", "l2"])
+    reg_rate = param.Selector(default=0.0, objects=REG_RATES, doc="regularization rate")
+    batch_size = param.Integer(default=10, bounds=(1, 30))
+    optimizer = param.Selector(default="sgd", objects=list(Optimizer.KINDS))
+    loss = param.Selector(default="squared", objects=["squared", "cross_entropy"],
+                          doc="loss for two classes; several classes always use cross-entropy")
+    seed = param.Integer(default=0, bounds=(0, 2**31 - 1), doc="seed of the weights and of shuffling")
+    shuffle = param.Boolean(default=False, doc="reshuffle the training points every epoch")
+    show_test_data = param.Boolean(default=False)
+    discretize = param.Boolean(default=False, doc="show the sign of the output")
+    epochs_per_frame = param.Integer(default=5, bounds=(1, 100), doc="training speed")
+
+    # The problem type filters the data sets: picking one side picks a data set of it,
+    # and picking a data set sets its side, so the pair always agrees.
+    @param.depends("problem", watch=True)
+    def _dataset_follows_problem(self):
+        if self.kind not in PROBLEMS[self.problem]:
+            self.dataset = datasets_for(self.problem)[0]
+
+    @param.depends("dataset", watch=True)
+    def _problem_follows_dataset(self):
+        self.problem = problem_of(self.dataset)
+
+    @property
+    def kind(self) -> str:
+        """"binary", "multiclass" or "regression", from the data set."""
+        return DATASETS[self.dataset].kind
+
+    @property
+    def effective_loss(self) -> str:
+        """Regression always uses squared error; several classes always cross-entropy."""
+        return {"regression": "squared", "multiclass": "cross_entropy"}.get(self.kind, self.loss)
+
+    @property
+    def output_activation(self) -> str:
+        if self.kind == "regression":
+            return "linear"
+        if self.kind == "multiclass":
+            return "softmax"
+        return "tanh" if self.effective_loss == "squared" else "sigmoid"
+
+    @property
+    def classic(self) -> bool:
+        """True when the run is exactly the original TF Playground's arithmetic."""
+        return self.effective_loss == "squared" and self.optimizer == "sgd" and not self.shuffle \
+            and self.kind != "multiclass"
+
+    # ---- the URL -------------------------------------------------------------------------
+
+    def to_query(self) -> dict[str, str]:
+        """Every setting as query-string values (defaults included, so links survive new defaults)."""
+        return {name: format_value(getattr(self, name)) for name in query_names()}
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> tuple["DenseSettings", list[str]]:
+        """Settings from a query string. Unknown or invalid entries are skipped, each with a notice."""
+        settings, notices = cls(), []
+        known = set(query_names())
+        # Problem before dataset so the pair is checked in a sensible order.
+        for name in sorted(query, key=lambda n: (n != "problem", n != "dataset")):
+            raw = query[name]
+            if name not in known:
+                if name not in IGNORED_QUERY:
+                    notices.append(f"Unknown setting '{name}' ignored.")
+                continue
+            try:
+                setattr(settings, name, parse_value(settings.param[name], raw))
+            except (ValueError, TypeError) as exc:
+                notices.append(f"Ignored {name}={raw!r}: {_short(exc)}")
+        if query.get("problem") in PROBLEMS and query["problem"] != settings.problem:
+            notices.append(f"problem={query['problem']!r} does not fit dataset={settings.dataset!r}; "
+                           f"using {settings.problem}.")
+        return settings, notices
+
+
+IGNORED_QUERY = frozenset({"page", "theme"})   # owned by the page shell
+
+
+def query_names() -> list[str]:
+    return [n for n in DenseSettings.param if n != "name"]
+
+
+def format_value(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def parse_value(p: param.Parameter, raw: str):
+    """Parse one query value for parameter `p`; raise ValueError with a readable reason."""
+    raw = raw.strip()
+    if isinstance(p, param.Boolean):
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError("expected 1 or 0")
+    if isinstance(p, param.Integer):
+        return int(raw)
+    if isinstance(p, param.ListSelector):
+        items = [s for s in raw.split(",") if s]
+        bad = [s for s in items if s not in p.objects]
+        if bad:
+            raise ValueError(f"unknown {', '.join(bad)} (choose from {', '.join(p.objects)})")
+        return items
+    if isinstance(p, param.List):
+        return [int(s) for s in raw.split(",") if s]
+    if isinstance(p, param.Selector):
+        for obj in p.objects:
+            if isinstance(obj, float):
+                try:
+                    if float(raw) == obj:
+                        return obj
+                except ValueError:
+                    break
+            elif raw == str(obj):
+                return obj
+        raise ValueError(f"choose from {', '.join(format_value(o) for o in p.objects)}")
+    raise TypeError(f"cannot parse {p.name}")
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0]
+    return text if len(text) < 160 else text[:157] + "…"

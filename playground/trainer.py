@@ -1,0 +1,165 @@
+"""A training run of the dense playground: data, network, optimizer and history for one session.
+
+The trainer reads its settings when it needs them, so a change of learning rate
+applies from the next batch, while `apply` follows the original's reset rules for
+everything else. It never raises on a diverging run: it sets `diverged` and stops.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from playground.datasets.features import GRID_SIZE, feature_matrix, grid_points
+from playground.datasets.playground_data import Dataset, generate, split
+from playground.engine import Optimizer, build_network, is_finite, loss_per_point, train_epoch
+from playground.state import NEW_DATA, RESETS_NETWORK, DenseSettings
+
+HISTORY_KEYS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+
+
+def targets(data: Dataset, settings: DenseSettings) -> np.ndarray:
+    """What the output is trained towards: ±1, 0/1, one-hot or the value, as (N, outputs)."""
+    if data.kind == "multiclass":
+        return np.eye(data.n_classes)[data.labels.astype(int)]
+    y = data.labels[:, None]
+    return (y + 1) / 2 if settings.output_activation == "sigmoid" else y
+
+
+def output_size(settings: DenseSettings) -> int:
+    return settings.n_classes if settings.kind == "multiclass" else 1
+
+
+class Trainer:
+    """Everything one session trains: rebuilt by `reset`, advanced by `step`."""
+
+    def __init__(self, settings: DenseSettings | None = None):
+        self.settings = settings or DenseSettings()
+        self._grid = grid_points()
+        self.reset(new_data=True)
+
+    # ---- building ------------------------------------------------------------------------
+
+    def _make_data(self) -> None:
+        s = self.settings
+        data = generate(s.dataset, s.noise, seed=s.data_seed, n_classes=s.n_classes)
+        self.train, self.test = split(data, s.train_ratio)
+        self._y_train, self._y_test = targets(self.train, s), targets(self.test, s)
+        self._featurize()
+
+    def _featurize(self) -> None:
+        f = self.settings.features
+        self._x_train = feature_matrix(self.train.points, f)
+        self._x_test = feature_matrix(self.test.points, f)
+        self._x_grid = feature_matrix(self._grid, f)
+        # Train and test in one forward pass per epoch: half the numpy calls.
+        self._x_eval = np.vstack([self._x_train, self._x_test])
+
+    def reset(self, new_data: bool = False) -> None:
+        """A new network (and optionally new data); epoch 0 with its losses recorded."""
+        s = self.settings
+        if new_data:
+            self._make_data()
+        else:
+            self._featurize()
+        self.network = build_network(len(s.features), s.hidden, output_size(s), activation=s.activation,
+                                     output=s.output_activation, loss=s.effective_loss,
+                                     rng=np.random.default_rng(s.seed))
+        self.optimizer = Optimizer(s.optimizer)
+        self._shuffle_rng = np.random.default_rng([s.seed, 1])
+        self._carry = None
+        self.epoch = 0
+        self.diverged = False
+        self.history = {k: [] for k in HISTORY_KEYS}
+        self._record()
+
+    def apply(self, changed: set[str] | frozenset[str]) -> None:
+        """Bring the run up to date after the settings named in `changed` changed."""
+        if changed & RESETS_NETWORK:
+            self.reset(new_data=bool(changed & NEW_DATA))
+        elif changed & NEW_DATA:   # "regenerate": new data, the same network keeps training
+            self._make_data()
+            self._carry = None
+
+    # ---- training ------------------------------------------------------------------------
+
+    def step(self, epochs: int = 1) -> int:
+        """Train up to `epochs` epochs; returns how many ran (fewer once the run diverges)."""
+        done = 0
+        s = self.settings
+        with np.errstate(all="ignore"):   # overflow is expected in a diverging run; we detect it
+            while done < epochs and not self.diverged:
+                x, y = self._x_train, self._y_train
+                if s.shuffle:
+                    order = self._shuffle_rng.permutation(len(x))
+                    x, y = x[order], y[order]
+                self._carry = train_epoch(self.network, self.optimizer, x, y, s.batch_size, s.learning_rate,
+                                          s.regularization, s.reg_rate, self._carry)
+                self.epoch += 1
+                done += 1
+                self._record()
+        return done
+
+    def train_for(self, seconds: float, max_epochs: int) -> int:
+        """Train whole epochs until `seconds` have passed or `max_epochs` ran; at least one."""
+        deadline = time.perf_counter() + seconds
+        done = self.step(1)
+        while done < max_epochs and not self.diverged and time.perf_counter() < deadline:
+            done += self.step(1)
+        return done
+
+    def _record(self) -> None:
+        with np.errstate(all="ignore"):
+            out = self.network.predict(self._x_eval)
+            n = len(self._x_train)
+            y = np.vstack([self._y_train, self._y_test])
+            losses = loss_per_point(out, y, self.network.loss)
+        train_loss = float(losses[:n].mean()) if n else float("nan")
+        test_loss = float(losses[n:].mean()) if len(losses) > n else float("nan")
+        self.history["train_loss"].append(train_loss)
+        self.history["test_loss"].append(test_loss)
+        if self.settings.kind != "regression":
+            correct = self._correct(out)
+            self.history["train_accuracy"].append(float(correct[:n].mean()) if n else float("nan"))
+            self.history["test_accuracy"].append(float(correct[n:].mean()) if len(correct) > n else float("nan"))
+        if not (np.isfinite(train_loss) and is_finite(self.network)):
+            self.diverged = True
+
+    def _correct(self, out: np.ndarray) -> np.ndarray:
+        labels = np.concatenate([self.train.labels, self.test.labels])
+        if self.settings.kind == "multiclass":
+            return out.argmax(axis=1) == labels
+        threshold = 0.5 if self.network.output == "sigmoid" else 0.0
+        return np.where(out[:, 0] >= threshold, 1.0, -1.0) == labels
+
+    # ---- what the views draw ---------------------------------------------------------------
+
+    @property
+    def train_loss(self) -> float:
+        return self.history["train_loss"][-1]
+
+    @property
+    def test_loss(self) -> float:
+        return self.history["test_loss"][-1]
+
+    def node_grids(self) -> list[np.ndarray]:
+        """Every node on the 100×100 grid, in one pass: per layer (width, GRID_SIZE, GRID_SIZE) float32.
+
+        [0] holds the input features; the last layer holds the output (for several
+        classes: one softmax probability per class).
+        """
+        with np.errstate(all="ignore"):
+            outs = self.network.forward(self._x_grid)
+        return [np.ascontiguousarray(o.T.reshape(-1, GRID_SIZE, GRID_SIZE), dtype=np.float32) for o in outs]
+
+    def display_output(self, output_grid: np.ndarray) -> np.ndarray:
+        """The output layer's grid on the −1…+1 scale the heatmap uses (a sigmoid's p → 2p − 1)."""
+        return 2 * output_grid - 1 if self.network.output == "sigmoid" else output_grid
+
+    def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        """Set the weight from node i of layer `layer` to node j of the next layer (revives a dead link)."""
+        if not np.isfinite(value):
+            raise ValueError("a weight must be a finite number")
+        self.network.weights[layer][i, j] = value
+        self.network.alive[layer][i, j] = True
+        self.network.dead_links = not all(a.all() for a in self.network.alive)
