@@ -73,11 +73,11 @@ def gauss(rng: np.random.Generator, noise: float, n: int = N_CLASSIFY):
 
 
 def _spiral_arms(rng, noise, n, deltas):
-    per_arm = n // len(deltas)
-    i = np.arange(per_arm)
-    r = 5.0 * i / per_arm
     points = []
-    for delta in deltas:
+    for k, delta in enumerate(deltas):
+        per_arm = n // len(deltas) + (k < n % len(deltas))   # every point used when K ∤ n
+        i = np.arange(per_arm)
+        r = 5.0 * i / per_arm
         t = 1.75 * i / per_arm * 2 * np.pi + delta
         x = r * np.sin(t) + _uniform(rng, -1, 1, per_arm) * noise
         y = r * np.cos(t) + _uniform(rng, -1, 1, per_arm) * noise
