@@ -57,6 +57,7 @@ def lecture_table(seeds: int = 5) -> list[dict]:
             "median_solved_at": _median_epoch(solved, row.epochs),
             "median_test_loss": statistics.median(final_test),
             "median_train_loss": statistics.median(final_train),
+            "test_loss_range": (min(final_test), max(final_test)),
             "solved_at": solved, "test_loss": final_test,
         })
     return rows
@@ -109,11 +110,14 @@ def run(which: str, seeds: int = 5, as_json: bool = False) -> int:
             return 0
         print(f"Lecture table, classic mode, {seeds} seeds each (lr 0.03, batch 10, ratio 50 %, noise 0); "
               f"'solved' = test loss ≤ {TARGET}.  [{machine()}]")
-        print(f"{'row':34} {'epochs':>6} {'solved':>6} {'median epoch':>12} {'test loss':>9} {'train loss':>10}  lecture")
+        print("Losses are at the lecture's epoch: median over seeds, and [best – worst].")
+        print(f"{'row':32} {'epochs':>6} {'solved':>6} {'median epoch':>12} {'test loss':>9} {'[best – worst]':>17} "
+              f"{'train loss':>10}  lecture")
         for r in rows:
             med = "—" if r["median_solved_at"] is None else f"{r['median_solved_at']:g}"
-            print(f"{r['row']:34} {r['epochs']:6d} {r['solved']:>6} {med:>12} {r['median_test_loss']:9.4f} "
-                  f"{r['median_train_loss']:10.4f}  {r['lecture']}")
+            lo, hi = r["test_loss_range"]
+            print(f"{r['row']:32} {r['epochs']:6d} {r['solved']:>6} {med:>12} {r['median_test_loss']:9.4f} "
+                  f"{f'[{lo:.4f} – {hi:.4f}]':>17} {r['median_train_loss']:10.4f}  {r['lecture']}")
         return 0
     rows = engine_speed()
     if as_json:
