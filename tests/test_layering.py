@@ -1,0 +1,32 @@
+"""The direction of dependencies in DESIGN.md, checked in fresh interpreters."""
+import pkgutil
+import subprocess
+import sys
+
+import playground.components
+
+
+def imported_after(code: str) -> set[str]:
+    """Every module name (full dotted names and their top-level packages) loaded by `code`."""
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    names = set(out.split())
+    return names | {m.split(".")[0] for m in names}
+
+
+def test_engine_and_trainer_need_neither_panel_nor_tensorflow():
+    mods = imported_after("import playground.engine, playground.trainer, playground.cli_dense, playground.bench")
+    assert not mods & {"panel", "bokeh", "tensorflow", "keras"}
+
+
+def test_dense_page_and_cli_come_up_without_tensorflow():
+    mods = imported_after("import playground.cli; playground.cli.build_parser()\n"
+                          "import playground.shell, playground.dense_page\n"
+                          "playground.dense_page.DensePage()")
+    assert "panel" in mods and not mods & {"tensorflow", "keras"}
+
+
+def test_components_do_not_train_or_load_keras():
+    names = [m.name for m in pkgutil.iter_modules(playground.components.__path__)]
+    mods = imported_after("".join(f"import playground.components.{n}\n" for n in names))
+    assert names and not mods & {"tensorflow", "keras", "playground.trainer", "playground.engine"}
