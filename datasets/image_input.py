@@ -41,8 +41,11 @@ def _check_shape(shape) -> tuple[int, int, int]:
     return h, w, c
 
 
-def _open(data: bytes) -> Image.Image:
-    """Decode `data` fully, with every failure turned into an ImageInputError."""
+def open_image(data: bytes) -> Image.Image:
+    """Decode `data` fully into a Pillow image; every failure is an `ImageInputError`.
+
+    Cheap for small files: callers can use it to reject a bad upload early.
+    """
     if not data:
         raise ImageInputError("the file is empty")
     if len(data) > MAX_BYTES:
@@ -108,7 +111,7 @@ def prepare_image(data: bytes, shape: tuple[int, int, int], invert: bool | None 
     empty, non-image, damaged, too large (bytes or pixels) input.
     """
     height, width, channels = _check_shape(shape)
-    image = _to_8bit_rgb_or_grey(_open(bytes(data)), channels)
+    image = _to_8bit_rgb_or_grey(open_image(bytes(data)), channels)
     image = _resize_and_crop(image, height, width)
     array = np.asarray(image, np.float32) / 255.0
     if array.ndim == 2:
