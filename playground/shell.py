@@ -2,6 +2,13 @@
 
 Pages are imported by name only when first opened, so the dense playground comes
 up without TensorFlow and the CNN explainer pays for it only when asked for.
+The shell also owns what is common to both pages: the light/dark theme, the
+keyboard shortcuts and a notice area for messages such as ignored URL settings.
+
+A page may offer, besides `__panel__`:
+- `notices` (a param.List of str): shown in the notice area;
+- `shortcut(action)`: called with "play", "step" or "reset" for Space, → and R;
+- `set_theme(name)`: called with "light" or "dark".
 """
 from __future__ import annotations
 
@@ -10,11 +17,86 @@ import importlib
 import panel as pn
 import param
 
+from playground.components.palettes import CSS_TEXT
+
 # page key -> (label in the header, "module:Class" of a pn.viewable.Viewer)
 PAGES = {
     "dense": ("Dense playground", "playground.dense_page:DensePage"),
     "cnn": ("CNN explainer", "playground.cnn.page:CnnPage"),
 }
+
+# The dark theme as CSS variables on <html class="nn-dark">: Panel's widget styles
+# read --design-* first and custom properties inherit into every shadow root, so
+# flipping one class re-themes the whole page at once, without a reload.
+THEME_CSS = """
+html.nn-dark {
+  --design-background-color: #1e2226;
+  --design-background-text-color: #f0f2f4;
+  --design-surface-color: #30363c;
+  --design-surface-text-color: #f0f2f4;
+  --design-primary-color: #2f8fd8;
+  --design-primary-text-color: #ffffff;
+  color-scheme: dark;
+}
+html.nn-dark, html.nn-dark body { background-color: #1e2226; color: #f0f2f4; }
+"""
+
+
+class PageBehaviour(pn.custom.JSComponent):
+    """Browser-side glue: the theme class on <html> and the keyboard shortcuts.
+
+    Keys go to Python as "play", "step" or "reset"; they are ignored while the
+    learner types in a field, and held with Ctrl/Alt/Meta (Ctrl+R still reloads).
+    """
+
+    dark = param.Boolean(default=False)
+    css = param.String(default=THEME_CSS)
+
+    _esm = """
+    const ACTIONS = {" ": "play", "ArrowRight": "step", "r": "reset", "R": "reset"};
+    const TYPING = ["INPUT", "TEXTAREA", "SELECT"];
+
+    function typing(e) {
+      const t = e.composedPath()[0];
+      return t && (TYPING.includes(t.tagName) || t.isContentEditable);
+    }
+
+    export function render({ model }) {
+      let style = document.getElementById("nn-theme");
+      if (!style) {
+        style = document.createElement("style");
+        style.id = "nn-theme";
+        document.head.appendChild(style);
+      }
+      style.textContent = model.css;
+      const apply = () => document.documentElement.classList.toggle("nn-dark", model.dark);
+      apply();
+      model.on("dark", apply);
+
+      const onKeyDown = (e) => {
+        const action = ACTIONS[e.key];
+        if (!action || e.ctrlKey || e.altKey || e.metaKey || typing(e)) return;
+        e.preventDefault();   // no page scroll on Space
+        if (!e.repeat) model.send_msg(action);
+      };
+      // A focused button would also "click" on Space's keyup: the shortcut already acted.
+      const onKeyUp = (e) => { if (e.key === " " && !typing(e)) e.preventDefault(); };
+      document.addEventListener("keydown", onKeyDown);
+      document.addEventListener("keyup", onKeyUp);
+      model.on("remove", () => {
+        document.removeEventListener("keydown", onKeyDown);
+        document.removeEventListener("keyup", onKeyUp);
+      });
+    }
+    """
+
+    def __init__(self, on_action=None, **params):
+        super().__init__(**params)
+        self._on_action = on_action
+
+    def _handle_msg(self, msg) -> None:
+        if self._on_action and msg in ("play", "step", "reset"):
+            self._on_action(msg)
 
 
 def load_page(key: str):
@@ -25,30 +107,97 @@ def load_page(key: str):
 
 class AppShell(pn.viewable.Viewer):
     page = param.Selector(default="dense", objects=list(PAGES))
+    dark = param.Boolean(default=False, doc="dark theme (URL: theme=dark)")
 
     def __init__(self, **params):
         super().__init__(**params)
         self._built: dict[str, object] = {}
+        args = pn.state.session_args or {}
+        self.dark = args.get("theme", [b""])[-1] == b"dark"
         self._switch = pn.widgets.RadioButtonGroup(
             options={label: key for key, (label, _) in PAGES.items()},
-            value=self.page, button_type="primary", button_style="outline",
+            value=self.page, button_type="primary", button_style="outline", stylesheets=[_SWITCH_CSS],
+            margin=(8, 10),
         )
         self._switch.link(self, value="page")
-        self._body = pn.Column(sizing_mode="stretch_width")
+        self._theme = pn.widgets.Toggle.from_param(self.param.dark, name="◐ Dark", width=100, height=40,
+                                                  margin=(8, 10), stylesheets=[_SWITCH_CSS])
+        self._behaviour = PageBehaviour(on_action=self._shortcut, dark=self.dark, width=0, height=0, margin=0)
+        self._notice_text = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 8), stylesheets=[_NOTICE_CSS])
+        self._dismiss = pn.widgets.Button(name="✕", width=44, height=36, margin=(4, 8),
+                                          description="Dismiss these notices")
+        self._dismiss.on_click(self._dismiss_notices)
+        self._notices = pn.Row(self._notice_text, self._dismiss, visible=False, sizing_mode="stretch_width",
+                               margin=(0, 10), stylesheets=[_NOTICE_ROW_CSS], name="notices")
+        self._body = pn.Column(sizing_mode="stretch_width", margin=0)
         if pn.state.location is not None:
             pn.state.location.sync(self, {"page": "page"})
         self.param.watch(self._show, "page")
+        self.param.watch(self._theme_changed, "dark")
         self._show()
+
+    # ---- pages ---------------------------------------------------------------------------
 
     def _show(self, *_):
         self._switch.value = self.page
         if self.page not in self._built:
-            self._built[self.page] = load_page(self.page)
-        self._body[:] = [self._built[self.page]]
+            page = load_page(self.page)
+            self._built[self.page] = page
+            if "notices" in getattr(page, "param", {}):
+                page.param.watch(lambda e: self._show_notices(e.new), "notices")
+            if hasattr(page, "set_theme"):
+                page.set_theme("dark" if self.dark else "light")
+        page = self._built[self.page]
+        self._show_notices(getattr(page, "notices", []))
+        self._body[:] = [page]
+
+    def _shortcut(self, action: str) -> None:
+        page = self._built.get(self.page)
+        if hasattr(page, "shortcut"):
+            page.shortcut(action)
+
+    # ---- notices and theme -------------------------------------------------------------
+
+    def _show_notices(self, notices: list[str]) -> None:
+        from html import escape
+
+        self._notice_text.object = "".join(f"<div>⚠ {escape(n)}</div>" for n in notices)
+        self._notices.visible = bool(notices)
+
+    def _dismiss_notices(self, _=None) -> None:
+        page = self._built.get(self.page)
+        if page is not None and "notices" in getattr(page, "param", {}):
+            page.notices = []
+        else:
+            self._show_notices([])
+
+    def _theme_changed(self, event) -> None:
+        name = "dark" if event.new else "light"
+        self._behaviour.dark = event.new
+        for page in self._built.values():
+            if hasattr(page, "set_theme"):
+                page.set_theme(name)
+        if pn.state.location is not None:
+            pn.state.location.update_query(theme="dark" if event.new else "default")
 
     def __panel__(self):
         header = pn.Row(
-            pn.pane.Markdown("## nn-playground", margin=(0, 20)), self._switch,
-            sizing_mode="stretch_width",
+            pn.pane.HTML("<h1>nn-playground</h1>", margin=(0, 16), stylesheets=[_TITLE_CSS]),
+            self._switch,
+            pn.pane.HTML(f"<span>{_SHORTCUT_HINT}</span>", margin=(14, 10), stylesheets=[_HINT_CSS]),
+            pn.layout.HSpacer(),
+            self._theme,
+            self._behaviour,
+            sizing_mode="stretch_width", height=56, margin=0, stylesheets=[_HEADER_CSS],
         )
-        return pn.Column(header, self._body, sizing_mode="stretch_width")
+        return pn.Column(header, self._notices, self._body, sizing_mode="stretch_width", margin=0)
+
+
+_SHORTCUT_HINT = "Keys: <b>Space</b> play/pause · <b>→</b> step · <b>R</b> reset"
+_TEXT = CSS_TEXT
+_HEADER_CSS = ":host { border-bottom: 1px solid var(--panel-border-color, #ddd); margin-bottom: 6px; }"
+_TITLE_CSS = f":host h1 {{ font-size: 26px; margin: 10px 0 0; color: {_TEXT}; }}"
+_HINT_CSS = f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; }}"
+_SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"
+_NOTICE_ROW_CSS = ":host { background: #fff4d6; border: 2px solid #e0a100; border-radius: 6px; }"
+_NOTICE_CSS = ":host { font-size: 16px; color: #3d2c00; }"

@@ -44,20 +44,17 @@ def output_size(in_size: int, window: int, stride: int = 1, padding: str = "vali
     raise ValueError(f"padding must be 'valid' or 'same', not {padding!r}")
 
 
-def padding_before(in_size: int, window: int, stride: int = 1, padding: str = "valid") -> int:
-    """Rows (or columns) of padding Keras adds before the input along one axis."""
-    if padding == "valid":
-        return 0
-    total = max((output_size(in_size, window, stride, padding) - 1) * stride + window - in_size, 0)
-    return total // 2  # TensorFlow puts the odd extra row/column after the input
-
-
 def _padding_amounts(in_size: int, window: int, stride: int, padding: str) -> Pair:
-    """(before, after) padding along one axis."""
+    """(before, after) padding along one axis; TensorFlow puts an odd extra row/column after."""
     if padding == "valid":
         return 0, 0
     total = max((output_size(in_size, window, stride, padding) - 1) * stride + window - in_size, 0)
     return total // 2, total - total // 2
+
+
+def padding_before(in_size: int, window: int, stride: int = 1, padding: str = "valid") -> int:
+    """Rows (or columns) of padding Keras adds before the input along one axis."""
+    return _padding_amounts(in_size, window, stride, padding)[0]
 
 
 def input_window(in_hw: Pair, row: int, col: int, window: Pair,
