@@ -1,0 +1,133 @@
+"""The flatten view: which cell of which channel lands at which index of the vector.
+
+Left, the channels of the last map layer; right, the flat vector wrapped after
+every image row (width × channels values per line), so the row-major,
+channels-last order is visible: inside a line, each pixel's channels sit
+side by side. A line joins the selected cell to its index. Hovering or
+clicking a cell of either side calls back with (role, channel, row, col, tapped);
+for the vector, row is the line and col the position in it.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
+from bokeh.plotting import figure
+
+from .cnn_cells import CellPicker, bokeh_pane
+from .cnn_colors import ACTIVATION_PALETTE, symmetric_limit
+
+WIDTH, HEIGHT = 620, 420
+TOP, BOTTOM = 36, 56
+GAP = 4
+
+
+class FlattenView(pn.viewable.Viewer):
+    """Map channels on the left, the wrapped flat vector on the right."""
+
+    def __init__(self, on_pick: Callable[[str, int, int, int, bool], None],
+                 width: int = WIDTH, height: int = HEIGHT):
+        super().__init__()
+        self._width, self._height = width, height
+        self.mapper = LinearColorMapper(palette=ACTIVATION_PALETTE, low=-1, high=1)
+        self.maps = ColumnDataSource(dict(image=[], x=[], y=[], dw=[], dh=[]))
+        self.frames = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
+        self.marks = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
+        self.link = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]))
+        self.labels = ColumnDataSource(dict(x=[], y=[], text=[], align=[]))
+        fig = figure(width=width, height=height, toolbar_location=None, tools="",
+                     x_range=Range1d(0, width), y_range=Range1d(0, height),
+                     min_border=0, outline_line_color=None)
+        fig.axis.visible = False
+        fig.grid.visible = False
+        fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.maps, color_mapper=self.mapper)
+        fig.rect("x", "y", "w", "h", source=self.frames, fill_alpha=0, line_color="#aaaaaa")
+        fig.segment("x0", "y0", "x1", "y1", source=self.link, line_color="#111111", line_width=2)
+        fig.rect("x", "y", "w", "h", source=self.marks, fill_alpha=0.2, fill_color="#ffd400",
+                 line_color="#111111", line_width=2.5)
+        fig.text("x", "y", text="text", source=self.labels, text_font_size="14px", text_align="align",
+                 text_baseline="middle", text_color="#222222")
+        fig.add_layout(ColorBar(color_mapper=self.mapper, orientation="horizontal", location=(10, 6),
+                                width=220, height=12, title="activation", title_text_font_size="13px",
+                                major_label_text_font_size="13px", title_standoff=4, padding=4,
+                                background_fill_alpha=0), "center")
+        self.picker = CellPicker(fig, on_pick)
+        self.figure = fig
+        self._geometry = None
+        self._pane = bokeh_pane(fig, "cnn-flatten-view")
+
+    def __panel__(self):
+        return self._pane
+
+    def show(self, maps: np.ndarray, vector: np.ndarray, maps_name: str, vector_name: str) -> None:
+        """Draw the (H, W, C) maps and their flattened (H·W·C,) vector."""
+        h, w, c = maps.shape
+        avail = self._height - TOP - BOTTOM
+        n_cols = 1 if c <= 5 else (2 if c <= 16 else 3)
+        n_rows = -(-c // n_cols)
+        tile = min(90.0, (avail - (n_rows - 1) * GAP) / n_rows)
+        tw = tile * w / h
+        mid = self._height - TOP - avail / 2
+        row_y = mid + (np.arange(n_rows) - (n_rows - 1) / 2) * -(tile + GAP)
+        ys = np.array([row_y[ch % n_rows] for ch in range(c)])
+        xs = np.array([24 + (ch // n_rows) * (tw + 10) for ch in range(c)])
+        x_vec = 24 + n_cols * (tw + 10) + 70
+        line_len = w * c
+        vec_w = self._width - x_vec - 16
+        cell_w = vec_w / line_len
+        line_h = min(avail / h, 28.0)
+        out = dict(image=[], x=[], y=[], dw=[], dh=[])
+        frames = dict(x=[], y=[], w=[], h=[])
+        regions = []
+        for ch in range(c):
+            out["image"].append(np.ascontiguousarray(maps[::-1, :, ch], dtype=np.float32))
+            out["x"].append(xs[ch])
+            out["y"].append(ys[ch] - tile / 2)
+            out["dw"].append(tw)
+            out["dh"].append(tile)
+            frames["x"].append(xs[ch] + tw / 2)
+            frames["y"].append(ys[ch])
+            frames["w"].append(tw)
+            frames["h"].append(tile)
+            regions.append(("map", ch, xs[ch], ys[ch] - tile / 2, tw, tile, h, w))
+        vec_top = mid + h * line_h / 2
+        wrapped = np.asarray(vector, np.float32).reshape(h, line_len)
+        out["image"].append(np.ascontiguousarray(wrapped[::-1]))
+        out["x"].append(x_vec)
+        out["y"].append(vec_top - h * line_h)
+        out["dw"].append(vec_w)
+        out["dh"].append(h * line_h)
+        frames["x"].append(x_vec + vec_w / 2)
+        frames["y"].append(vec_top - h * line_h / 2)
+        frames["w"].append(vec_w)
+        frames["h"].append(h * line_h)
+        regions.append(("vector", 0, x_vec, vec_top - h * line_h, vec_w, h * line_h, h, line_len))
+        labels = dict(x=[24, x_vec], y=[self._height - 16] * 2,
+                      text=[maps_name, f"{vector_name}: {h * w * c} values, {line_len} per line"],
+                      align=["left", "left"])
+        lim = symmetric_limit(maps)
+        with pn.io.hold():
+            self.mapper.update(low=-lim, high=lim)
+            self.maps.data, self.frames.data, self.labels.data = out, frames, labels
+            self.picker.set_regions(regions)
+        self._geometry = dict(ys=ys, xs=xs, tile=tile, tw=tw, x_vec=x_vec, vec_top=vec_top,
+                              cell_w=cell_w, line_h=line_h, hwc=(h, w, c))
+
+    def move(self, row: int, col: int, channel: int, index: int) -> None:
+        """Mark map cell (row, col) of `channel` and position `index` of the vector."""
+        g = self._geometry
+        if g is None:
+            return
+        h, w, c = g["hwc"]
+        cell = g["tile"] / h
+        mx = g["xs"][channel] + (col + 0.5) * g["tw"] / w
+        my = g["ys"][channel] + g["tile"] / 2 - (row + 0.5) * cell
+        line, pos = divmod(index, w * c)
+        vx = g["x_vec"] + (pos + 0.5) * g["cell_w"]
+        vy = g["vec_top"] - (line + 0.5) * g["line_h"]
+        with pn.io.hold():
+            self.marks.data = dict(x=[mx, vx], y=[my, vy], w=[max(g["tw"] / w, 4), max(g["cell_w"], 4)],
+                                   h=[max(cell, 4), g["line_h"]])
+            self.link.data = dict(x0=[mx + g["tw"] / w / 2], y0=[my], x1=[vx], y1=[vy])

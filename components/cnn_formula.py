@@ -1,0 +1,269 @@
+"""Formula views: the real numbers of one step, as HTML grids a projector can show.
+
+Each function returns an HTML string; `FormulaView` shows it. Numbers are
+text in the DOM (3 decimals, at least 16 px), each grid cell coloured with the
+same scale as the maps. Stable CSS classes (``cnn-formula-window``,
+``cnn-formula-kernel``, ``cnn-formula-products``, ``cnn-formula-output`` …)
+name every part, so tests and users' style sheets can find them.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import panel as pn
+
+from .cnn_colors import (ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, hex_colors,
+                         symmetric_limit, text_color)
+
+MINUS = "\u2212"
+
+FORMULA_CSS = """
+.cnn-formula { font-family: system-ui, sans-serif; font-size: 17px; color: #222; background: #fff;
+    border-radius: 6px; padding: 2px 6px; }
+.cnn-formula .row { display: flex; flex-wrap: wrap; align-items: center; gap: 10px 14px; margin: 6px 0; }
+.cnn-formula .op { font-size: 28px; color: #444; padding: 0 2px; }
+.cnn-formula .caption { font-size: 14px; color: #555; text-align: center; margin-top: 2px; }
+.cnn-formula table.cnn-grid { border-collapse: collapse; }
+.cnn-formula table.cnn-grid td { font: 16px/1.2 ui-monospace, "DejaVu Sans Mono", monospace;
+    min-width: 62px; height: 32px; text-align: center; border: 1px solid #ccc; padding: 0 3px; }
+.cnn-formula table.cnn-grid td.pad { color: #999; background: #f2f2f2; font-style: italic; }
+.cnn-formula table.cnn-grid td.best { outline: 3px solid #111; outline-offset: -3px; font-weight: bold; }
+.cnn-formula .num { font: 17px ui-monospace, "DejaVu Sans Mono", monospace; padding: 3px 7px;
+    border-radius: 4px; border: 1px solid #ccc; white-space: nowrap; }
+.cnn-formula .num.result { font-weight: bold; border: 2px solid #111; }
+.cnn-formula .chip { font: 15px ui-monospace, "DejaVu Sans Mono", monospace; padding: 2px 6px;
+    border-radius: 4px; border: 1px solid #ccc; white-space: nowrap; }
+.cnn-formula .chip.current { border: 2px solid #111; font-weight: bold; }
+.cnn-formula .note { font-size: 15px; color: #444; }
+.cnn-formula table.cnn-softmax { border-collapse: collapse; }
+.cnn-formula table.cnn-softmax th, .cnn-formula table.cnn-softmax td { padding: 3px 8px;
+    font: 16px ui-monospace, "DejaVu Sans Mono", monospace; text-align: right; border-bottom: 1px solid #e4e4e4; }
+.cnn-formula table.cnn-softmax th { font: bold 15px system-ui, sans-serif; color: #444; white-space: nowrap; }
+.cnn-formula table.cnn-softmax tr.best td { font-weight: bold; background: #eaf2fb; }
+.cnn-formula .bar { display: inline-block; height: 14px; background: #2166ac; vertical-align: middle; }
+"""
+
+
+def fmt(value: float, digits: int = 3) -> str:
+    """A number as the views print it: fixed decimals and a true minus sign."""
+    text = f"{float(value):.{digits}f}"
+    if text.startswith("-"):
+        text = MINUS + text[1:]
+        if float(text[1:]) == 0:
+            text = text[1:]  # "−0.000" reads as a bug
+    return text
+
+
+def _esc(text) -> str:
+    return html.escape(str(text))
+
+
+def grid_html(values: np.ndarray, css: str, palette: list[str], limit: float,
+              low: float | None = None, pad_mask: np.ndarray | None = None,
+              best: tuple[int, int] | None = None) -> str:
+    """A (h, w) table of numbers on their colours; `pad_mask` cells say "pad"."""
+    values = np.asarray(values, float)
+    colors = hex_colors(values, limit, palette, low)
+    inks = text_color(values, limit, low)
+    rows = []
+    for r in range(values.shape[0]):
+        cells = []
+        for c in range(values.shape[1]):
+            if pad_mask is not None and pad_mask[r, c]:
+                cells.append('<td class="pad" title="padding">0</td>')
+                continue
+            cls = ' class="best"' if best == (r, c) else ""
+            cells.append(f'<td{cls} style="background:{colors[r, c]};color:{inks[r, c]}">'
+                         f'{fmt(values[r, c])}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="cnn-grid {css}">' + "".join(rows) + "</table>"
+
+
+def _block(inner: str, caption: str) -> str:
+    return f'<div>{inner}<div class="caption">{caption}</div></div>'
+
+
+def _number(value: float, css: str, limit: float, result: bool = False) -> str:
+    color = hex_colors([value], limit, ACTIVATION_PALETTE)[0]
+    ink = text_color([value], limit)[0]
+    cls = f"num {css}" + (" result" if result else "")
+    return f'<span class="{cls}" style="background:{color};color:{ink}">{fmt(value)}</span>'
+
+
+def _root(kind: str, body: str, **data) -> str:
+    attrs = " ".join(f'data-{k.replace("_", "-")}="{_esc(v)}"' for k, v in data.items())
+    return f'<div class="cnn-formula cnn-formula-{kind}" {attrs}>{body}</div>'
+
+
+def conv_formula_html(layer: str, neuron: int, row: int, col: int, in_channel: int,
+                      window: np.ndarray, kernel: np.ndarray, products: np.ndarray,
+                      channel_sums: np.ndarray, bias: float, output: float,
+                      pad_mask: np.ndarray | None = None, input_is_image: bool = False,
+                      input_range: tuple[float, float] = (0.0, 1.0),
+                      limits: tuple[float, float, float] | None = None) -> str:
+    """Window × kernel = products for one input channel, then Σ channels + bias = output.
+
+    `window`, `kernel`, `products` are that channel's (kh, kw) slices;
+    `channel_sums` (c_in,) the sum of products of every input channel.
+    `limits` = (input, weight, output) colour limits over the whole maps, so the
+    colours do not change meaning as the window moves; products use
+    input × weight. Without them each grid is coloured by its own range.
+    """
+    in_lim, w_lim, lim = limits if limits else (symmetric_limit(window), symmetric_limit(kernel),
+                                                symmetric_limit(np.r_[np.ravel(channel_sums), bias, output]))
+    if input_is_image:
+        win = grid_html(window, "cnn-formula-window", INPUT_PALETTE, input_range[1], low=input_range[0],
+                        pad_mask=pad_mask)
+        in_lim = max(abs(input_range[0]), abs(input_range[1]))
+    else:
+        win = grid_html(window, "cnn-formula-window", ACTIVATION_PALETTE, in_lim, pad_mask=pad_mask)
+    ker = grid_html(kernel, "cnn-formula-kernel", WEIGHT_PALETTE, w_lim)
+    prod = grid_html(products, "cnn-formula-products", ACTIVATION_PALETTE, in_lim * w_lim)
+    c_in = len(channel_sums)
+    first = (
+        '<div class="row">'
+        + _block(win, f"input window, channel {in_channel}") + '<span class="op">×</span>'
+        + _block(ker, f"kernel, channel {in_channel}") + '<span class="op">=</span>'
+        + _block(prod, "products")
+        + '<span class="op">→ Σ</span>'
+        + _number(channel_sums[in_channel], "cnn-formula-channel-sum", lim)
+        + "</div>"
+    )
+    chips = []
+    for i, s in enumerate(channel_sums):
+        cur = " current" if i == in_channel else ""
+        color = hex_colors([s], lim, ACTIVATION_PALETTE)[0]
+        chips.append(f'<span class="chip{cur}" data-channel="{i}" style="background:{color}">'
+                     f'{fmt(s)}</span>')
+    joined = '<span class="op">+</span>'.join(chips)
+    label = "sum of the channel's products" if c_in == 1 else f"Σ over the {c_in} input channels"
+    second = (
+        f'<div class="row"><span class="note">{label}:</span></div>'
+        f'<div class="row cnn-formula-channel-sums">{joined}'
+        '<span class="op">+</span><span class="note">bias</span>'
+        + _number(bias, "cnn-formula-bias", lim)
+        + '<span class="op">=</span>'
+        + _number(output, "cnn-formula-output", lim, result=True)
+        + "</div>"
+    )
+    return _root("conv", first + second, layer=layer, neuron=neuron, row=row, col=col,
+                 channel=in_channel)
+
+
+def relu_formula_html(layer: str, neuron: int, row: int, col: int, x: float, y: float,
+                      linear: bool = False, limit: float | None = None) -> str:
+    """max(0, x) = y for one cell (or y = x for a linear activation); `limit` is the map's colour limit."""
+    lim = limit or symmetric_limit(np.array([x, y]))
+    inp = _number(x, "cnn-formula-input", lim)
+    out = _number(y, "cnn-formula-output", lim, result=True)
+    if linear:
+        body = f'<div class="row"><span class="note">linear:</span> {inp}<span class="op">=</span>{out}</div>'
+    else:
+        body = (f'<div class="row"><span class="note">ReLU:</span><span class="op">max(</span>'
+                f'<span class="num">0</span><span class="op">,</span>{inp}<span class="op">)</span>'
+                f'<span class="op">=</span>{out}</div>'
+                '<div class="row note">Negative inputs become 0; positive ones pass unchanged.</div>')
+    return _root("relu", body, layer=layer, neuron=neuron, row=row, col=col)
+
+
+def pool_formula_html(layer: str, neuron: int, row: int, col: int, window: np.ndarray,
+                      argmax: tuple[int, int], value: float, limit: float | None = None) -> str:
+    """max of the pool window = output, the winning cell outlined; `limit` is the map's colour limit."""
+    pad = np.isnan(window)
+    lim = limit or symmetric_limit(np.nan_to_num(window))
+    win = grid_html(np.nan_to_num(window), "cnn-formula-window", ACTIVATION_PALETTE, lim,
+                    pad_mask=pad if pad.any() else None, best=tuple(argmax))
+    body = ('<div class="row"><span class="op">max</span>'
+            + _block(win, f"{window.shape[0]}×{window.shape[1]} window")
+            + '<span class="op">=</span>'
+            + _number(value, "cnn-formula-output", lim, result=True) + "</div>"
+            '<div class="row note">Max-pooling keeps the largest value of each window.</div>')
+    return _root("pool", body, layer=layer, neuron=neuron, row=row, col=col)
+
+
+def flatten_formula_html(layer: str, source: str, shape_hwc: tuple[int, int, int],
+                         row: int, col: int, channel: int, index: int, value: float) -> str:
+    """Which cell of which channel lands at which index of the flat vector."""
+    h, w, c = shape_hwc
+    lim = symmetric_limit(np.array([value]))
+    body = (
+        '<div class="row"><span class="note">'
+        f'{_esc(source)}[row <b>{row}</b>, column <b>{col}</b>, channel <b>{channel}</b>]</span>'
+        '<span class="op">→</span>'
+        f'<span class="note">{_esc(layer)}[<b class="cnn-formula-index">{index}</b>]</span>'
+        '<span class="op">=</span>' + _number(value, "cnn-formula-output", lim, result=True) + "</div>"
+        '<div class="row note">index = (row × width + column) × channels + channel = '
+        f'({row} × {w} + {col}) × {c} + {channel} = {index}</div>'
+        f'<div class="row note">Row by row, and inside each pixel all {c} channels in turn '
+        f'({h}×{w}×{c} = {h * w * c} values).</div>'
+    )
+    return _root("flatten", body, layer=layer, row=row, col=col, channel=channel, index=index)
+
+
+def softmax_html(layer: str, class_names: list[str], logits: np.ndarray, shifted: np.ndarray,
+                 exps: np.ndarray, total: float, probabilities: np.ndarray, selected: int) -> str:
+    """Logits → exp(logit − max) → divided by their sum = probabilities, one row per class."""
+    best = int(np.argmax(probabilities))
+    rows = []
+    for i, name in enumerate(class_names):
+        cls = ' class="best"' if i == best else ""
+        cur = ' style="outline:2px solid #111"' if i == selected else ""
+        bar = f'<span class="bar" style="width:{max(1.0, 90 * float(probabilities[i])):.0f}px"></span>'
+        rows.append(
+            f'<tr{cls}{cur} data-class="{i}"><td style="text-align:left">{_esc(name)}</td>'
+            f'<td class="cnn-softmax-logit">{fmt(logits[i])}</td>'
+            f'<td class="cnn-softmax-shifted">{fmt(shifted[i])}</td>'
+            f'<td class="cnn-softmax-exp">{fmt(exps[i], 4)}</td>'
+            f'<td class="cnn-softmax-prob">{fmt(probabilities[i], 4)}</td>'
+            f'<td style="text-align:left">{bar}</td></tr>')
+    head = ('<tr><th style="text-align:left">class</th><th>logit z</th><th>z − max</th>'
+            '<th>exp(z − max)</th><th>probability</th><th></th></tr>')
+    sel = int(selected)
+    body = (
+        '<div class="row note">probability = exp(z − max z) / Σ exp(z − max z); subtracting the '
+        'largest logit changes nothing but keeps exp from overflowing.</div>'
+        f'<div class="row"><span class="note">{_esc(class_names[sel])}:</span>'
+        f'<span class="num">exp({fmt(shifted[sel])}) = {fmt(exps[sel], 4)}</span><span class="op">/</span>'
+        f'<span class="num cnn-softmax-total">{fmt(total, 4)}</span><span class="op">=</span>'
+        f'<span class="num result">{fmt(probabilities[sel], 4)}</span></div>'
+        f'<table class="cnn-softmax">{head}{"".join(rows)}</table>'
+    )
+    return _root("softmax", body, layer=layer, neuron=sel)
+
+
+def dense_formula_html(layer: str, neuron: int, inputs: np.ndarray, weights: np.ndarray,
+                       bias: float, output: float, top: int = 6) -> str:
+    """A dense neuron: Σ inputs × weights + bias, with its largest terms written out."""
+    terms = np.asarray(inputs, float) * np.asarray(weights, float)
+    order = np.argsort(-np.abs(terms))[:top]
+    lim = symmetric_limit(np.concatenate([terms[order], [bias, output]]))
+    chips = "".join(
+        f'<span class="chip" data-index="{i}">x[{i}]·w = {fmt(inputs[i])}·{fmt(weights[i])} = {fmt(terms[i])}</span>'
+        for i in order)
+    body = (
+        f'<div class="row note">output {neuron} = Σ over {len(terms)} inputs of input × weight + bias; '
+        f'the {len(order)} largest terms:</div>'
+        f'<div class="row">{chips}</div>'
+        f'<div class="row"><span class="note">all terms:</span>'
+        + _number(float(terms.sum()), "cnn-formula-sum", lim)
+        + '<span class="op">+</span><span class="note">bias</span>' + _number(bias, "cnn-formula-bias", lim)
+        + '<span class="op">=</span>' + _number(output, "cnn-formula-output", lim, result=True) + "</div>"
+    )
+    return _root("dense", body, layer=layer, neuron=neuron)
+
+
+class FormulaView(pn.viewable.Viewer):
+    """An HTML pane that shows one formula at a time."""
+
+    def __init__(self, width: int = 620, **kwargs):
+        super().__init__()
+        self._pane = pn.pane.HTML("", width=width, stylesheets=[FORMULA_CSS],
+                                  css_classes=["cnn-formula-pane"], **kwargs)
+
+    def show(self, html_text: str) -> None:
+        """Replace the formula shown."""
+        self._pane.object = html_text
+
+    def __panel__(self):
+        return self._pane

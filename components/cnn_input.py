@@ -1,0 +1,201 @@
+"""Choosing the image the CNN explains: class samples, an upload, or a drawing.
+
+`SamplePicker` shows one clickable thumbnail per class; `DrawingPad` lets the
+user draw with the mouse and hands back the drawing as a 2-D array in [0, 1];
+`UploadBox` is a file input with a message line under it. They call back with
+plain values; turning them into a model input is the page's business.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColumnDataSource, FreehandDrawTool, LinearColorMapper, Range1d, TapTool
+from bokeh.plotting import figure
+
+from .cnn_cells import bokeh_pane
+from .cnn_colors import INPUT_PALETTE
+
+PAD_SIZE = 280          # drawing pad, screen pixels
+PEN_WIDTH = 22          # pen width on the pad, screen pixels (MNIST strokes are ~1/12 of the image)
+
+
+def rasterize_strokes(xs: list, ys: list, size: int = 112, pen: float = PEN_WIDTH / PAD_SIZE) -> np.ndarray:
+    """Strokes in [0, 1]² (y up) → a (size, size) float32 raster, ink 1, row 0 at the top.
+
+    Every pixel within pen/2 of a stroke segment is inked, with a one-pixel
+    soft edge so scaled-down drawings are not jagged.
+    """
+    canvas = np.zeros((size, size), np.float32)
+    centres = (np.arange(size) + 0.5) / size
+    px, py = np.meshgrid(centres, 1.0 - centres)  # py: y up, like the pad
+    radius, soft = pen / 2, 1.0 / size
+    for sx, sy in zip(xs, ys):
+        pts = np.column_stack([np.asarray(sx, float), np.asarray(sy, float)])
+        pts = pts[np.all(np.isfinite(pts), axis=1)]
+        if len(pts) == 0:
+            continue
+        if len(pts) == 1:
+            pts = np.vstack([pts, pts])
+        for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:]):
+            dx, dy = x1 - x0, y1 - y0
+            length2 = dx * dx + dy * dy
+            t = np.zeros_like(px) if length2 == 0 else np.clip(((px - x0) * dx + (py - y0) * dy) / length2, 0, 1)
+            dist = np.hypot(px - (x0 + t * dx), py - (y0 + t * dy))
+            np.maximum(canvas, np.clip((radius + soft - dist) / soft, 0, 1), out=canvas)
+    return canvas
+
+
+THUMB = 52
+
+
+def sample_position(i: int, thumb: int = THUMB) -> tuple[float, float]:
+    """Centre of thumbnail `i` in the picker, in pixels from its top-left corner."""
+    return 8 + i * (thumb + 8) + thumb / 2, 6 + thumb / 2
+
+
+class SamplePicker(pn.viewable.Viewer):
+    """A row of thumbnails, one per class; clicking one calls `on_pick(index)`."""
+
+    def __init__(self, on_pick: Callable[[int], None], thumb: int = THUMB, max_count: int = 10):
+        super().__init__()
+        self._on_pick, self._thumb = on_pick, thumb
+        width = max_count * (thumb + 8) + 8
+        self.mapper = LinearColorMapper(palette=INPUT_PALETTE, low=0, high=1)
+        self.images = ColumnDataSource(dict(image=[], x=[], y=[], dw=[], dh=[]))
+        self.hits = ColumnDataSource(dict(x=[], y=[], label=[]))
+        self.labels = ColumnDataSource(dict(x=[], y=[], text=[]))
+        self.chosen = ColumnDataSource(dict(x=[], y=[]))
+        fig = figure(width=width, height=thumb + 30, toolbar_location=None, tools="",
+                     x_range=Range1d(0, width), y_range=Range1d(0, thumb + 30), min_border=0,
+                     outline_line_color=None)
+        fig.axis.visible = False
+        fig.grid.visible = False
+        fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.images, color_mapper=self.mapper)
+        fig.rect("x", "y", thumb + 6, thumb + 6, source=self.chosen, fill_alpha=0, line_color="#d62728",
+                 line_width=3)
+        hits = fig.rect("x", "y", thumb, thumb, source=self.hits, fill_alpha=0, line_color="#bbbbbb",
+                        nonselection_fill_alpha=0, selection_fill_alpha=0,
+                        selection_line_color="#bbbbbb", nonselection_line_color="#bbbbbb")
+        fig.text("x", "y", text="text", source=self.labels, text_font_size="14px", text_align="center",
+                 text_baseline="middle", text_color="#333333")
+        fig.add_tools(TapTool(renderers=[hits]))
+        self.hits.selected.on_change("indices", self._tapped)
+        self._pane = bokeh_pane(fig, "cnn-samples", margin=(0, 5))
+
+    def __panel__(self):
+        return self._pane
+
+    def _tapped(self, attr, old, new):
+        if new:
+            self.hits.selected.indices = []  # so the same thumbnail can be clicked again
+            self._on_pick(int(new[0]))
+
+    def show(self, images: list[np.ndarray], names: list[str], chosen: int | None) -> None:
+        """Thumbnails of (H, W) or (H, W, C) images in [0, 1], with their class names."""
+        t = self._thumb
+        imgs = dict(image=[], x=[], y=[], dw=[], dh=[])
+        hits = dict(x=[], y=[], label=[])
+        labels = dict(x=[], y=[], text=[])
+        for i, (img, name) in enumerate(zip(images, names)):
+            img = np.asarray(img, np.float32)
+            grey = img.mean(axis=2) if img.ndim == 3 else img
+            cx = sample_position(i, t)[0]
+            x0 = cx - t / 2
+            imgs["image"].append(np.ascontiguousarray(grey[::-1]))
+            imgs["x"].append(x0)
+            imgs["y"].append(24)
+            imgs["dw"].append(t)
+            imgs["dh"].append(t)
+            hits["x"].append(cx)
+            hits["y"].append(24 + t / 2)
+            hits["label"].append(name)
+            labels["x"].append(cx)
+            labels["y"].append(11)
+            labels["text"].append(name)
+        with pn.io.hold():
+            self.images.data, self.hits.data, self.labels.data = imgs, hits, labels
+            self.choose(chosen)
+
+    def choose(self, index: int | None) -> None:
+        """Outline thumbnail `index` (None: none, e.g. while an upload is shown)."""
+        xs = self.hits.data["x"]
+        if index is None or not 0 <= index < len(xs):
+            self.chosen.data = dict(x=[], y=[])
+        else:
+            self.chosen.data = dict(x=[xs[index]], y=[self.hits.data["y"][index]])
+
+
+class DrawingPad(pn.viewable.Viewer):
+    """Draw with the mouse; "Use drawing" calls `on_use(raster)` with a 2-D array in [0, 1]."""
+
+    def __init__(self, on_use: Callable[[np.ndarray], None]):
+        super().__init__()
+        self._on_use = on_use
+        self.strokes = ColumnDataSource(dict(xs=[], ys=[]))
+        fig = figure(width=PAD_SIZE, height=PAD_SIZE, x_range=Range1d(0, 1), y_range=Range1d(0, 1),
+                     toolbar_location=None, tools="", min_border=0, background_fill_color="#ffffff",
+                     outline_line_color="#555555")
+        fig.axis.visible = False
+        fig.grid.visible = False
+        lines = fig.multi_line("xs", "ys", source=self.strokes, line_width=PEN_WIDTH, line_color="#111111",
+                               line_cap="round", line_join="round")
+        pen = FreehandDrawTool(renderers=[lines])
+        fig.add_tools(pen)
+        fig.toolbar.active_drag = pen
+        self.figure = fig
+        big = [":host .bk-btn { font-size: 16px; }"]
+        self._use = pn.widgets.Button(label="Use drawing", color="primary", css_classes=["cnn-use-drawing"],
+                                      stylesheets=big)
+        self._clear = pn.widgets.Button(label="Clear", css_classes=["cnn-clear-drawing"], stylesheets=big)
+        self._use.on_click(lambda _: self._on_use(self.raster()))
+        self._clear.on_click(lambda _: self.clear())
+        self.message = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["cnn-drawing-message"],
+                                     styles={"font-size": "16px"}, width=PAD_SIZE)
+        self._layout = pn.Column(bokeh_pane(fig, "cnn-drawing-pad"), pn.Row(self._use, self._clear),
+                                 self.message)
+
+    def __panel__(self):
+        return self._layout
+
+    def raster(self) -> np.ndarray:
+        """The current drawing as a 2-D float32 array in [0, 1] (ink 1, row 0 at the top)."""
+        return rasterize_strokes(self.strokes.data["xs"], self.strokes.data["ys"])
+
+    def clear(self) -> None:
+        self.strokes.data = dict(xs=[], ys=[])
+
+    def say(self, text: str, ok: bool) -> None:
+        """Show a message under the pad ('' hides it)."""
+        self.message.object = text
+        self.message.alert_type = "success" if ok else "danger"
+        self.message.visible = bool(text)
+
+
+class UploadBox(pn.viewable.Viewer):
+    """A file input with a title and a message line; calls `on_upload(bytes, filename)`."""
+
+    def __init__(self, title: str, accept: str, on_upload: Callable[[bytes, str], None], css_class: str):
+        super().__init__()
+        self._on_upload = on_upload
+        self.input = pn.widgets.FileInput(accept=accept, multiple=False, css_classes=[f"{css_class}-input"])
+        self.message = pn.pane.Alert("", alert_type="info", visible=False,
+                                     css_classes=[f"{css_class}-message"], styles={"font-size": "16px"},
+                                     sizing_mode="stretch_width")
+        self.input.param.watch(self._changed, "value")
+        self._layout = pn.Column(pn.pane.Markdown(f"### {title}", margin=(0, 10)), self.input,
+                                 self.message, width=440)
+
+    def __panel__(self):
+        return self._layout
+
+    def _changed(self, event):
+        if event.new is not None:
+            self._on_upload(bytes(event.new), self.input.filename or "")
+
+    def say(self, text: str, ok: bool) -> None:
+        """Show a message under the input: green when it worked, red when it did not."""
+        self.message.object = text
+        self.message.alert_type = "success" if ok else "danger"
+        self.message.visible = bool(text)

@@ -1,0 +1,375 @@
+"""The CNN overview: every layer as a column of its neurons' activation maps.
+
+One Bokeh figure, built once. Each neuron is one entry of a single image glyph
+(greys for the input, red–white–blue for activations); vectors (flatten, hidden
+dense layers) are thin strips; the output is a bar per class. Hovering a
+neuron draws its connections to the neurons of the previous column it reads
+from (in the browser, no round trip); clicking it calls back with
+(layer index, neuron index).
+
+The view receives plain arrays: layer names, kinds and outputs, the colour
+limits per unit, the class probabilities and names.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import panel as pn
+from bokeh.models import (ColumnDataSource, CustomJS, HoverTool, LinearColorMapper, Range1d,
+                          TapTool)
+from bokeh.plotting import figure
+
+from .cnn_cells import bokeh_pane
+from .cnn_colors import ACTIVATION_PALETTE, INPUT_PALETTE, module_ids
+
+WIDTH, HEIGHT = 1240, 440
+TOP, BOTTOM = 52, 8           # room for layer names (and shapes) above; legends below when detailed
+LEGEND_HEIGHT = 46
+SIDE = 12
+TILE_MAX, TILE_GAP = 100, 4
+STRIP_WIDTH = 14
+OUTPUT_WIDTH = 190            # class name, bar, percentage
+MIN_COLUMN_GAP = 18
+
+# Layers that map channel i to channel i (a neuron reads one neuron of the previous column).
+ONE_TO_ONE = {"relu", "linear", "pool"}
+
+
+@dataclass
+class Column:
+    """Where one drawn column sits (screen pixels, y up) and which layer it shows."""
+
+    layer: int          # index into the layer list
+    kind: str           # "maps", "vector" or "output"
+    x: float            # centre
+    width: float
+    tile_h: float
+    ys: np.ndarray      # centre of each unit, top to bottom
+
+
+def drawn_layers(kinds: list[str]) -> list[int]:
+    """Indices of the layers that get a column: all but a final dense merged into its softmax."""
+    keep = []
+    for i, kind in enumerate(kinds):
+        merged = kind == "dense" and i == len(kinds) - 2 and kinds[-1] == "softmax"
+        if not merged:
+            keep.append(i)
+    return keep
+
+
+def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
+                   height: float = HEIGHT, legend: bool = False) -> list[Column]:
+    """Place every drawn layer's column so the whole network fits `width` × `height`."""
+    layers = drawn_layers(kinds)
+    last = len(kinds) - 1
+    top, bottom = height - TOP, BOTTOM + (LEGEND_HEIGHT if legend else 0)
+    avail_h = top - bottom
+
+    def tile_for(shape):
+        h, w, c = shape
+        t = min(TILE_MAX, (avail_h - (c - 1) * TILE_GAP) / c)
+        return t, t * w / h
+
+    specs = []
+    for i in layers:
+        shape = shapes[i]
+        if i == last:
+            specs.append(("output", OUTPUT_WIDTH, avail_h / max(shape[0], 1), shape[0]))
+        elif len(shape) == 3:
+            th, tw = tile_for(shape)
+            specs.append(("maps", tw, th, shape[2]))
+        else:
+            specs.append(("vector", STRIP_WIDTH, avail_h, 1))
+    fixed = sum(w for _, w, _, _ in specs)
+    room = width - 2 * SIDE - fixed
+    n_gaps = max(len(specs) - 1, 1)
+    scale = 1.0
+    if room < MIN_COLUMN_GAP * n_gaps:
+        # Too many columns: shrink the map tiles until the minimum gaps fit.
+        maps_w = sum(w for k, w, _, _ in specs if k == "maps")
+        scale = max((maps_w - (MIN_COLUMN_GAP * n_gaps - room)) / maps_w, 0.1)
+        room = MIN_COLUMN_GAP * n_gaps
+    gap = room / n_gaps
+    columns, x = [], SIDE
+    mid = (top + bottom) / 2
+    for i, (kind, w, h, n) in zip(layers, specs):
+        if kind == "maps":
+            w, h = w * scale, h * scale
+            step = h + TILE_GAP
+        elif kind == "output":
+            step = h
+        else:
+            step = 0
+        ys = mid + (np.arange(n) - (n - 1) / 2) * -step
+        columns.append(Column(i, kind, x + w / 2, w, h, ys))
+        x += w + gap
+    return columns
+
+
+def _flip(a: np.ndarray) -> np.ndarray:
+    # Bokeh draws an image's row 0 at the bottom; maps have row 0 at the top.
+    return np.ascontiguousarray(a[::-1], dtype=np.float32)
+
+
+class Overview(pn.viewable.Viewer):
+    """All layers' activations side by side; hover shows connections, click selects a neuron."""
+
+    def __init__(self, on_select: Callable[[int, int], None], width: int = WIDTH, height: int = HEIGHT):
+        super().__init__()
+        self._on_select = on_select
+        self._width, self._height = width, height
+        self._columns: list[Column] = []
+        self._units_index: list[tuple[int, int]] = []
+
+        self.input_mapper = LinearColorMapper(palette=INPUT_PALETTE, low=0, high=1)
+        self.act_mapper = LinearColorMapper(palette=ACTIVATION_PALETTE, low=-1, high=1)
+        img_cols = dict(image=[], x=[], y=[], dw=[], dh=[])
+        self.input_images = ColumnDataSource(dict(img_cols))
+        self.act_images = ColumnDataSource(dict(img_cols))
+        self.units = ColumnDataSource(dict(x=[], y=[], w=[], h=[], layer=[], channel=[], label=[],
+                                           prev_first=[], prev_count=[], one_to_one=[],
+                                           frame=[]))
+        self.edges = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]))
+        self.bars = ColumnDataSource(dict(left=[], right=[], y=[], height=[], color=[]))
+        self.labels = ColumnDataSource(dict(x=[], y=[], text=[], size=[], align=[], color=[]))
+        self.selected = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
+
+        fig = figure(width=width, height=height, toolbar_location=None, tools="",
+                     x_range=Range1d(0, width), y_range=Range1d(0, height),
+                     min_border=0, outline_line_color=None)
+        fig.axis.visible = False
+        fig.grid.visible = False
+        fig.segment("x0", "y0", "x1", "y1", source=self.edges, line_color="#555555",
+                    line_alpha=0.6, line_width=1.5)
+        fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.input_images,
+                  color_mapper=self.input_mapper)
+        fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.act_images,
+                  color_mapper=self.act_mapper)
+        fig.quad(left="left", right="right", bottom="y", top="height", source=self.bars,
+                 fill_color="color", line_color=None)
+        units = fig.rect("x", "y", "w", "h", source=self.units, fill_alpha=0, line_color="#bbbbbb",
+                         line_alpha="frame", line_width=1, hover_line_color="#111111",
+                         hover_line_width=2, hover_line_alpha=1,
+                         nonselection_fill_alpha=0, selection_fill_alpha=0,
+                         selection_line_color="#bbbbbb", nonselection_line_color="#bbbbbb")
+        fig.rect("x", "y", "w", "h", source=self.selected, fill_alpha=0, line_color="#111111",
+                 line_width=3.5)
+        fig.text("x", "y", text="text", source=self.labels, text_font_size="size",
+                 text_align="align", text_baseline="middle", text_color="color")
+
+        show_edges = CustomJS(args=dict(units=self.units, edges=self.edges), code="""
+            const ids = cb_data.index.indices;
+            const i = ids.length ? ids[0] : -1;
+            if (edges._last_unit === i) return;
+            edges._last_unit = i;
+            const u = units.data, x0 = [], y0 = [], x1 = [], y1 = [];
+            if (i >= 0 && u.prev_count[i] > 0) {
+                const first = u.prev_first[i], n = u.prev_count[i];
+                const from = u.one_to_one[i] ? [first + Math.min(u.channel[i], n - 1)]
+                                             : Array.from({length: n}, (_, k) => first + k);
+                for (const j of from) {
+                    x0.push(u.x[j] + u.w[j] / 2); y0.push(u.y[j]);
+                    x1.push(u.x[i] - u.w[i] / 2); y1.push(u.y[i]);
+                }
+            }
+            edges.data = {x0, y0, x1, y1};
+        """)
+        fig.add_tools(HoverTool(renderers=[units], callback=show_edges,
+                                tooltips='<div style="font-size:15px">@label{safe}</div>'),
+                      TapTool(renderers=[units]))
+        self.units.selected.on_change("indices", self._tapped)
+        self.figure = fig
+        self._pane = bokeh_pane(fig, "cnn-overview", margin=(0, 5))
+
+    def __panel__(self):
+        return self._pane
+
+    # ------------------------------------------------------------------ events
+
+    def _tapped(self, attr, old, new):
+        if not new:
+            return
+        layer, channel = self._units_index[new[0]]
+        # Clear the selection so that clicking the same neuron again still counts.
+        self.units.selected.indices = []
+        self._on_select(layer, channel)
+
+    # ------------------------------------------------------------------ drawing
+
+    def show(self, names: list[str], kinds: list[str], outputs: list[np.ndarray],
+             limits: list[np.ndarray], probabilities: np.ndarray, class_names: list[str],
+             details: bool = False, input_range: tuple[float, float] = (0.0, 1.0),
+             range_mode: str = "module") -> None:
+        """Draw one image's pass through the network.
+
+        `outputs[i]` is layer i's (H, W, C) maps or (N,) vector; `limits[i]` the
+        colour limit per unit (see `cnn_colors.unit_limits`). `input_range` is
+        the pixel range the greys span; `range_mode` ("unit", "module" or
+        "global") only changes what the legends say.
+        """
+        shapes = [tuple(o.shape) for o in outputs]
+        self._columns = cols = layout_columns(shapes, kinds, self._width, self._height, legend=details)
+        in_lo, in_hi = input_range
+        inp = dict(image=[], x=[], y=[], dw=[], dh=[])
+        act = dict(image=[], x=[], y=[], dw=[], dh=[])
+        units = dict(x=[], y=[], w=[], h=[], layer=[], channel=[], label=[],
+                     prev_first=[], prev_count=[], one_to_one=[], frame=[])
+        bars = dict(left=[], right=[], y=[], height=[], color=[])
+        labels = dict(x=[], y=[], text=[], size=[], align=[], color=[])
+        index: list[tuple[int, int]] = []
+        prev_first, prev_count = 0, 0
+        name_y = self._height - 18
+
+        for col in cols:
+            i, out, kind = col.layer, outputs[col.layer], kinds[col.layer]
+            first = len(index)
+            shown_name = "output" if col.kind == "output" else names[i]
+            labels["x"].append(col.x)
+            labels["y"].append(name_y)
+            labels["text"].append(shown_name)
+            labels["size"].append("14px")
+            labels["align"].append("center")
+            labels["color"].append("#222222")
+            if details:
+                labels["x"].append(col.x)
+                labels["y"].append(name_y - 20)
+                labels["text"].append("×".join(str(s) for s in out.shape))
+                labels["size"].append("13px")
+                labels["align"].append("center")
+                labels["color"].append("#555555")
+            one = kind in ONE_TO_ONE
+            if col.kind == "maps":
+                n = out.shape[2]
+                target = inp if kind == "input" else act
+                for c in range(n):
+                    if kind == "input":
+                        img = (out[:, :, c] - in_lo) / ((in_hi - in_lo) or 1.0)
+                    else:
+                        img = out[:, :, c] / limits[i][c]
+                    target["image"].append(_flip(img))
+                    target["x"].append(col.x - col.width / 2)
+                    target["y"].append(col.ys[c] - col.tile_h / 2)
+                    target["dw"].append(col.width)
+                    target["dh"].append(col.tile_h)
+                    a = out[:, :, c]
+                    label = (f"<b>{names[i]}</b> · neuron {c}<br>{a.shape[0]}×{a.shape[1]} · "
+                             f"min {a.min():.3g}, max {a.max():.3g}")
+                    self._add_unit(units, index, col.x, col.ys[c], col.width, col.tile_h, i, c,
+                                   label, prev_first, prev_count, one)
+            elif col.kind == "vector":
+                act["image"].append(_flip((out / limits[i][0])[:, None]))
+                act["x"].append(col.x - col.width / 2)
+                act["y"].append(col.ys[0] - col.tile_h / 2)
+                act["dw"].append(col.width)
+                act["dh"].append(col.tile_h)
+                label = (f"<b>{names[i]}</b> · {out.shape[0]} values<br>"
+                         f"min {out.min():.3g}, max {out.max():.3g}")
+                self._add_unit(units, index, col.x, col.ys[0], col.width, col.tile_h, i, 0,
+                               label, prev_first, prev_count, False)
+            else:  # the output: one bar per class
+                best = int(np.argmax(probabilities))
+                bar_left, bar_len = col.x - col.width / 2 + 34, col.width - 34 - 58
+                for c, p in enumerate(probabilities):
+                    y, h = col.ys[c], min(col.tile_h * 0.7, 30)
+                    bars["left"].append(bar_left)
+                    bars["right"].append(bar_left + max(float(p), 0.0) * bar_len)
+                    bars["y"].append(y - h / 2)
+                    bars["height"].append(y + h / 2)
+                    bars["color"].append("#2166ac" if c == best else "#92c5de")
+                    for x, text, align in ((bar_left - 6, class_names[c], "right"),
+                                           (bar_left + bar_len + 4, f"{100 * p:.1f}%", "left")):
+                        labels["x"].append(x)
+                        labels["y"].append(y)
+                        labels["text"].append(text)
+                        labels["size"].append("14px")
+                        labels["align"].append(align)
+                        labels["color"].append("#111111" if c == best else "#444444")
+                    label = f"<b>{class_names[c]}</b>: probability {p:.3f}"
+                    self._add_unit(units, index, col.x, y, col.width, col.tile_h, i, c, label,
+                                   prev_first, prev_count, False, frameless=True)
+            prev_first, prev_count = first, len(index) - first
+
+        if details:
+            self._add_legends(cols, kinds, limits, input_range, range_mode, act, inp, labels)
+        with pn.io.hold():
+            self.input_images.data = inp
+            self.act_images.data = act
+            self.units.data = units
+            self.bars.data = bars
+            self.labels.data = labels
+            self.edges.data = dict(x0=[], y0=[], x1=[], y1=[])
+        self._units_index = index
+
+    @staticmethod
+    def _add_unit(units, index, x, y, w, h, layer, channel, label, prev_first, prev_count, one,
+                  frameless=False):
+        units["x"].append(float(x))
+        units["y"].append(float(y))
+        units["w"].append(float(w))
+        units["h"].append(float(h))
+        units["layer"].append(layer)
+        units["channel"].append(channel)
+        units["label"].append(label)
+        units["prev_first"].append(prev_first)
+        units["prev_count"].append(prev_count)
+        units["one_to_one"].append(one)
+        units["frame"].append(0.0 if frameless else 1.0)
+        index.append((layer, channel))
+
+    def _add_legends(self, cols, kinds, limits, input_range, range_mode, act, inp, labels):
+        """A colour bar under each module (conv…pool block), with its numbers."""
+        modules = module_ids(kinds)
+        groups: dict[int, list[Column]] = {}
+        for col in cols:
+            if col.kind != "output":
+                groups.setdefault(modules[col.layer], []).append(col)
+        y = BOTTOM + 16
+        previous_right = -np.inf
+        for group in groups.values():
+            left = group[0].x - group[0].width / 2
+            right = group[-1].x + group[-1].width / 2
+            if right - left < 120:  # room for two numbers under a narrow column
+                left = max((left + right) / 2 - 60, previous_right + 16)
+                right = left + 120
+            previous_right = right
+            layer = group[0].layer
+            is_input = kinds[layer] == "input"
+            ramp = np.linspace(0, 1, 128) if is_input else np.linspace(-1, 1, 255)
+            target = inp if is_input else act
+            target["image"].append(np.ascontiguousarray(ramp[None, :], dtype=np.float32))
+            target["x"].append(left)
+            target["y"].append(y)
+            target["dw"].append(right - left)
+            target["dh"].append(10)
+            if is_input:
+                ends = [f"{input_range[0]:.3g}", f"{input_range[1]:.3g}"]
+            elif range_mode == "unit":
+                ends = ["−max|a|", "+max|a|"]
+            else:
+                lim = float(np.max(limits[layer]))
+                ends = [f"{-lim:.2f}", f"{lim:.2f}"]
+            for x, text, align in ((left, ends[0], "left"), (right, ends[1], "right")):
+                labels["x"].append(x)
+                labels["y"].append(y - 11)
+                labels["text"].append(text)
+                labels["size"].append("13px")
+                labels["align"].append(align)
+                labels["color"].append("#333333")
+            if not is_input:
+                labels["x"].append((left + right) / 2)
+                labels["y"].append(y - 11)
+                labels["text"].append("0")
+                labels["size"].append("13px")
+                labels["align"].append("center")
+                labels["color"].append("#333333")
+
+    def select(self, layer: int | None, channel: int = 0) -> None:
+        """Outline the selected neuron (None clears the outline)."""
+        sel = dict(x=[], y=[], w=[], h=[])
+        for col in self._columns:
+            if col.layer == layer:
+                c = 0 if col.kind == "vector" else min(channel, len(col.ys) - 1)
+                sel = dict(x=[col.x], y=[col.ys[c]], w=[col.width + 4], h=[col.tile_h + 4])
+        self.selected.data = sel

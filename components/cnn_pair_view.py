@@ -1,0 +1,109 @@
+"""Input map → output map of a one-channel step (ReLU, max-pool): the window and its cell.
+
+Both maps use the same activation scale, drawn at the same cell size so a
+2×2 pool visibly halves the map. Hovering or clicking a cell of either map
+calls back with (role, channel, row, col, tapped).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
+from bokeh.plotting import figure
+
+from .cnn_cells import CellPicker, bokeh_pane
+from .cnn_colors import ACTIVATION_PALETTE, symmetric_limit
+
+WIDTH, HEIGHT = 620, 420
+TOP, BOTTOM = 36, 56
+
+
+class PairView(pn.viewable.Viewer):
+    """One channel before and after a step, with the window and its result outlined."""
+
+    def __init__(self, on_pick: Callable[[str, int, int, int, bool], None],
+                 width: int = WIDTH, height: int = HEIGHT, css_class: str = "cnn-pair-view"):
+        super().__init__()
+        self._width, self._height = width, height
+        self.mapper = LinearColorMapper(palette=ACTIVATION_PALETTE, low=-1, high=1)
+        self.maps = ColumnDataSource(dict(image=[], x=[], y=[], dw=[], dh=[]))
+        self.frames = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
+        self.marks = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
+        self.labels = ColumnDataSource(dict(x=[], y=[], text=[]))
+        fig = figure(width=width, height=height, toolbar_location=None, tools="",
+                     x_range=Range1d(0, width), y_range=Range1d(0, height),
+                     min_border=0, outline_line_color=None)
+        fig.axis.visible = False
+        fig.grid.visible = False
+        fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.maps, color_mapper=self.mapper)
+        fig.rect("x", "y", "w", "h", source=self.frames, fill_alpha=0, line_color="#aaaaaa")
+        fig.rect("x", "y", "w", "h", source=self.marks, fill_alpha=0.12, fill_color="#ffd400",
+                 line_color="#111111", line_width=2.5)
+        fig.text("x", "y", text="text", source=self.labels, text_font_size="15px", text_align="center",
+                 text_baseline="middle", text_color="#222222")
+        fig.add_layout(ColorBar(color_mapper=self.mapper, orientation="horizontal", location=(10, 6),
+                                width=220, height=12, title="activation", title_text_font_size="13px",
+                                major_label_text_font_size="13px", title_standoff=4, padding=4,
+                                background_fill_alpha=0), "center")
+        self.picker = CellPicker(fig, on_pick)
+        self.figure = fig
+        self._geometry = None
+        self._pane = bokeh_pane(fig, css_class)
+
+    def __panel__(self):
+        return self._pane
+
+    def show(self, before: np.ndarray, after: np.ndarray, before_name: str, after_name: str,
+             channel: int) -> None:
+        """Draw one channel's map before (h, w) and after (oh, ow) the step."""
+        h, w = before.shape
+        oh, ow = after.shape
+        avail_h = self._height - TOP - BOTTOM
+        avail_w = (self._width - 3 * 24) / 2
+        cell = min(avail_h / max(h, oh), avail_w / max(w, ow), 40.0)
+        mid = self._height - TOP - avail_h / 2
+        x_in = 24
+        x_out = self._width / 2 + 12
+        sizes = {"input": (x_in, h, w), "output": (x_out, oh, ow)}
+        maps = dict(image=[], x=[], y=[], dw=[], dh=[])
+        frames = dict(x=[], y=[], w=[], h=[])
+        regions = []
+        for role, img in (("input", before), ("output", after)):
+            x0, rows, cols = sizes[role]
+            maps["image"].append(np.ascontiguousarray(img[::-1], dtype=np.float32))
+            maps["x"].append(x0)
+            maps["y"].append(mid - rows * cell / 2)
+            maps["dw"].append(cols * cell)
+            maps["dh"].append(rows * cell)
+            frames["x"].append(x0 + cols * cell / 2)
+            frames["y"].append(mid)
+            frames["w"].append(cols * cell)
+            frames["h"].append(rows * cell)
+            regions.append((role, channel, x0, mid - rows * cell / 2, cols * cell, rows * cell, rows, cols))
+        labels = dict(x=[x_in + w * cell / 2, x_out + ow * cell / 2],
+                      y=[self._height - 16] * 2,
+                      text=[f"{before_name} · channel {channel}", f"{after_name} · channel {channel}"])
+        lim = symmetric_limit(np.concatenate([before.ravel(), after.ravel()]))
+        with pn.io.hold():
+            self.mapper.update(low=-lim, high=lim)
+            self.maps.data, self.frames.data, self.labels.data = maps, frames, labels
+            self.picker.set_regions(regions)
+        self._geometry = dict(cell=cell, mid=mid, sizes=sizes)
+
+    def move(self, window: tuple[int, int, int, int], row: int, col: int) -> None:
+        """Outline input window (row0, col0, h, w) and output cell (row, col)."""
+        g = self._geometry
+        if g is None:
+            return
+        cell, mid = g["cell"], g["mid"]
+        marks = dict(x=[], y=[], w=[], h=[])
+        for role, (r, c, nh, nw) in (("input", window), ("output", (row, col, 1, 1))):
+            x0, rows, _ = g["sizes"][role]
+            top = mid + rows * cell / 2
+            marks["x"].append(x0 + (c + nw / 2) * cell)
+            marks["y"].append(top - (r + nh / 2) * cell)
+            marks["w"].append(nw * cell)
+            marks["h"].append(nh * cell)
+        self.marks.data = marks

@@ -1,0 +1,507 @@
+"""The CNN explainer page: TinyVGG (or the user's model) from the overview down to every multiplication.
+
+The page wires things together: `CnnState` holds the session's settings,
+`explain` computes the numbers, and the components in
+`playground.components.cnn_*` draw them. Importing this module imports Keras;
+the shell imports it only when the CNN page is first opened.
+"""
+from __future__ import annotations
+
+import numpy as np
+import panel as pn
+
+from playground.cnn.explain import (conv_intermediate, conv_window, flatten_index, pool_window,
+                                    softmax_terms, unflatten_index)
+from playground.cnn.explain import explain as explain_image
+from playground.cnn.loading import ModelLoadError, load_default_model, load_model
+from playground.cnn.state import CnnState
+from playground.cnn.steps import (WINDOWED, next_cell, output_cell_for_input, padding_mask,
+                                  samples_for_shape, window_of)
+from playground.components.cnn_cells import Ticker
+from playground.components.cnn_colors import symmetric_limit, unit_limits
+from playground.components.cnn_conv_view import ConvView
+from playground.components.cnn_flatten_view import FlattenView
+from playground.components.cnn_formula import (FormulaView, conv_formula_html, dense_formula_html,
+                                               flatten_formula_html, pool_formula_html,
+                                               relu_formula_html, softmax_html)
+from playground.components.cnn_hyperparams import HyperparamsView
+from playground.components.cnn_input import DrawingPad, SamplePicker, UploadBox
+from playground.components.cnn_overview import Overview, drawn_layers
+from playground.components.cnn_pair_view import PairView
+from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
+from playground.datasets.images import load_mnist_5k
+
+EXPLAINER_TAB, HYPERPARAMS_TAB, INPUT_TAB = 0, 1, 2
+
+# Readable from the back of a room: larger text on the widgets Panel draws small by default.
+TABS_CSS = (":host .bk-header .bk-tab { font-size: 17px; padding: 6px 16px; }"
+            ":host .bk-header .bk-tab.bk-active { color: var(--design-primary-color, #0072b5); font-weight: 600; }")
+BUTTONS_CSS = ":host .bk-btn { font-size: 16px; }"
+CHECKBOX_CSS = ":host, :host label, :host span { font-size: 16px; }"
+SLIDER_CSS = ":host .bk-slider-title, :host .bk-input-group { font-size: 17px; }"
+
+HINTS = {
+    None: "**Click a neuron** in the overview to see how it is computed: a convolution, ReLU or "
+          "max-pool map, the flatten column or an output class. Hover a neuron to see what it reads.",
+    "input": "**The input image**, one map per channel (0 white, 1 black). Click a neuron of a later "
+             "layer to see what is computed from it.",
+    "conv": "**Convolution.** Every input channel is slid over by its own kernel; the intermediate maps "
+            "are added up with the bias. Hover or click any cell to move the window; ▶ animates it.",
+    "relu": "**ReLU** keeps positive values and turns negative ones into 0, cell by cell. Hover or click "
+            "a cell to see its numbers.",
+    "linear": "**Linear activation**: the output equals the input, cell by cell.",
+    "pool": "**Max-pooling** keeps the largest value of each window, so the map shrinks. Hover or click "
+            "a cell to move the window.",
+    "flatten": "**Flatten** unrolls the maps into one vector: row by row, and inside each pixel every "
+               "channel in turn. Hover or click a cell on either side.",
+    "dense": "**Dense layer**: each output is the sum of all inputs times their weights, plus a bias.",
+    "softmax": "**Softmax** turns the output layer's logits into probabilities that add up to 1.",
+}
+
+
+class CnnPage(pn.viewable.Viewer):
+    """The CNN explainer: pick an image, see every layer, step through any neuron."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.state = CnnState()
+        self._images = load_mnist_5k()
+        self._model = load_default_model()
+        self._model_note = "the shipped TinyVGG, trained on the offline MNIST digits"
+        self._class_names = list(self._images.class_names)
+        # One held-out sample of each class: the first of each label in the test split.
+        self._raw_samples = [self._images.x_test[np.flatnonzero(self._images.y_test == c)[0]]
+                             for c in range(len(self._class_names))]
+        self._samples = list(self._raw_samples)
+        self._explanation = None
+        self._source = ""
+
+        # The views.
+        self.samples = SamplePicker(self._pick_sample)
+        self.overview = Overview(self._select)
+        self.conv_view = ConvView(self._pick_cell)
+        self.pair_view = PairView(self._pick_cell)
+        self.flatten_view = FlattenView(self._pick_cell)
+        self.formula = FormulaView(width=560)
+        s = self.state.param
+        self.hyperparams = HyperparamsView([
+            pn.widgets.IntSlider.from_param(s.hp_input, width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_padding, width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_kernel, width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_stride, width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.Checkbox.from_param(s.hp_playing, label="Animate the window", stylesheets=[CHECKBOX_CSS]),
+        ])
+        self.drawing = DrawingPad(self._use_drawing)
+        self.image_upload = UploadBox("Upload a picture (PNG or JPEG)", ".png,.jpg,.jpeg,image/*",
+                                      self._upload_image, "cnn-image-upload")
+        self.model_upload = UploadBox("Upload your own model (.keras)", ".keras",
+                                      self._upload_model, "cnn-model-upload")
+
+        # Small widgets and text.
+        self._prediction = pn.pane.Markdown("", css_classes=["cnn-prediction"], margin=(4, 10, 0, 10),
+                                            styles={"font-size": "19px"})
+        self._play = pn.widgets.Toggle.from_param(s.playing, label="▶ Play", color="primary",
+                                                  width=120, css_classes=["cnn-play"], stylesheets=[BUTTONS_CSS])
+        self._detail_title = pn.pane.Markdown(HINTS[None], css_classes=["cnn-detail-title"],
+                                              sizing_mode="stretch_width", styles={"font-size": "16px"},
+                                              margin=(0, 10))
+        self._model_info = pn.pane.Markdown("", css_classes=["cnn-model-info"], width=440,
+                                            styles={"font-size": "15px"})
+        self._play_row = pn.Row(self._play, visible=False)
+        # Each view sits in its own Column, shown or hidden as a whole (a Bokeh pane's own
+        # `visible` is synced back from its figure and does not stick).
+        self._views = {"conv": pn.Column(self.conv_view, visible=False),
+                       "pair": pn.Column(self.pair_view, visible=False),
+                       "flatten": pn.Column(self.flatten_view, visible=False)}
+
+        self._ticker = Ticker(self._tick, period_ms=400)
+        self._hp_ticker = Ticker(self.hyperparams.advance, period_ms=600)
+        self._tabs = self._build_layout()
+        s.watch(self._on_selection, ["layer", "neuron", "row", "col", "in_channel"])
+        s.watch(lambda e: self._render_overview(), ["color_range", "show_details"])
+        s.watch(self._on_sample, ["sample"])
+        s.watch(self._on_playing, ["playing"])
+        s.watch(self._on_hyperparams, ["hp_input", "hp_padding", "hp_kernel", "hp_stride"])
+        s.watch(lambda e: self._sync_hp_ticker(), ["hp_playing"])
+        self._tabs.param.watch(self._on_tab, "active")
+
+        self._on_hyperparams()
+        self._describe_model()
+        self.samples.show(self._samples, self._class_names, 0)
+        self._show_image(self._samples[0], "")
+
+    # ------------------------------------------------------------------ layout
+
+    def _build_layout(self) -> pn.Tabs:
+        s = self.state.param
+        options = pn.Column(
+            self._prediction,
+            pn.Row(pn.pane.Markdown("Colour range:", margin=(4, 4, 0, 10), styles={"font-size": "16px"}),
+                   pn.widgets.RadioButtonGroup.from_param(s.color_range, css_classes=["cnn-color-range"],
+                                                          stylesheets=[BUTTONS_CSS], margin=(2, 10)),
+                   pn.widgets.Checkbox.from_param(s.show_details, css_classes=["cnn-details"],
+                                                  stylesheets=[CHECKBOX_CSS], margin=(10, 10, 0, 20))),
+        )
+        explainer = pn.Column(
+            pn.Row(self.samples, options),
+            self.overview,
+            self._detail_title,
+            pn.Row(pn.Column(*self._views.values()), pn.Column(self._play_row, self.formula)),
+            sizing_mode="stretch_width",
+        )
+        inputs = pn.Row(
+            pn.Column(pn.pane.Markdown("### Draw a digit", margin=(0, 10)), self.drawing),
+            pn.Column(self.image_upload, self.model_upload, self._model_info),
+        )
+        return pn.Tabs(("Explainer", explainer), ("Hyperparameters", self.hyperparams),
+                       ("Your image & model", inputs), css_classes=["cnn-tabs"], stylesheets=[TABS_CSS],
+                       sizing_mode="stretch_width")
+
+    def __panel__(self):
+        return self._tabs
+
+    # ------------------------------------------------------------------ showing an image
+
+    def _show_image(self, image: np.ndarray, source: str) -> None:
+        """Run `image` through the model and redraw everything that depends on it."""
+        self._explanation = explain_image(self._model, image, self._class_names)
+        self._source = source
+        names = {t.name for t in self._explanation.traces}
+        with pn.io.hold():
+            if self.state.layer and self.state.layer not in names:
+                self.state.param.update(layer="", neuron=0, row=0, col=0, in_channel=0)
+            self._render_overview()
+            self._render_prediction()
+            self._render_detail()
+
+    def _render_overview(self) -> None:
+        e = self._explanation
+        traces = e.traces
+        kinds = [t.kind for t in traces]
+        outputs = [t.output for t in traces]
+        self.overview.show([t.name for t in traces], kinds, outputs,
+                           unit_limits(outputs, kinds, self.state.color_range), e.probabilities,
+                           e.class_names, details=self.state.show_details,
+                           input_range=self._input_range(), range_mode=self.state.color_range)
+        self._outline_selection()
+
+    def _input_range(self) -> tuple[float, float]:
+        image = self._explanation.image
+        return min(0.0, float(image.min())), max(1.0, float(image.max()))
+
+    def _render_prediction(self) -> None:
+        e = self._explanation
+        text = f"Prediction: **{e.predicted_name}** ({100 * e.probabilities[e.predicted]:.1f} %)"
+        self._prediction.object = text + (f" · {self._source}" if self._source else "")
+
+    def _outline_selection(self) -> None:
+        index = self._selected_index()
+        if index is None:
+            self.overview.select(None)
+            return
+        kinds = [t.kind for t in self._explanation.traces]
+        shown = drawn_layers(kinds)
+        if index not in shown:  # a final dense merged into the output column
+            index = shown[-1]
+        self.overview.select(index, self.state.neuron)
+
+    # ------------------------------------------------------------------ selection
+
+    def _selected_index(self) -> int | None:
+        for i, t in enumerate(self._explanation.traces):
+            if t.name == self.state.layer:
+                return i
+        return None
+
+    def _is_output(self, index: int) -> bool:
+        return index >= drawn_layers([t.kind for t in self._explanation.traces])[-1]
+
+    def _windowed(self, index: int) -> bool:
+        """True for a map step whose output cells read an input window (conv, ReLU, pool)."""
+        trace = self._explanation.traces[index]
+        return trace.kind in WINDOWED and trace.output.ndim == 3 and not self._is_output(index)
+
+    def _select(self, index: int, channel: int) -> None:
+        """A neuron was clicked in the overview."""
+        trace = self._explanation.traces[index]
+        if trace.output.ndim == 1 and not self._is_output(index):
+            channel = int(np.argmax(trace.output))  # a strip: start at its most active neuron
+        self.state.param.update(layer=trace.name, neuron=channel, row=0, col=0, in_channel=0)
+
+    def _on_selection(self, *events) -> None:
+        changed = {e.name for e in events}
+        if changed & {"layer", "neuron"}:
+            self._render_detail()
+        else:
+            self._render_window()
+
+    def _render_detail(self) -> None:
+        """Show the view for the selected neuron and draw its maps."""
+        e, st = self._explanation, self.state
+        index = self._selected_index()
+        visible = None
+        kind = None if index is None else e.traces[index].kind
+        if index is not None:
+            trace = e.traces[index]
+            prev = e.traces[index - 1] if index else None
+            k = st.neuron
+            if self._is_output(index):
+                kind = "softmax"
+            elif kind == "conv":
+                c_in = trace.input.shape[2]
+                mids = np.stack([conv_intermediate(trace.input, trace.kernel, i, k, trace.strides,
+                                                   trace.padding) for i in range(c_in)])
+                self.conv_view.show(trace.input, trace.kernel[:, :, :, k], mids, float(trace.bias[k]),
+                                    trace.output[:, :, k], prev.name, f"{trace.name} · neuron {k}",
+                                    input_is_image=prev.kind == "input", input_range=self._input_range())
+                visible = "conv"
+            elif self._windowed(index):
+                self.pair_view.show(trace.input[:, :, k], trace.output[:, :, k], prev.name, trace.name, k)
+                visible = "pair"
+            elif kind == "flatten":
+                self.flatten_view.show(trace.input, trace.output, prev.name, trace.name)
+                visible = "flatten"
+        with pn.io.hold():
+            for key, pane in self._views.items():
+                pane.visible = key == visible
+            windowed = index is not None and self._windowed(index)
+            self._play_row.visible = windowed
+            if not windowed and st.playing:
+                st.playing = False
+            title = HINTS.get(kind, HINTS[None])
+            if index is not None and kind not in (None, "input"):
+                title = f"**{e.traces[index].name}**, neuron {st.neuron}. " + title
+            self._detail_title.object = title
+            self._outline_selection()
+            self._render_window()
+
+    def _render_window(self) -> None:
+        """Move the window to (row, col) and write out its numbers."""
+        e, st = self._explanation, self.state
+        index = self._selected_index()
+        if index is None:
+            self.formula.show("")
+            return
+        trace = e.traces[index]
+        k, name = st.neuron, trace.name
+        if self._is_output(index):
+            terms = softmax_terms(e.logits)
+            self.formula.show(softmax_html(name, e.class_names, terms.logits, terms.shifted, terms.exps,
+                                           terms.total, e.probabilities, min(k, len(e.class_names) - 1)))
+            return
+        if self._windowed(index):
+            oh, ow = trace.output.shape[:2]
+            row, col = min(st.row, oh - 1), min(st.col, ow - 1)
+            in_ch = min(st.in_channel, trace.input.shape[2] - 1)
+            if (row, col, in_ch) != (st.row, st.col, st.in_channel):
+                st.param.update(row=row, col=col, in_channel=in_ch)  # re-enters with valid values
+                return
+            window = window_of(trace, row, col)
+            if trace.kind == "conv":
+                cw = conv_window(trace.input, trace.kernel, trace.bias, k, row, col, trace.strides,
+                                 trace.padding)
+                sums = cw.products.sum(axis=(0, 1))
+                prev = e.traces[index - 1]
+                html = conv_formula_html(name, k, row, col, in_ch, cw.window[:, :, in_ch],
+                                         cw.kernel[:, :, in_ch], cw.products[:, :, in_ch], sums, cw.bias,
+                                         float(trace.output[row, col, k]), padding_mask(trace, row, col),
+                                         input_is_image=prev.kind == "input", input_range=self._input_range(),
+                                         limits=(symmetric_limit(trace.input), symmetric_limit(cw.kernel),
+                                                 symmetric_limit(trace.output[:, :, k])))
+                with pn.io.hold():
+                    self.conv_view.move(window, row, col, in_ch)
+                    self.formula.show(html)
+                return
+            if trace.kind == "pool":
+                pw = pool_window(trace.input, k, row, col, trace.pool_size, trace.strides, trace.padding)
+                html = pool_formula_html(name, k, row, col, pw.window, pw.argmax,
+                                         float(trace.output[row, col, k]), symmetric_limit(trace.input[:, :, k]))
+            else:
+                html = relu_formula_html(name, k, row, col, float(trace.input[row, col, k]),
+                                         float(trace.output[row, col, k]), linear=trace.kind == "linear",
+                                         limit=symmetric_limit(trace.input[:, :, k]))
+            with pn.io.hold():
+                self.pair_view.move(window, row, col)
+                self.formula.show(html)
+            return
+        if trace.kind == "flatten":
+            shape = trace.input.shape
+            row, col, ch = min(st.row, shape[0] - 1), min(st.col, shape[1] - 1), min(st.in_channel, shape[2] - 1)
+            i = flatten_index(shape, row, col, ch)
+            with pn.io.hold():
+                self.flatten_view.move(row, col, ch, i)
+                self.formula.show(flatten_formula_html(name, e.traces[index - 1].name, shape, row, col, ch, i,
+                                                       float(trace.output[i])))
+            return
+        if trace.kind in ("relu", "linear"):  # on a vector: one value at a time
+            k = min(k, trace.output.shape[0] - 1)
+            self.formula.show(relu_formula_html(name, k, 0, 0, float(trace.input[k]), float(trace.output[k]),
+                                                linear=trace.kind == "linear"))
+            return
+        if trace.kind == "dense":
+            k = min(k, trace.output.shape[0] - 1)
+            self.formula.show(dense_formula_html(name, k, trace.input, trace.kernel[:, k], float(trace.bias[k]),
+                                                 float(trace.output[k])))
+            return
+        self.formula.show("")
+
+    def _pick_cell(self, role: str, channel: int, row: int, col: int, tapped: bool) -> None:
+        """The user pointed at a cell of a step-through map: move the window there."""
+        index = self._selected_index()
+        if index is None:
+            return
+        trace = self._explanation.traces[index]
+        update = {"playing": False}
+        if trace.kind == "flatten":
+            if role == "vector":
+                h, w, c = trace.input.shape
+                row, col, channel = unflatten_index((h, w, c), min(row * w * c + col, h * w * c - 1))
+            update.update(row=row, col=col, in_channel=channel)
+        elif role == "input":
+            row, col = output_cell_for_input(trace, row, col)
+            update.update(row=row, col=col, in_channel=channel)
+        elif role == "kernel":
+            update.update(in_channel=channel)
+        elif role == "intermediate":
+            update.update(row=row, col=col, in_channel=channel)
+        else:
+            update.update(row=row, col=col)
+        self.state.param.update(**update)
+
+    # ------------------------------------------------------------------ animation
+
+    def _visible(self) -> bool:
+        """True while the explainer tab of this page is what the user sees."""
+        if self._tabs.active != EXPLAINER_TAB:
+            return False
+        location = pn.state.location
+        page = location.query_params.get("page") if location is not None else None
+        return page in (None, "cnn")
+
+    def _on_playing(self, event) -> None:
+        self._play.label = "❚❚ Pause" if event.new else "▶ Play"
+        if event.new:
+            self._ticker.start()
+        else:
+            self._ticker.stop()
+
+    def _tick(self) -> None:
+        index = self._selected_index()
+        if index is None or not self._visible() or not self._windowed(index):
+            self.state.playing = False
+            return
+        trace = self._explanation.traces[index]
+        row, col = next_cell(self.state.row, self.state.col, trace.output.shape[:2])
+        self.state.param.update(row=row, col=col)
+
+    def shortcut(self, action: str) -> None:
+        """The shell's keys: "play" (Space) toggles the animation, "step" (→) moves the window
+        one cell, "reset" (R) puts it back at the top left."""
+        index = self._selected_index()
+        if index is None or not self._windowed(index):
+            return
+        if action == "play":
+            self.state.playing = not self.state.playing
+        elif action == "step":
+            self.state.playing = False
+            trace = self._explanation.traces[index]
+            row, col = next_cell(self.state.row, self.state.col, trace.output.shape[:2])
+            self.state.param.update(row=row, col=col)
+        elif action == "reset":
+            self.state.param.update(playing=False, row=0, col=0)
+
+    def _on_tab(self, event) -> None:
+        if event.new != EXPLAINER_TAB:
+            self.state.playing = False
+        self._sync_hp_ticker()
+
+    def _sync_hp_ticker(self) -> None:
+        if self.state.hp_playing and self._tabs.active == HYPERPARAMS_TAB:
+            self._hp_ticker.start()
+        else:
+            self._hp_ticker.stop()
+
+    def _on_hyperparams(self, *_) -> None:
+        s = self.state
+        self.hyperparams.show(s.hp_input, s.hp_padding, s.hp_kernel, s.hp_stride)
+
+    # ------------------------------------------------------------------ inputs
+
+    def _pick_sample(self, i: int) -> None:
+        if i == self.state.sample:
+            self._on_sample()
+        else:
+            self.state.sample = i
+
+    def _on_sample(self, *_) -> None:
+        i = self.state.sample
+        if 0 <= i < len(self._samples):
+            self.samples.choose(i)
+            self._show_image(self._samples[i], "")
+
+    def _model_shape(self) -> tuple[int, int, int]:
+        return tuple(int(d) for d in self._model.inputs[0].shape[1:])
+
+    def _show_own(self, image: np.ndarray, source: str) -> None:
+        """Show an uploaded or drawn image (no sample is selected meanwhile)."""
+        with pn.io.hold():
+            self.state.param.update(sample=-1)
+            self.samples.choose(None)
+            self._show_image(image, source)
+            self._tabs.active = EXPLAINER_TAB
+
+    def _upload_image(self, data: bytes, filename: str) -> None:
+        h, w, c = self._model_shape()
+        try:
+            image = prepare_image(data, (h, w, c))
+        except ImageInputError as exc:
+            self.image_upload.say(f"**{filename or 'The file'}** cannot be used: {exc}.", ok=False)
+            return
+        self.image_upload.say(f"Showing **{filename}**, resized and cropped to {h}×{w}×{c}.", ok=True)
+        self._show_own(image, f"your picture {filename}")
+
+    def _use_drawing(self, raster: np.ndarray) -> None:
+        try:
+            image = array_from_drawing(raster, self._model_shape())
+        except ImageInputError as exc:
+            self.drawing.say(f"The drawing cannot be used: {exc}.", ok=False)
+            return
+        self.drawing.say("", ok=True)
+        self._show_own(image, "your drawing")
+
+    def _upload_model(self, data: bytes, filename: str) -> None:
+        try:
+            model = load_model(data)
+            shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+            n_classes = int(model.outputs[0].shape[-1])
+            names = (list(self._images.class_names) if n_classes == len(self._images.class_names)
+                     else [str(i) for i in range(n_classes)])
+            samples = samples_for_shape(self._raw_samples, shape)
+            explain_image(model, samples[0], names)  # fails here, not half-way through the views
+        except (ModelLoadError, ImageInputError) as exc:
+            self.model_upload.say(f"**{filename or 'The file'}**: {exc} The current model stays.", ok=False)
+            return
+        except Exception as exc:  # noqa: BLE001 - a model that loads but cannot run: say why, keep the old one
+            self.model_upload.say(f"**{filename or 'The file'}** loaded but could not be run "
+                                  f"({type(exc).__name__}: {exc}). The current model stays.", ok=False)
+            return
+        self._model, self._class_names, self._samples = model, names, samples
+        converted = shape != tuple(self._raw_samples[0].shape)
+        self._model_note = f"your model {filename}" + (
+            f"; the 28×28×1 samples are resized to {shape[0]}×{shape[1]}×{shape[2]} for it" if converted else "")
+        self.model_upload.say(f"Loaded **{filename}**.", ok=True)
+        self._describe_model()
+        with pn.io.hold():
+            self.state.param.update(layer="", neuron=0, row=0, col=0, in_channel=0, playing=False)
+            self.samples.show(self._samples, [self._images.class_names[c] for c in range(len(self._samples))], 0)
+            if self.state.sample != 0:
+                self.state.sample = 0  # the watcher shows it
+            else:
+                self._show_image(self._samples[0], "")
+
+    def _describe_model(self) -> None:
+        h, w, c = self._model_shape()
+        layers = ", ".join(layer.name for layer in self._model.layers)
+        self._model_info.object = (f"**Current model:** {self._model_note}.  \n"
+                                   f"Input {h}×{w}×{c}, {len(self._class_names)} classes.  \n"
+                                   f"Layers: {layers}.")
