@@ -8,11 +8,13 @@ keyboard shortcuts and a notice area for messages such as ignored URL settings.
 A page may offer, besides `__panel__`:
 - `notices` (a param.List of str): shown in the notice area;
 - `shortcut(action)`: called with "play", "step" or "reset" for Space, → and R;
-- `set_theme(name)`: called with "light" or "dark".
+- `set_theme(name)`: called with "light" or "dark";
+- `pause()`: called when the learner switches to the other page (nothing trains unseen).
 """
 from __future__ import annotations
 
 import importlib
+from html import escape
 
 import panel as pn
 import param
@@ -83,6 +85,7 @@ class PageBehaviour(pn.custom.JSComponent):
       const onKeyUp = (e) => { if (e.key === " " && !typing(e)) e.preventDefault(); };
       document.addEventListener("keydown", onKeyDown);
       document.addEventListener("keyup", onKeyUp);
+      document.documentElement.dataset.shortcuts = "on";   // lets tests know keys are live
       model.on("remove", () => {
         document.removeEventListener("keydown", onKeyDown);
         document.removeEventListener("keyup", onKeyUp);
@@ -106,6 +109,8 @@ def load_page(key: str):
 
 
 class AppShell(pn.viewable.Viewer):
+    """One session's page: the header (page switch, theme, shortcut hint), notices and the current page."""
+
     page = param.Selector(default="dense", objects=list(PAGES))
     dark = param.Boolean(default=False, doc="dark theme (URL: theme=dark)")
 
@@ -116,20 +121,20 @@ class AppShell(pn.viewable.Viewer):
         self.dark = args.get("theme", [b""])[-1] == b"dark"
         self._switch = pn.widgets.RadioButtonGroup(
             options={label: key for key, (label, _) in PAGES.items()},
-            value=self.page, button_type="primary", button_style="outline", stylesheets=[_SWITCH_CSS],
+            value=self.page, color="primary", variant="outline", stylesheets=[_SWITCH_CSS],
             margin=(8, 10),
         )
         self._switch.link(self, value="page")
-        self._theme = pn.widgets.Toggle.from_param(self.param.dark, name="◐ Dark", width=100, height=40,
+        self._theme = pn.widgets.Toggle.from_param(self.param.dark, label="◐ Dark", width=100, height=40,
                                                   margin=(8, 10), stylesheets=[_SWITCH_CSS])
         self._behaviour = PageBehaviour(on_action=self._shortcut, dark=self.dark, width=0, height=0, margin=0)
         self._notice_text = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 8), stylesheets=[_NOTICE_CSS])
-        self._dismiss = pn.widgets.Button(name="✕", width=44, height=36, margin=(4, 8),
-                                          description="Dismiss these notices")
+        self._dismiss = pn.widgets.Button(label="✕", width=44, height=36, margin=(4, 8))
         self._dismiss.on_click(self._dismiss_notices)
         self._notices = pn.Row(self._notice_text, self._dismiss, visible=False, sizing_mode="stretch_width",
                                margin=(0, 10), stylesheets=[_NOTICE_ROW_CSS], name="notices")
         self._body = pn.Column(sizing_mode="stretch_width", margin=0)
+        self._hint = pn.pane.HTML(f"<span>{_SHORTCUT_HINT}</span>", margin=(14, 10), stylesheets=[_HINT_CSS])
         if pn.state.location is not None:
             pn.state.location.sync(self, {"page": "page"})
         self.param.watch(self._show, "page")
@@ -140,6 +145,9 @@ class AppShell(pn.viewable.Viewer):
 
     def _show(self, *_):
         self._switch.value = self.page
+        for key, built in self._built.items():
+            if key != self.page and hasattr(built, "pause"):
+                built.pause()
         if self.page not in self._built:
             page = load_page(self.page)
             self._built[self.page] = page
@@ -149,6 +157,7 @@ class AppShell(pn.viewable.Viewer):
                 page.set_theme("dark" if self.dark else "light")
         page = self._built[self.page]
         self._show_notices(getattr(page, "notices", []))
+        self._hint.visible = hasattr(page, "shortcut")
         self._body[:] = [page]
 
     def _shortcut(self, action: str) -> None:
@@ -159,8 +168,6 @@ class AppShell(pn.viewable.Viewer):
     # ---- notices and theme -------------------------------------------------------------
 
     def _show_notices(self, notices: list[str]) -> None:
-        from html import escape
-
         self._notice_text.object = "".join(f"<div>⚠ {escape(n)}</div>" for n in notices)
         self._notices.visible = bool(notices)
 
@@ -184,7 +191,7 @@ class AppShell(pn.viewable.Viewer):
         header = pn.Row(
             pn.pane.HTML("<h1>nn-playground</h1>", margin=(0, 16), stylesheets=[_TITLE_CSS]),
             self._switch,
-            pn.pane.HTML(f"<span>{_SHORTCUT_HINT}</span>", margin=(14, 10), stylesheets=[_HINT_CSS]),
+            self._hint,
             pn.layout.HSpacer(),
             self._theme,
             self._behaviour,

@@ -1,0 +1,224 @@
+"""Speed of the dense playground as a learner sees it: headless Chromium against a real `panel serve`.
+
+Prints three figures (goals from issue 3):
+  1. frames drawn per second while training (goal ≥ 15) and epochs per second,
+     for the default network and for the 6×8 ReLU spiral network;
+  2. time from a control change to the redrawn heatmap being painted (goal ≤ 150 ms),
+     alone and while another session trains;
+  3. wall-clock time until the spiral with six hidden layers of 8 ReLU neurons
+     (X1, X2, lr 0.03, batch 10, ratio 50 %, noise 0) reaches test loss 0.05 at
+     the app's default speed (goal ≤ 10 s).
+
+Times are taken inside the page (performance.now()): a frame counts when the
+heatmap's data has arrived and the browser has painted the next animation frame.
+
+    .venv/bin/python benchmarks/browser_dense.py [--seconds 10] [--repeats 15] [--seeds 3]
+    .venv/bin/python benchmarks/browser_dense.py --screenshots docs   # the README's pictures instead
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SPIRAL_6x8 = "?dataset=spiral&hidden=8,8,8,8,8,8&activation=relu&features=x1,x2&learning_rate=0.03&batch_size=10"
+
+# In-page instrumentation: paint time of every heatmap frame, and of every input event.
+INSTRUMENT = """() => {
+  const grid = Bokeh.documents[0].get_model_by_name('decision-grid');
+  window.__frames = [];
+  // A frame counts once it is painted; two heatmaps applied before one paint count once.
+  grid.properties.data.change.connect(() => {
+    requestAnimationFrame((ts) => {
+      if (window.__paintTs !== ts) { window.__paintTs = ts; window.__frames.push(performance.now()); }
+    });
+  });
+  window.__inputs = [];
+  for (const kind of ['click', 'input']) {
+    document.addEventListener(kind, () => window.__inputs.push(performance.now()), true);
+  }
+}"""
+READY = """() => { const d = window.Bokeh && Bokeh.documents[0];
+  const g = d && d.get_model_by_name('decision-grid');
+  return g && g.data.image[0].length === 10000 && d.get_model_by_name('epoch-counter').data.text[1] !== ''; }"""
+LAST = """() => { const d = Bokeh.documents[0].get_model_by_name('loss-history').data;
+  const n = d.epoch.length; return n ? [d.epoch[n - 1], d.test_loss[n - 1]] : [0, null]; }"""
+
+
+def find_chromium() -> str:
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if candidate and (path := shutil.which(candidate)):
+            return path
+    sys.exit("no Chromium found (install Debian's `chromium`, or set CHROMIUM=/path)")
+
+
+@contextmanager
+def served_app():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "panel", "serve", str(ROOT / "playground" / "app.py"), "--port", str(port),
+         "--address", "127.0.0.1", "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/app"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(url, timeout=10).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def open_page(browser, url):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(url)
+    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_timeout(500)
+    page.evaluate(INSTRUMENT)
+    return page
+
+
+def epoch(page) -> int:
+    return int(page.evaluate(
+        "() => Bokeh.documents[0].get_model_by_name('epoch-counter').data.text[1]").replace(",", ""))
+
+
+def play(page):
+    page.get_by_role("button", name="▶ Play", exact=True).click()
+
+
+def frames_while_training(browser, url, seconds: float) -> tuple[float, float]:
+    """(frames per second, epochs per second) over `seconds` of play, after a 1 s warm-up."""
+    page = open_page(browser, url)
+    play(page)
+    page.wait_for_timeout(1000)
+    e0, f0, t0 = epoch(page), page.evaluate("() => window.__frames.length"), time.perf_counter()
+    page.wait_for_timeout(seconds * 1000)
+    e1, f1, t1 = epoch(page), page.evaluate("() => window.__frames.length"), time.perf_counter()
+    page.close()
+    return (f1 - f0) / (t1 - t0), (e1 - e0) / (t1 - t0)
+
+
+def control_latency(browser, url, repeats: int) -> list[float]:
+    """ms from an input event (select change or button click) to the next painted heatmap."""
+    page = open_page(browser, url)
+    activation = page.get_by_role("combobox", name="Activation")
+    changes = [lambda v=v: activation.select_option(v) for v in ("ReLU", "Tanh")]
+    changes += [lambda: page.get_by_role("button", name="X₁X₂", exact=True).click()]
+    changes += [lambda: page.get_by_role("button", name="+", exact=True).first.click(),
+                lambda: page.get_by_role("button", name="−", exact=True).first.click()]
+    latencies = []
+    for k in range(repeats):
+        n_frames = page.evaluate("() => window.__frames.length")
+        changes[k % len(changes)]()
+        page.wait_for_function("(n) => window.__frames.length > n", arg=n_frames, timeout=10_000)
+        page.wait_for_timeout(300)
+        latencies.append(page.evaluate(
+            "(n) => window.__frames[n] - window.__inputs[window.__inputs.length - 1]", n_frames))
+    page.close()
+    return latencies
+
+
+def time_to_solve(browser, url, target: float = 0.05, limit_s: float = 60) -> tuple[float | None, int]:
+    """Seconds (in the page) from pressing Play to a drawn test loss ≤ target, and the epoch then."""
+    page = open_page(browser, url)
+    page.evaluate("""(target) => {
+      const hist = Bokeh.documents[0].get_model_by_name('loss-history');
+      window.__solved = null;
+      const check = () => { const d = hist.data, n = d.epoch.length;
+        if (window.__solved === null && n && d.test_loss[n - 1] <= target)
+          window.__solved = [performance.now(), d.epoch[n - 1]]; };
+      hist.properties.data.change.connect(check); hist.streaming.connect(check);
+      window.addEventListener('click', () => { window.__start = performance.now(); }, {capture: true, once: true});
+    }""", target)
+    play(page)
+    try:
+        page.wait_for_function("() => window.__solved !== null", timeout=limit_s * 1000, polling=50)
+    except Exception:
+        page.close()
+        return None, 0
+    seconds, solved_epoch = page.evaluate("() => [(window.__solved[0] - window.__start) / 1000, window.__solved[1]]")
+    page.close()
+    return seconds, int(solved_epoch)
+
+
+def screenshots(browser, url, folder: Path, seconds: float = 4) -> None:
+    """The default view after a few seconds of training, light and dark, at 1280×720."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for theme in ("light", "dark"):
+        page = open_page(browser, url + ("?theme=dark" if theme == "dark" else ""))
+        play(page)
+        page.wait_for_timeout(seconds * 1000)
+        page.get_by_role("button", name="❚❚ Pause", exact=True).click()
+        page.mouse.move(0, 0)
+        page.wait_for_timeout(500)
+        page.screenshot(path=folder / f"dense-{theme}.png")
+        print(f"wrote {folder / f'dense-{theme}.png'} (epoch {epoch(page)})")
+        page.close()
+
+
+def summary(ms: list[float]) -> str:
+    return (f"median {statistics.median(ms):.0f} ms, p90 {ms[int(0.9 * (len(ms) - 1))]:.0f} ms, "
+            f"max {ms[-1]:.0f} ms over {len(ms)} changes")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10, help="measuring time for frame rates")
+    parser.add_argument("--repeats", type=int, default=15, help="control changes timed")
+    parser.add_argument("--seeds", type=int, default=3, help="weight seeds for the time-to-solve run")
+    parser.add_argument("--screenshots", type=Path, metavar="DIR", help="save the README screenshots there instead")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    print(f"machine: {os.cpu_count()} cores; chromium {find_chromium()}; headless, 1280×720")
+    with served_app() as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        if args.screenshots:
+            screenshots(browser, url, args.screenshots)
+            browser.close()
+            return 0
+        for label, query in (("default (circle, tanh 4-2)", ""), ("spiral, 6×8 ReLU", SPIRAL_6x8)):
+            fps, eps = frames_while_training(browser, url + query, args.seconds)
+            print(f"training, {label}: {fps:.1f} frames/s, {eps:.0f} epochs/s  (goal ≥ 15 frames/s)")
+
+        lat = sorted(control_latency(browser, url, args.repeats))
+        print(f"control change → painted heatmap: {summary(lat)} (goal ≤ 150 ms)")
+        # Each session is its own: another learner's training must not slow this one's controls.
+        busy = open_page(browser, url + SPIRAL_6x8)
+        play(busy)
+        lat = sorted(control_latency(browser, url, args.repeats))
+        busy.close()
+        print(f"the same while another session trains the 6×8 spiral: {summary(lat)}")
+
+        times = []
+        for seed in range(args.seeds):
+            seconds, at = time_to_solve(browser, url + SPIRAL_6x8 + f"&seed={seed}")
+            times.append(seconds if seconds is not None else float("inf"))
+            shown = f"{seconds:.1f} s (epoch {at})" if seconds is not None else "not within 60 s"
+            print(f"spiral 6×8 ReLU to test loss 0.05, seed {seed}: {shown}")
+        print(f"spiral 6×8 ReLU to test loss 0.05: median {statistics.median(times):.1f} s over {len(times)} seeds "
+              f"(goal ≤ 10 s)")
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""The big output view: a 100×100 heatmap over [−6, 6]², the data points and a colour legend."""
+from __future__ import annotations
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColorBar, ColumnDataSource, FixedTicker, Label
+from bokeh.plotting import figure
+
+from playground.components.palettes import THEMES, class_mapper, diverging_mapper
+
+DOMAIN = (-6.0, 6.0)
+
+
+def _points_data(xy: np.ndarray, colours: list[str]) -> dict:
+    return {"x": np.ascontiguousarray(xy[:, 0], dtype=np.float32),
+            "y": np.ascontiguousarray(xy[:, 1], dtype=np.float32), "colour": list(colours)}
+
+
+class DecisionMap(pn.viewable.Viewer):
+    """Heatmap + training/test points + legend. Built once; frames only replace arrays.
+
+    The heatmap's numbers are coloured in the browser by a colour mapper: the
+    orange–grey–blue −1…+1 scale, or one colour per class for several classes.
+    """
+
+    def __init__(self, size: int = 280):
+        super().__init__()
+        lo, hi = DOMAIN
+        self.grid_source = ColumnDataSource({"image": [np.zeros((2, 2), np.float32)], "frame": [0]},
+                                            name="decision-grid")
+        self.train_source = ColumnDataSource(_points_data(np.empty((0, 2)), []), name="train-points")
+        self.test_source = ColumnDataSource(_points_data(np.empty((0, 2)), []), name="test-points")
+        self._mapper = diverging_mapper()
+        fig = figure(frame_width=size, frame_height=size, x_range=(lo, hi), y_range=(lo, hi),
+                     toolbar_location=None, tools="", min_border=4, name="decision-map", css_classes=["nn-decision-map"])
+        self._image = fig.image(image="image", x=lo, y=lo, dw=hi - lo, dh=hi - lo, source=self.grid_source,
+                                color_mapper=self._mapper, global_alpha=0.8)
+        self._train = fig.scatter("x", "y", source=self.train_source, size=6, fill_color="colour",
+                                  line_color=THEMES["light"]["train_outline"], line_width=1)
+        self._test = fig.scatter("x", "y", source=self.test_source, size=6, fill_color="colour",
+                                 line_color=THEMES["light"]["test_outline"], line_width=1.2, visible=False,
+                                 name="test-renderer")
+        for axis in (fig.xaxis, fig.yaxis):
+            axis.ticker = FixedTicker(ticks=[-6, -3, 0, 3, 6])
+            axis.major_label_text_font_size = "14px"
+        fig.grid.visible = False
+        self._colour_bar = ColorBar(color_mapper=self._mapper, orientation="horizontal", height=14,
+                                    ticker=FixedTicker(ticks=[-1, 0, 1]), major_label_text_font_size="14px",
+                                    padding=4, margin=6, location="center")
+        fig.add_layout(self._colour_bar, "below")
+        self._alert = Label(x=0, y=0, x_units="data", y_units="data", text="", text_align="center",
+                            text_baseline="middle", text_font_size="18px", text_font_style="bold",
+                            text_color="#b3261e", background_fill_color="#ffffff", background_fill_alpha=0.9,
+                            visible=False, name="decision-alert")
+        fig.add_layout(self._alert)
+        self.figure = fig
+        self._pane = pn.pane.Bokeh(fig, margin=0)
+
+    def set_classes(self, n_classes: int | None) -> None:
+        """None: the −1…+1 scale; K: one colour per class (values from `class_confidence`)."""
+        if n_classes:
+            mapper, ticker, labels = class_mapper(n_classes)
+        else:
+            mapper, ticker, labels = diverging_mapper(), FixedTicker(ticks=[-1, 0, 1]), {}
+        self._mapper = mapper
+        self._image.glyph.color_mapper = mapper
+        self._colour_bar.color_mapper = mapper
+        self._colour_bar.ticker = ticker
+        self._colour_bar.major_label_overrides = labels
+
+    def show_grid(self, values: np.ndarray, frame: int = 0) -> None:
+        """Draw a (rows = y from the bottom, cols = x) grid of numbers, labelled with its frame number."""
+        self.grid_source.data.update(image=[np.ascontiguousarray(values, dtype=np.float32)], frame=[frame])
+
+    def show_points(self, train_xy: np.ndarray, train_colours: list[str],
+                    test_xy: np.ndarray, test_colours: list[str]) -> None:
+        """Replace the training and test points (called when the data changes)."""
+        self.train_source.data = _points_data(train_xy, train_colours)
+        self.test_source.data = _points_data(test_xy, test_colours)
+
+    def show_test(self, visible: bool) -> None:
+        self._test.visible = visible
+
+    def set_alert(self, text: str | None) -> None:
+        """Write `text` across the map (e.g. the run diverged); None clears it."""
+        self._alert.text = text or ""
+        self._alert.visible = bool(text)
+
+    def set_theme(self, name: str) -> None:
+        colours = THEMES[name]
+        fig = self.figure
+        # The data area stays light in both themes: the heatmap is drawn a little
+        # transparent over it so that the points stand out.
+        fig.background_fill_color = "#ffffff"
+        fig.border_fill_color = colours["background"]
+        self._colour_bar.background_fill_color = colours["background"]
+        self._colour_bar.major_label_text_color = colours["text"]
+        for axis in (fig.xaxis, fig.yaxis):
+            axis.major_label_text_color = colours["text"]
+            axis.axis_line_color = axis.major_tick_line_color = colours["muted"]
+        fig.outline_line_color = colours["grid"]
+
+    def __panel__(self):
+        return self._pane

@@ -1,0 +1,135 @@
+"""Training and test loss as large numbers and as a live chart (accuracy too, for classification)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColumnDataSource, LinearAxis, Range1d
+from bokeh.plotting import figure
+
+from playground.components.canvas_text import CanvasText, Slot
+from playground.components.palettes import THEMES
+
+MAX_POINTS = 1500      # past this the chart is redrawn from a thinned history
+KEYS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+LINE = {"train_loss": "#8c9399", "test_loss": "#111111"}
+
+
+def thin(epochs: np.ndarray, n: int) -> np.ndarray:
+    """At most about `n` evenly spread indices of `epochs`, always keeping the last."""
+    if len(epochs) <= n:
+        return np.arange(len(epochs))
+    idx = np.linspace(0, len(epochs) - 1, n).astype(int)
+    return np.unique(idx)
+
+
+def _fmt(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "–"
+    if not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "∞"
+    return f"{100 * value:.1f}%" if percent else f"{value:.3f}"
+
+
+class LossChart(pn.viewable.Viewer):
+    """Numbers and curves; `show` is called every frame with the whole history lists.
+
+    Only the newest point goes to the browser per frame; the chart is sent whole
+    again after a reset or once it holds MAX_POINTS points (then thinned). The axes'
+    ranges are set here rather than fitted in the browser, which would paint twice.
+    """
+
+    def __init__(self, width: int = 360, height: int = 120):
+        super().__init__()
+        self.source = ColumnDataSource({"epoch": [], **{k: [] for k in KEYS}}, name="loss-history")
+        fig = figure(width=width, height=height, toolbar_location=None, tools="", min_border=4,
+                     x_range=Range1d(0, 10), y_range=Range1d(0, 1), name="loss-chart")
+        fig.extra_y_ranges = {"accuracy": Range1d(0, 1)}
+        self._loss_lines = [fig.line("epoch", key, source=self.source, line_color=LINE[key], line_width=2.5)
+                            for key in ("train_loss", "test_loss")]
+        self._acc_lines = [fig.line("epoch", key, source=self.source, line_color=LINE[key.replace("accuracy", "loss")],
+                                    line_width=1.5, line_dash="dashed", y_range_name="accuracy")
+                           for key in ("train_accuracy", "test_accuracy")]
+        self._acc_axis = LinearAxis(y_range_name="accuracy", major_label_text_font_size="13px",
+                                    ticker=[0, 0.5, 1], major_label_overrides={0: "0%", 0.5: "50%", 1: "100%"})
+        fig.add_layout(self._acc_axis, "right")
+        fig.xaxis.major_label_text_font_size = fig.yaxis.major_label_text_font_size = "13px"
+        fig.yaxis[0].ticker.desired_num_ticks = 3
+        fig.xaxis.ticker.desired_num_ticks = 4
+        fig.xgrid.visible = False
+        self.figure = fig
+        # Key swatch, name, value, accuracy: for the test row, then the training row.
+        self.numbers = CanvasText([
+            Slot(0, 16, 14, True, None), Slot(20, 16, 17), Slot(154, 16, 21, True), Slot(228, 16, 15),
+            Slot(0, 44, 14, True, LINE["train_loss"]), Slot(20, 44, 17), Slot(154, 44, 21, True), Slot(228, 44, 15),
+        ], width=width, height=60, name="loss-numbers")
+        self._sent_epoch = -1
+        self._points = 0
+        self._loss_max = 0.0
+
+    def set_accuracy(self, visible: bool) -> None:
+        """Accuracy curves and axis only for classification."""
+        for line in self._acc_lines:
+            line.visible = visible
+        self._acc_axis.visible = visible
+
+    def show(self, history: dict[str, list[float]], epoch: int) -> None:
+        """Bring numbers and chart up to `epoch` (history lists hold one entry per epoch, from 0)."""
+        last = {k: (history[k][-1] if history.get(k) else None) for k in KEYS}
+        accuracy = [("" if last[k] is None else f"acc. {_fmt(last[k], True)}") for k in ("test_accuracy", "train_accuracy")]
+        self.numbers.show(["▬", "Test loss", _fmt(last["test_loss"]), accuracy[0],
+                           "▬", "Training loss", _fmt(last["train_loss"]), accuracy[1]])
+        if epoch < self._sent_epoch or self._sent_epoch < 0 or self._points >= MAX_POINTS:
+            self._send_all(history)
+        elif epoch > self._sent_epoch:
+            point = {k: self._value(history, k, epoch) for k in KEYS}
+            self.source.stream({"epoch": [epoch], **{k: [v] for k, v in point.items()}})
+            self._points += 1
+            self._loss_max = max([self._loss_max] + [point[k] for k in ("train_loss", "test_loss")
+                                                     if math.isfinite(point[k])])
+        self._sent_epoch = epoch
+        self.figure.x_range.end = max(10, epoch)
+        self.figure.y_range.end = 1.05 * self._loss_max if self._loss_max > 0 else 1.0
+
+    def _send_all(self, history: dict[str, list[float]]) -> None:
+        epochs = np.arange(len(history["train_loss"]))
+        idx = thin(epochs, MAX_POINTS // 3)
+        columns = {k: self._column(history, k)[idx] for k in KEYS}
+        self.source.data = {"epoch": epochs[idx].astype(np.float32), **columns}
+        self._points = len(idx)
+        losses = np.concatenate([columns["train_loss"], columns["test_loss"]])
+        losses = losses[np.isfinite(losses)]
+        self._loss_max = float(losses.max()) if len(losses) else 0.0
+
+    @staticmethod
+    def _column(history, key) -> np.ndarray:
+        values = np.asarray(history.get(key) or [], dtype=np.float32)
+        n = len(history["train_loss"])
+        # Non-finite losses (a diverged run) would blank the whole line in the browser.
+        out = np.full(n, np.nan, np.float32)
+        out[:len(values)] = np.where(np.isfinite(values), values, np.nan)
+        return out
+
+    @staticmethod
+    def _value(history, key, epoch) -> float:
+        values = history.get(key) or []
+        v = values[epoch] if epoch < len(values) else float("nan")
+        return v if math.isfinite(v) else float("nan")
+
+    def set_theme(self, name: str) -> None:
+        colours = THEMES[name]
+        fig = self.figure
+        fig.background_fill_color = fig.border_fill_color = colours["background"]
+        fig.outline_line_color = colours["grid"]
+        fig.ygrid.grid_line_color = colours["grid"]
+        test_colour = colours["text"]
+        self._loss_lines[1].glyph.line_color = self._acc_lines[1].glyph.line_color = test_colour
+        self.numbers.set_theme(name)
+        for axis in fig.xaxis + fig.yaxis + [self._acc_axis]:
+            axis.major_label_text_color = axis.axis_label_text_color = colours["text"]
+            axis.axis_line_color = axis.major_tick_line_color = axis.minor_tick_line_color = colours["muted"]
+
+    def __panel__(self):
+        return pn.Column(self.numbers, pn.pane.Bokeh(self.figure, margin=0), margin=0)
+

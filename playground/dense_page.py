@@ -1,0 +1,512 @@
+"""The dense playground page: TF Playground's controls and views, wired to one session's trainer.
+
+Everything a learner changes goes through `DenseSettings` (the widgets come from
+its parameters) and the trainer applies the original's reset rules.
+
+The live loop: while playing, each session trains in short slices in a worker
+thread, so the server keeps answering this page and every other session while
+it trains. After a slice the page draws one frame, all of it in one
+`pn.io.hold()`, if the browser has taken the previous one: the browser echoes
+each frame's number as soon as it has applied it, and until then slices only
+train. One frame is in flight at a time, so updates never queue up in a slow tab.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import threading
+import time
+
+import numpy as np
+import panel as pn
+import param
+from bokeh.document import without_document_lock
+from bokeh.models import ColumnDataSource, CustomJS
+
+from playground.components.canvas_text import CanvasText, Slot
+from playground.components.dataset_picker import DatasetPicker, scatter_thumbnail
+from playground.components.decision_map import DecisionMap
+from playground.components.loss_chart import LossChart
+from playground.components.network_diagram import NetworkDiagram
+from playground.components.palettes import (
+    BLUE, CLASS_COLOURS, CSS_TEXT, ORANGE, class_confidence, diverging_colours,
+)
+from playground.datasets.features import FEATURES, GRID_SIZE, feature_matrix, grid_points
+from playground.datasets.playground_data import DATASETS, generate
+from playground.state import (
+    LEARNING_RATES, MAX_LAYERS, MAX_NEURONS, NEW_DATA, REG_RATES, RESETS_NETWORK, DenseSettings, datasets_for,
+    query_names,
+)
+from playground.trainer import Trainer
+
+SLICE_PERIOD_S = 0.025      # one training slice starts this often...
+TRAIN_BUDGET_S = 0.018      # ...and trains (in a worker thread) for about this long
+ACK_TIMEOUT_S = 1.0         # draw anyway when the browser has not confirmed a frame for this long
+
+ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear",
+                     "leaky_relu": "Leaky ReLU", "elu": "ELU", "swish": "Swish"}
+OPTIMIZER_LABELS = {"sgd": "SGD (classic)", "momentum": "Momentum", "adam": "Adam", "rmsprop": "RMSprop"}
+DIVERGED = "Training diverged:\nthe loss became ∞ or NaN.\nLower the learning rate,\nthen press Reset."
+
+
+def _number_label(v: float) -> str:
+    return np.format_float_positional(v, trim="-")
+
+
+def _point_colours(labels: np.ndarray, kind: str) -> list[str]:
+    if kind == "multiclass":
+        return [CLASS_COLOURS[int(k)] for k in labels]
+    if kind == "binary":
+        return [BLUE if y > 0 else ORANGE for y in labels]
+    return diverging_colours(labels)
+
+
+@functools.cache
+def _dataset_picture(name: str) -> np.ndarray:
+    """A small picture of data set `name` (noise 0, seed 0): the same for every session."""
+    data = generate(name, 0, seed=0, n_classes=3)
+    return scatter_thumbnail(data.points, _point_colours(data.labels, data.kind))
+
+
+@functools.cache
+def _feature_grids() -> np.ndarray:
+    """(features, GRID, GRID) float32: every input feature on the grid (they never change)."""
+    values = feature_matrix(grid_points(), list(FEATURES))
+    return np.ascontiguousarray(values.T.reshape(len(FEATURES), GRID_SIZE, GRID_SIZE), dtype=np.float32)
+
+
+def session_query() -> dict[str, str]:
+    """This session's URL query as plain strings (the last value of each key)."""
+    args = pn.state.session_args or {}
+    return {k: v[-1].decode("utf-8", "replace") for k, v in args.items() if v}
+
+
+class DensePage(pn.viewable.Viewer):
+    """One learner's dense playground: settings, trainer, controls and views."""
+
+    notices = param.List(default=[], doc="messages for the page shell's notice area")
+    playing = param.Boolean(default=False, doc="training runs in the live loop")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.settings, self.notices = DenseSettings.from_query(session_query())
+        self.trainer = Trainer(self.settings)
+        self._focus: tuple[int, int] | None = None      # hovered node shown in the big view
+        self._link: tuple[int, int, int] | None = None  # picked link whose weight can be typed
+        self._frame = 0
+        self._pending: int | None = None                # frame sent while playing, not yet taken by the browser
+        self._sent_at = 0.0
+        self._drawn_epoch = 0
+        self._runs = 0                                  # numbers the live loops; an old one stops
+        self._alive = True
+        # The training thread and the page take turns with the trainer.
+        self._trainer_lock = threading.RLock()
+        self._map_classes: int | None = None
+        self._quiet = False        # pausing inside an action that redraws anyway
+        self._editing = False      # the weight field is being filled in, not typed in
+        self._build_controls()
+        self._build_views()
+        self.settings.param.watch(self._settings_changed, query_names())
+        self.param.watch(self._playing_changed, "playing")
+        if pn.state.curdoc is not None:
+            pn.state.on_session_destroyed(lambda _ctx: setattr(self, "_alive", False))
+        self._redraw(structure=True, data=True)
+        self._sync_url()
+
+    # ---- building ------------------------------------------------------------------------
+
+    def _build_controls(self) -> None:
+        s = self.settings.param
+        self.play_button = pn.widgets.Toggle.from_param(self.param.playing, label="▶ Play", color="primary",
+                                                        width=120, height=48, stylesheets=[_BIG_BUTTON_CSS])
+        self.step_button = pn.widgets.Button(label="Step", width=84, height=48,
+                                             stylesheets=[_BIG_BUTTON_CSS])
+        self.reset_button = pn.widgets.Button(label="Reset", width=90, height=48, stylesheets=[_BIG_BUTTON_CSS])
+        self.step_button.on_click(lambda _: self.step())
+        self.reset_button.on_click(lambda _: self.reset())
+        self.epoch_counter = CanvasText([Slot(0, 11, 15, True), Slot(0, 36, 30, True)], width=120, height=52,
+                                        name="epoch-counter")
+        select = dict(width=136, margin=(0, 6), stylesheets=[_CONTROL_CSS])
+        self.learning_rate = pn.widgets.Select.from_param(
+            s.learning_rate, label="Learning rate", options={_number_label(v): v for v in LEARNING_RATES}, **select)
+        self.activation = pn.widgets.Select.from_param(
+            s.activation, label="Activation", options={ACTIVATION_LABELS.get(k, k): k for k in s.activation.objects},
+            **select)
+        self.regularization = pn.widgets.Select.from_param(
+            s.regularization, label="Regularization", options={"None": "none", "L1": "l1", "L2": "l2"}, **select)
+        self.reg_rate = pn.widgets.Select.from_param(
+            s.reg_rate, label="Reg. rate", options={_number_label(v): v for v in REG_RATES}, **select)
+        self.problem = pn.widgets.Select.from_param(
+            s.problem, label="Problem type", options={"Classification": "classification", "Regression": "regression"},
+            **select)
+
+        slider = dict(throttled=True, sizing_mode="stretch_width", stylesheets=[_CONTROL_CSS])
+        self.train_ratio = pn.widgets.IntSlider.from_param(s.train_ratio, label="Training data (%)", step=10, **slider)
+        self.noise = pn.widgets.IntSlider.from_param(s.noise, label="Noise", step=5, **slider)
+        self.batch_size = pn.widgets.IntSlider.from_param(s.batch_size, label="Batch size", **slider)
+        self.regenerate_button = pn.widgets.Button(label="Regenerate", sizing_mode="stretch_width", height=40,
+                                                   stylesheets=[_CONTROL_CSS])
+        self.regenerate_button.on_click(lambda _: self.regenerate())
+        self.picker = DatasetPicker(self._picker_choices(), self.settings.dataset, self._pick_dataset)
+        self.dataset_label = pn.pane.HTML("", margin=(2, 5), stylesheets=[_CAPTION_CSS])
+
+        wide = dict(sizing_mode="stretch_width", stylesheets=[_CONTROL_CSS])
+        self.optimizer = pn.widgets.Select.from_param(
+            s.optimizer, label="Optimizer", options={OPTIMIZER_LABELS.get(k, k): k for k in s.optimizer.objects}, **wide)
+        self.loss = pn.widgets.Select.from_param(
+            s.loss, label="Loss (two classes)", options={"Squared error (classic)": "squared",
+                                                        "Cross-entropy": "cross_entropy"}, **wide)
+        self.n_classes = pn.widgets.IntSlider.from_param(s.n_classes, label="Classes (multi-class sets)",
+                                                         throttled=True, **wide)
+        self.seed = pn.widgets.IntInput.from_param(s.seed, label="Random seed (weights)", **wide)
+        self.speed = pn.widgets.IntSlider.from_param(s.epochs_per_frame, label="Speed (epochs per frame)",
+                                                     throttled=True, **wide)
+        # On/off settings are toggle buttons: a big target whose whole label is clickable.
+        toggle = dict(height=38, stylesheets=[_CONTROL_CSS, _TOGGLE_CSS])
+        self.shuffle = pn.widgets.Toggle.from_param(s.shuffle, label="Reshuffle every epoch",
+                                                    sizing_mode="stretch_width", **toggle)
+        self.show_test = pn.widgets.Toggle.from_param(s.show_test_data, label="Show test data", width=158, **toggle)
+        self.discretize = pn.widgets.Toggle.from_param(s.discretize, label="Discretize output", width=158, **toggle)
+        self.features = pn.widgets.CheckButtonGroup.from_param(
+            s.features, options={f.label: key for key, f in FEATURES.items()}, orientation="vertical",
+            width=92, height=0, margin=0, label="", stylesheets=[_FEATURE_CSS])
+
+        self.weight_input = pn.widgets.FloatInput(label="", width=110, step=0.1, format="0.000",
+                                                  stylesheets=[_CONTROL_CSS], margin=(0, 6),
+                                                  css_classes=["nn-weight-input"])
+        self.weight_label = pn.pane.HTML("", margin=(6, 4), stylesheets=[_CAPTION_CSS])
+        self.weight_editor = pn.Row(self.weight_label, self.weight_input, visible=False, margin=0)
+        self.weight_input.param.watch(self._weight_typed, "value")
+
+    def _build_views(self) -> None:
+        self.diagram = NetworkDiagram(width=520, height=440, input_control=self.features,
+                                      max_layers=MAX_LAYERS, max_neurons=MAX_NEURONS,
+                                      on_layers=self._change_layers, on_neurons=self._change_neurons,
+                                      on_hover=self._hover_node, on_link=self._pick_link)
+        # The feature buttons line up with the input nodes: one row per node.
+        self.features.height = int(self.diagram.row_pitch * len(FEATURES))
+        self.decision_map = DecisionMap(size=280)
+        self.map_caption = pn.pane.HTML("", margin=(0, 4), stylesheets=[_CAPTION_CSS])
+        self.chart = LossChart(width=330, height=100)
+        # Frame handshake: each heatmap arrives with its frame number; the browser
+        # echoes the number as soon as it has applied the frame (Bokeh then paints
+        # it in the next animation frame, while the server prepares the next one).
+        self._ack_source = ColumnDataSource({"frame": [0]}, name="dense-ack")
+        self.decision_map.grid_source.js_on_change("data", CustomJS(args={"ack": self._ack_source}, code="""
+            const n = cb_obj.data.frame[0];
+            if (ack.data.frame[0] !== n) ack.data = {frame: [n]};
+        """))
+        self._ack_source.on_change("data", self._frame_taken)
+
+    def _picker_choices(self) -> list[tuple[str, str, np.ndarray]]:
+        return [(name, DATASETS[name].label, _dataset_picture(name)) for name in datasets_for(self.settings.problem)]
+
+    # ---- actions (buttons and keyboard shortcuts) ----------------------------------------
+
+    def step(self) -> None:
+        """Pause and train exactly one epoch."""
+        with self._quietly():
+            self.playing = False
+        with self._trainer_lock:
+            self.trainer.step(1)
+            self._redraw()
+
+    def reset(self) -> None:
+        """Pause and start the same network over (weights from the seed; the data stays)."""
+        with self._quietly():
+            self.playing = False
+        with self._trainer_lock:
+            self.trainer.reset(new_data=False)
+            self._link = None
+            self._redraw(structure=True)
+
+    def regenerate(self) -> None:
+        """New data from the same distribution; the network keeps its weights (as the original)."""
+        self.settings.data_seed = (self.settings.data_seed + 1) % (2**31 - 1)
+
+    def pause(self) -> None:
+        """Stop training (the page shell calls this when the learner leaves the page)."""
+        self.playing = False
+
+    def shortcut(self, action: str) -> None:
+        """Keyboard shortcuts from the page shell: "play" toggles, "step", "reset"."""
+        if action == "play":
+            self.playing = not self.playing and not self.trainer.diverged
+        elif action == "step":
+            self.step()
+        elif action == "reset":
+            self.reset()
+
+    def set_theme(self, name: str) -> None:
+        """"light" or "dark": the figures follow (the widgets follow CSS variables)."""
+        for view in (self.decision_map, self.diagram, self.chart, self.epoch_counter):
+            view.set_theme(name)
+
+    # ---- reacting to settings -------------------------------------------------------------
+
+    def _settings_changed(self, *events) -> None:
+        changed = {e.name for e in events}
+        with self._trainer_lock:
+            self._apply_settings(changed)
+        self._sync_url()
+
+    def _apply_settings(self, changed: set[str]) -> None:
+        self.trainer.apply(changed)
+        rebuilt = bool(changed & RESETS_NETWORK)
+        with self._quietly():
+            if rebuilt:
+                self.playing = False          # the original pauses whenever it rebuilds the network
+                self._link = None
+            if "problem" in changed:
+                self.picker.set_choices(self._picker_choices(), self.settings.dataset)
+            self.picker.value = self.settings.dataset
+        self._redraw(structure=rebuilt, data=bool(changed & NEW_DATA))
+
+    @contextlib.contextmanager
+    def _quietly(self):
+        """Pausing inside an action that redraws anyway should not draw twice."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+
+    def _pick_dataset(self, name: str) -> None:
+        self.settings.dataset = name
+
+    def _change_layers(self, delta: int) -> None:
+        hidden = list(self.settings.hidden)
+        if delta > 0 and len(hidden) < MAX_LAYERS:
+            hidden.append(2)
+        elif delta < 0 and hidden:
+            hidden.pop()
+        self.settings.hidden = hidden
+
+    def _change_neurons(self, layer: int, delta: int) -> None:
+        hidden = list(self.settings.hidden)
+        if 0 <= layer < len(hidden) and 1 <= hidden[layer] + delta <= MAX_NEURONS:
+            hidden[layer] += delta
+            self.settings.hidden = hidden
+
+    def _hover_node(self, node: tuple[int, int] | None) -> None:
+        self._focus = node
+        self._redraw()
+
+    def _pick_link(self, link: tuple[int, int, int] | None) -> None:
+        self._link = link
+        self._show_weight_editor()
+
+    def _weight_typed(self, event) -> None:
+        if self._link is None or event.new is None or self._editing:
+            return
+        layer, i, j = self._link
+        with self._trainer_lock:
+            try:
+                self.trainer.set_weight(layer, i, j, float(event.new))
+            except (ValueError, IndexError) as exc:
+                self.notices = [*self.notices, f"Weight not changed: {exc}"]
+                return
+            self._redraw()
+
+    def _show_weight_editor(self) -> None:
+        if self._link is None:
+            self.weight_editor.visible = False
+            return
+        layer, i, j = self._link
+        names = self.diagram.link_names(self._link)
+        self.weight_label.object = f"Weight {names}:"
+        self._editing = True     # showing the current value is not an edit
+        try:
+            self.weight_input.value = round(float(self.trainer.network.weights[layer][i, j]), 3)
+        finally:
+            self._editing = False
+        self.weight_editor.visible = True
+
+    def _sync_url(self) -> None:
+        loc = pn.state.location
+        if loc is not None:
+            loc.update_query(**self.settings.to_query())
+
+    # ---- the live loop --------------------------------------------------------------------
+
+    def _playing_changed(self, event) -> None:
+        if event.new and self.trainer.diverged:
+            self.playing = False
+            return
+        self.play_button.label = "❚❚ Pause" if event.new else "▶ Play"
+        if event.new:
+            self._pending = None
+            self._drawn_epoch = self.trainer.epoch
+            self._runs += 1
+            doc = pn.state.curdoc
+            if doc is not None and doc.session_context is not None:
+                doc.add_next_tick_callback(without_document_lock(functools.partial(self._run, doc, self._runs)))
+        elif not self._quiet:
+            self._redraw()      # show exactly where training stopped
+
+    async def _run(self, doc, run: int) -> None:
+        """The live loop: train a slice in a worker thread, then let the page draw.
+
+        It holds no document lock, so while a slice trains the server goes on
+        serving this page's events (the browser's frame replies, clicks) and other
+        sessions; everything that touches the page runs as a next-tick callback.
+        """
+        loop = asyncio.get_running_loop()
+        while self.playing and run == self._runs and self._alive:
+            started = loop.time()
+            await loop.run_in_executor(None, self._train_slice)
+            doc.add_next_tick_callback(self._after_slice)
+            await asyncio.sleep(max(0.0, SLICE_PERIOD_S - (loop.time() - started)))
+
+    def _train_slice(self) -> None:
+        # "Speed" is epochs per drawn frame: once a frame's worth is trained, wait
+        # for the browser (speed 1 shows every single epoch).
+        with self._trainer_lock:
+            todo = self.settings.epochs_per_frame - (self.trainer.epoch - self._drawn_epoch)
+            if self.playing and not self.trainer.diverged and todo > 0:
+                self.trainer.train_for(TRAIN_BUDGET_S, todo)
+
+    def _after_slice(self) -> None:
+        if not self.playing:
+            return
+        if self.trainer.diverged:
+            self.playing = False      # draws the diverged state
+        elif self.trainer.epoch > self._drawn_epoch and (
+                self._pending is None or time.perf_counter() - self._sent_at > ACK_TIMEOUT_S):
+            self._send_frame()
+
+    def _send_frame(self) -> None:
+        """Draw a live frame; the next one waits until the browser has taken this one."""
+        self._redraw()
+        self._pending = self._frame
+        self._drawn_epoch = self.trainer.epoch
+        self._sent_at = time.perf_counter()
+
+    def _frame_taken(self, attr, old, new) -> None:
+        if self._pending is None or new["frame"][0] < self._pending:
+            return
+        self._pending = None
+        # The browser is ready: show what has been trained since, without waiting
+        # for the slice to end (one frame in flight at a time, as fast as it paints).
+        # If a slice holds the trainer, `_after_slice` draws as soon as it ends.
+        if self.playing and self.trainer.epoch > self._drawn_epoch and self._trainer_lock.acquire(blocking=False):
+            try:
+                self._send_frame()
+            finally:
+                self._trainer_lock.release()
+
+    # ---- drawing ----------------------------------------------------------------------------
+
+    def _redraw(self, structure: bool = False, data: bool = False) -> None:
+        """Draw the current state: one frame, all of it in one hold."""
+        t, s = self.trainer, self.settings
+        with self._trainer_lock, pn.io.hold():
+            if structure:
+                hidden = list(s.hidden)
+                n_out = t.network.widths[-1]
+                self.diagram.set_structure([f.label for f in FEATURES.values()], _feature_grids(),
+                                           [list(FEATURES).index(k) for k in s.features], hidden, n_out)
+                self._show_weight_editor()
+                self.chart.set_accuracy(s.kind != "regression")
+            if data or structure:
+                self.decision_map.show_points(t.train.points, _point_colours(t.train.labels, t.train.kind),
+                                              t.test.points, _point_colours(t.test.labels, t.test.kind))
+                self.dataset_label.object = DATASETS[s.dataset].label
+            self.decision_map.show_test(s.show_test_data)
+            self._draw_frame()
+
+    def _draw_frame(self) -> None:
+        t, s = self.trainer, self.settings
+        grids = t.node_grids()
+        output = grids[-1]
+        if t.network.output == "sigmoid":
+            output = t.display_output(output)
+        self.diagram.show_state([*grids[1:-1], output], t.network.weights, t.network.biases, t.network.alive)
+
+        focus = self._focus_grid(grids, output) if self._focus is not None else None
+        if focus is not None:      # a hovered node fills the big view, as in the original
+            big, classes = focus, None
+            caption = f"Showing <b>{self._focus_name()}</b> (hovered)"
+        elif s.kind == "multiclass":
+            big, classes = class_confidence(grids[-1], s.discretize), grids[-1].shape[0]
+            caption = "Output: likeliest class (paler = less sure)"
+        else:
+            big, classes = output[0], None
+            if s.discretize:
+                big = np.where(big >= 0, 1.0, -1.0).astype(np.float32)
+            caption = "Output" + (" (discretized)" if s.discretize else "")
+        if classes != self._map_classes:
+            self.decision_map.set_classes(classes)
+            self._map_classes = classes
+        self._frame += 1
+        self.decision_map.show_grid(big, self._frame)
+        self.decision_map.set_alert(DIVERGED if t.diverged else None)
+        self.map_caption.object = caption
+        self.chart.show(t.history, t.epoch)
+        self.epoch_counter.show(["Epoch", f"{t.epoch:,}"])
+        self.play_button.disabled = t.diverged
+
+    def _focus_grid(self, grids: list[np.ndarray], output: np.ndarray) -> np.ndarray | None:
+        layer, index = self._focus
+        if layer == 0:
+            return _feature_grids()[index]
+        if layer == len(grids) - 1:
+            return output[index] if index < len(output) else None
+        if layer < len(grids) and index < len(grids[layer]):
+            return grids[layer][index]
+        return None
+
+    def _focus_name(self) -> str:
+        return next((self.diagram.node_name(n) for n in self.diagram.nodes if (n.layer, n.index) == self._focus), "")
+
+    # ---- layout -----------------------------------------------------------------------------
+
+    def __panel__(self):
+        top = pn.Row(
+            self.reset_button, self.play_button, self.step_button, pn.Column(self.epoch_counter, margin=(0, 10)),
+            self.learning_rate, self.activation, self.regularization, self.reg_rate, self.problem,
+            margin=(0, 0, 6, 0), align="end", styles={"align-items": "flex-end"},
+        )
+        advanced = pn.Card(self.optimizer, self.loss, self.n_classes, self.seed, self.speed, self.shuffle,
+                           title="Advanced", collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
+                           stylesheets=[_CARD_CSS])
+        data_column = pn.Column(
+            _heading("Data"), self.picker, self.dataset_label, self.train_ratio, self.noise, self.batch_size,
+            self.regenerate_button, advanced, width=250, margin=(0, 14, 0, 0),
+        )
+        network_column = pn.Column(self.diagram, self.weight_editor, margin=(0, 10))
+        output_column = pn.Column(
+            self.chart, self.map_caption, self.decision_map,
+            pn.Row(self.show_test, self.discretize, margin=0), width=330, margin=0,
+        )
+        return pn.Column(top, pn.Row(data_column, network_column, output_column, margin=0),
+                         margin=(0, 10), name="dense-page")
+
+
+def _heading(text: str) -> pn.pane.HTML:
+    return pn.pane.HTML(f"<h2>{text}</h2>", margin=(0, 4), stylesheets=[_HEADING_CSS])
+
+
+_HEADING_CSS = f":host h2 {{ font-size: 18px; text-transform: uppercase; letter-spacing: .06em; margin: 2px 0 6px; color: {CSS_TEXT}; }}"
+_CAPTION_CSS = f":host {{ font-size: 16px; color: {CSS_TEXT}; white-space: nowrap; overflow: hidden; }}"
+_CONTROL_CSS = """
+:host { --font-size: 16px; font-size: 16px; }
+label, .bk-input-group > label, .bk-slider-title { font-size: 15px; font-weight: 600; }
+select.bk-input, input.bk-input { font-size: 17px; height: 36px; }
+.bk-btn { font-size: 17px; }
+"""
+_TOGGLE_CSS = """
+.bk-btn { font-size: 16px; }
+.bk-btn.bk-active { box-shadow: inset 0 0 0 3px #0877bd; font-weight: 700; }
+.bk-btn.bk-active::before { content: "✓ "; }
+"""
+_BIG_BUTTON_CSS = ":host .bk-btn { font-size: 20px; font-weight: 700; }"
+_FEATURE_CSS = """
+.bk-btn-group { height: 100%; display: flex; flex-direction: column; justify-content: space-around; }
+.bk-btn-group > .bk-btn { flex: 0 0 auto; height: 44px; font-size: 17px; font-weight: 600;
+  border-radius: 6px !important; margin: 0 !important; opacity: 0.5; box-shadow: none !important; }
+.bk-btn-group > .bk-btn.bk-active { opacity: 1; border: 3px solid #0877bd !important; }
+"""
+_CARD_CSS = ":host .card-title, :host .card-header { font-size: 17px; }"

@@ -1,0 +1,127 @@
+"""The dense page's view pieces and wiring, without a browser: what they send is the model's numbers."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from playground.components.dataset_picker import png_bytes, scatter_thumbnail
+from playground.components.loss_chart import MAX_POINTS, LossChart
+from playground.components.network_diagram import THUMB_CELLS, NetworkDiagram, atlas, link_width, thumbnails
+from playground.components.palettes import SHADES, class_confidence, diverging_palette
+from playground.dense_page import DensePage
+
+
+def test_thumbnails_are_block_means():
+    grids = np.random.default_rng(1).normal(size=(3, 100, 100)).astype(np.float32)
+    small = thumbnails(grids)
+    assert small.shape == (3, 25, 25) and small.dtype == np.float32
+    np.testing.assert_allclose(small[2, 7, 11], grids[2, 28:32, 44:48].mean(), rtol=1e-5)
+
+
+def test_atlas_places_each_thumbnail_top_aligned_with_transparent_gaps():
+    a = np.full((2, THUMB_CELLS, THUMB_CELLS), 1.0, np.float32)
+    b = np.full((1, THUMB_CELLS, THUMB_CELLS), 2.0, np.float32)
+    b[0, 0, 0] = 3.0                                     # bottom-left cell of b's only node
+    image = atlas([a, b], row_pitch=30, col_pitch=40, rows=2)
+    assert image.shape == (30 + THUMB_CELLS, 40 + THUMB_CELLS)
+    top = image.shape[0] - THUMB_CELLS                   # row 0 is the bottom of the picture
+    assert (image[top:, :THUMB_CELLS] == 1).all() and (image[:THUMB_CELLS, :THUMB_CELLS] == 1).all()
+    assert image[top, 40] == 3.0 and (image[top:, 40:] == 2).sum() == THUMB_CELLS ** 2 - 1
+    assert np.isnan(image[:top, 40:]).all()             # column b has one node: the rest is empty
+    assert np.isnan(image[THUMB_CELLS:top, :]).all()    # the gap between a's two nodes
+
+
+def test_png_thumbnail_round_trips_through_a_real_decoder():
+    from PIL import Image
+
+    points = np.array([[-6.0, -6.0], [5.9, 5.9], [0.0, 0.0]])
+    img = scatter_thumbnail(points, ["#ff0000", "#00ff00", "#0000ff"], size=16)
+    decoded = np.asarray(Image.open(io.BytesIO(png_bytes(img))).convert("RGB"))
+    np.testing.assert_array_equal(decoded, img)
+    assert tuple(img[-1, 0]) == (255, 0, 0)             # (−6, −6) is bottom left
+    assert tuple(img[0, -1]) == (0, 255, 0)             # (6, 6) is top right
+
+
+def test_palettes():
+    palette = diverging_palette()
+    assert len(palette) == SHADES and palette[0] == "#f59322" and palette[-1] == "#0877bd"
+    probs = np.random.default_rng(0).dirichlet(np.ones(4), size=(6, 6)).transpose(2, 0, 1)
+    values = class_confidence(probs)
+    assert (values.astype(int) == probs.argmax(axis=0)).all() and values.max() < 4
+    assert np.allclose(class_confidence(probs, discretize=True) % 1, 0.999)
+
+
+def test_diagram_links_follow_the_engine_weight_order():
+    diagram = NetworkDiagram(width=520, height=440)
+    labels = ["a", "b", "c"]
+    diagram.set_structure(labels, np.zeros((3, 100, 100)), used_inputs=[2, 0], hidden=[3], n_outputs=1)
+    assert diagram.links == [(0, i, j) for i in range(2) for j in range(3)] + [(1, i, 0) for i in range(3)]
+    assert diagram.link_names((0, 0, 1)) == "c → neuron 2 of layer 1"   # input 0 of the network is feature "c"
+    weights = [np.arange(6.0).reshape(2, 3), np.array([[-1.0], [0.5], [7.0]])]
+    alive = [np.ones((2, 3), bool), np.array([[True], [False], [True]])]
+    grids = [np.zeros((3, 100, 100)), np.zeros((1, 100, 100))]
+    diagram.show_state(grids, weights, [np.zeros(3), np.array([0.25])], alive)
+    w = diagram.link_source.data["w"]
+    assert w == [0, 1, 2, 3, 4, 5, -1, 0, 7]            # the dead link shows as 0
+    assert diagram.link_source.data["width"] == pytest.approx(link_width(np.array(w)).tolist(), abs=1e-4)
+    assert diagram.bias_source.data["b"] == [0, 0, 0, 0.25]
+
+
+def test_loss_chart_thins_a_long_history_and_keeps_the_last_point():
+    chart = LossChart()
+    history = {"train_loss": [1.0], "test_loss": [1.0], "train_accuracy": [], "test_accuracy": []}
+    chart.show(history, 0)
+    for epoch in range(1, MAX_POINTS + 5):
+        history["train_loss"].append(1.0 / epoch)
+        history["test_loss"].append(2.0 / epoch)
+        chart.show(history, epoch)
+    epochs = np.asarray(chart.source.data["epoch"])
+    assert len(epochs) < MAX_POINTS and epochs[-1] == MAX_POINTS + 4
+    assert chart.numbers.texts[1:3] == ["Test loss", f"{2.0 / (MAX_POINTS + 4):.3f}"]
+
+
+def test_pages_are_independent_and_follow_the_reset_rules():
+    one, two = DensePage(), DensePage()
+    for _ in range(3):
+        one.step()
+    assert (one.trainer.epoch, two.trainer.epoch) == (3, 0)
+    one.settings.learning_rate = 0.1          # not a reset
+    assert one.trainer.epoch == 3 and two.settings.learning_rate == 0.03
+    one.settings.hidden = [3]                 # a reset: new network, epoch 0
+    assert one.trainer.epoch == 0 and one.trainer.network.widths == [2, 3, 1]
+    assert len(one.diagram.nodes) == 7 + 3 + 1 and two.trainer.network.widths == [2, 4, 2, 1]
+
+
+def test_a_typed_weight_reaches_the_network():
+    page = DensePage()
+    page._pick_link((1, 2, 0))
+    assert page.weight_editor.visible
+    page.weight_input.value = 2.5
+    assert page.trainer.network.weights[1][2, 0] == 2.5
+
+
+def test_divergence_is_shown_and_reset_recovers():
+    page = DensePage()
+    page.settings.param.update(dataset="reg-plane", activation="relu", learning_rate=10.0, hidden=[8, 8, 8])
+    for _ in range(50):
+        page.step()
+        if page.trainer.diverged:
+            break
+    assert page.trainer.diverged
+    assert page.decision_map._alert.visible and "diverged" in page.decision_map._alert.text
+    assert page.play_button.disabled
+    page.playing = True                        # cannot play a diverged run
+    assert not page.playing
+    page.reset()
+    assert not page.trainer.diverged and not page.decision_map._alert.visible and page.trainer.epoch == 0
+
+
+def test_shortcuts_step_and_reset():
+    page = DensePage()
+    page.shortcut("step")
+    page.shortcut("step")
+    assert page.trainer.epoch == 2
+    page.shortcut("reset")
+    assert page.trainer.epoch == 0
