@@ -213,13 +213,13 @@ class DensePage(pn.viewable.Viewer):
             self._redraw()
 
     def reset(self) -> None:
-        """Pause and start the same network over (weights from the seed; the data stays)."""
+        """Pause and start over from new random weights, as the original does; the data stays.
+
+        The new weights come from the next seed, so the URL still reproduces the run.
+        """
         with self._quietly():
             self.playing = False
-        with self._trainer_lock:
-            self.trainer.reset(new_data=False)
-            self._link = None
-            self._redraw(structure=True)
+        self.settings.seed = (self.settings.seed + 1) % (2**31 - 1)
 
     def regenerate(self) -> None:
         """New data from the same distribution; the network keeps its weights (as the original)."""

@@ -132,12 +132,12 @@ def build_network(n_inputs: int, hidden: list[int] | tuple[int, ...], n_outputs:
                    [np.ones(w.shape, bool) for w in weights], activation, output, loss)
 
 
-def gradients(net: Network, x: Array, y: Array) -> tuple[list[Array], list[Array]]:
-    """Mean over the batch of dE/dw and dE/db for every layer (dead links get 0)."""
+def gradients(net: Network, x: Array, y: Array, scale: float = 1.0) -> tuple[list[Array], list[Array]]:
+    """Mean over the batch of dE/dw and dE/db for every layer (dead links get 0), times `scale`."""
     zs, outs = net.forward_z(x)
     out = outs[-1]
-    # Scaling the output delta by 1/n makes every product below a batch mean.
-    delta = (out - y) / len(x)
+    # Scaling the output delta by scale/n makes every product below a (scaled) batch mean.
+    delta = (out - y) * (scale / len(x))
     if net.loss == "squared":
         delta *= net.layer_activation(len(zs) - 1).der(zs[-1], out)
     hidden_der = ACTIVATIONS[net.activation].der
@@ -195,8 +195,11 @@ class Optimizer:
 
 
 def update(net: Network, grad_w: list[Array], grad_b: list[Array], opt: Optimizer, lr: float,
-           regularization: str = "none", reg_rate: float = 0.0) -> None:
+           regularization: str = "none", reg_rate: float = 0.0, prescaled: bool = False) -> None:
     """One step: the optimizer on the mean gradient, then the regularizer (not on biases).
+
+    `prescaled` says the gradients were already multiplied by lr (plain SGD's whole
+    step, folded into the backward pass because this is the hot loop).
 
     As in nn.ts the regularizer's derivative is taken at the weight from before the
     gradient step, and an L1 step that flips a weight's sign sets it to 0 and kills
@@ -205,9 +208,13 @@ def update(net: Network, grad_w: list[Array], grad_b: list[Array], opt: Optimize
     opt.t += 1
     reg = REGULARIZERS.get(regularization) if reg_rate else None
     for w, b, alive, gw, gb in zip(net.weights, net.biases, net.alive, grad_w, grad_b):
-        opt.step(b, gb, lr)
         reg_step = lr * reg_rate * reg[1](w) if reg else None
-        opt.step(w, gw, lr)
+        if opt.kind == "sgd" and prescaled:
+            b -= gb
+            w -= gw
+        else:
+            opt.step(b, gb, lr)
+            opt.step(w, gw, lr)
         if reg is not None:
             new = w - reg_step
             if regularization == "l1":
@@ -230,17 +237,23 @@ def train_epoch(net: Network, opt: Optimizer, x: Array, y: Array, batch_size: in
     """
     n = len(x)
     start = 0
+    sgd = opt.kind == "sgd"
+    scale = lr if sgd else 1.0
+
+    def batch_step(xb, yb):
+        update(net, *gradients(net, xb, yb, scale), opt, lr, regularization, reg_rate, prescaled=sgd)
+
     if carry is not None and len(carry[0]):
         first = min(batch_size, n)
         xb, yb = np.concatenate([carry[0], x[:first]]), np.concatenate([carry[1], y[:first]])
         if first == batch_size:
-            update(net, *gradients(net, xb, yb), opt, lr, regularization, reg_rate)
+            batch_step(xb, yb)
             start = first
         else:   # a whole pass shorter than a batch: keep accumulating
             return xb, yb
     while start + batch_size <= n:
         stop = start + batch_size
-        update(net, *gradients(net, x[start:stop], y[start:stop]), opt, lr, regularization, reg_rate)
+        batch_step(x[start:stop], y[start:stop])
         start = stop
     return (x[start:], y[start:]) if start < n else None
 

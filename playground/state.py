@@ -70,7 +70,7 @@ class DenseSettings(param.Parameterized):
     shuffle = param.Boolean(default=False, doc="reshuffle the training points every epoch")
     show_test_data = param.Boolean(default=False)
     discretize = param.Boolean(default=False, doc="show the sign of the output")
-    epochs_per_frame = param.Integer(default=5, bounds=(1, 100), doc="training speed")
+    epochs_per_frame = param.Integer(default=10, bounds=(1, 100), doc="training speed: epochs per drawn frame")
 
     # The problem type filters the data sets: picking one side picks a data set of it,
     # and picking a data set sets its side, so the pair always agrees.

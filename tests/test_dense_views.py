@@ -123,5 +123,7 @@ def test_shortcuts_step_and_reset():
     page.shortcut("step")
     page.shortcut("step")
     assert page.trainer.epoch == 2
+    weights = page.trainer.network.weights[0].copy()
     page.shortcut("reset")
-    assert page.trainer.epoch == 0
+    assert page.trainer.epoch == 0 and page.settings.seed == 1
+    assert not np.allclose(weights, page.trainer.network.weights[0])   # new random weights, as the original

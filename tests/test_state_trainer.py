@@ -116,7 +116,7 @@ def test_node_grids_match_a_direct_forward_pass():
     point = grid_points()[i * GRID_SIZE + j][None]
     outs = t.network.forward(feature_matrix(point, t.settings.features))
     for grid, out in zip(grids, outs):
-        np.testing.assert_allclose(grid[:, i, j], out[0], rtol=1e-6)
+        np.testing.assert_allclose(grid[:, i, j], out[0], rtol=1e-4, atol=1e-5)   # drawn in float32
 
 
 def test_divergence_sets_a_flag_and_stops():
