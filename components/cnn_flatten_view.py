@@ -13,53 +13,25 @@ from typing import Callable
 
 import numpy as np
 import panel as pn
-from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
-from bokeh.plotting import figure
+from bokeh.models import ColumnDataSource
 
-from .cnn_cells import CellPicker, bokeh_pane
-from .cnn_colors import ACTIVATION_PALETTE, symmetric_limit
+from .cnn_colors import symmetric_limit
+from .cnn_map_canvas import MapCanvas
 
 WIDTH, HEIGHT = 620, 420
 TOP, BOTTOM = 36, 56
 GAP = 4
 
 
-class FlattenView(pn.viewable.Viewer):
+class FlattenView(MapCanvas):
     """Map channels on the left, the wrapped flat vector on the right."""
 
     def __init__(self, on_pick: Callable[[str, int, int, int, bool], None],
                  width: int = WIDTH, height: int = HEIGHT):
-        super().__init__()
-        self._width, self._height = width, height
-        self.mapper = LinearColorMapper(palette=ACTIVATION_PALETTE, low=-1, high=1)
-        self.maps = ColumnDataSource(dict(image=[], x=[], y=[], dw=[], dh=[]))
-        self.frames = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
-        self.marks = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
+        super().__init__(on_pick, width, height, "cnn-flatten-view")
+        # The line from the picked cell to its index in the vector.
         self.link = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]))
-        self.labels = ColumnDataSource(dict(x=[], y=[], text=[], align=[]))
-        fig = figure(width=width, height=height, toolbar_location=None, tools="",
-                     x_range=Range1d(0, width), y_range=Range1d(0, height),
-                     min_border=0, outline_line_color=None)
-        fig.axis.visible = False
-        fig.grid.visible = False
-        fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.maps, color_mapper=self.mapper)
-        fig.rect("x", "y", "w", "h", source=self.frames, fill_alpha=0, line_color="#aaaaaa")
-        fig.segment("x0", "y0", "x1", "y1", source=self.link, line_color="#111111", line_width=2)
-        fig.rect("x", "y", "w", "h", source=self.marks, fill_alpha=0.2, fill_color="#ffd400",
-                 line_color="#111111", line_width=2.5)
-        fig.text("x", "y", text="text", source=self.labels, text_font_size="14px", text_align="align",
-                 text_baseline="middle", text_color="#222222")
-        fig.add_layout(ColorBar(color_mapper=self.mapper, orientation="horizontal", location=(10, 6),
-                                width=220, height=12, title="activation", title_text_font_size="13px",
-                                major_label_text_font_size="13px", title_standoff=4, padding=4,
-                                background_fill_alpha=0), "center")
-        self.picker = CellPicker(fig, on_pick)
-        self.figure = fig
-        self._geometry = None
-        self._pane = bokeh_pane(fig, "cnn-flatten-view")
-
-    def __panel__(self):
-        return self._pane
+        self.figure.segment("x0", "y0", "x1", "y1", source=self.link, line_color="#111111", line_width=2)
 
     def show(self, maps: np.ndarray, vector: np.ndarray, maps_name: str, vector_name: str) -> None:
         """Draw the (H, W, C) maps and their flattened (H·W·C,) vector."""

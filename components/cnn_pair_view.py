@@ -10,50 +10,19 @@ from typing import Callable
 
 import numpy as np
 import panel as pn
-from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
-from bokeh.plotting import figure
-
-from .cnn_cells import CellPicker, bokeh_pane
-from .cnn_colors import ACTIVATION_PALETTE, symmetric_limit
+from .cnn_colors import symmetric_limit
+from .cnn_map_canvas import MapCanvas
 
 WIDTH, HEIGHT = 620, 420
 TOP, BOTTOM = 36, 56
 
 
-class PairView(pn.viewable.Viewer):
+class PairView(MapCanvas):
     """One channel before and after a step, with the window and its result outlined."""
 
     def __init__(self, on_pick: Callable[[str, int, int, int, bool], None],
                  width: int = WIDTH, height: int = HEIGHT, css_class: str = "cnn-pair-view"):
-        super().__init__()
-        self._width, self._height = width, height
-        self.mapper = LinearColorMapper(palette=ACTIVATION_PALETTE, low=-1, high=1)
-        self.maps = ColumnDataSource(dict(image=[], x=[], y=[], dw=[], dh=[]))
-        self.frames = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
-        self.marks = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
-        self.labels = ColumnDataSource(dict(x=[], y=[], text=[]))
-        fig = figure(width=width, height=height, toolbar_location=None, tools="",
-                     x_range=Range1d(0, width), y_range=Range1d(0, height),
-                     min_border=0, outline_line_color=None)
-        fig.axis.visible = False
-        fig.grid.visible = False
-        fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.maps, color_mapper=self.mapper)
-        fig.rect("x", "y", "w", "h", source=self.frames, fill_alpha=0, line_color="#aaaaaa")
-        fig.rect("x", "y", "w", "h", source=self.marks, fill_alpha=0.12, fill_color="#ffd400",
-                 line_color="#111111", line_width=2.5)
-        fig.text("x", "y", text="text", source=self.labels, text_font_size="15px", text_align="center",
-                 text_baseline="middle", text_color="#222222")
-        fig.add_layout(ColorBar(color_mapper=self.mapper, orientation="horizontal", location=(10, 6),
-                                width=220, height=12, title="activation", title_text_font_size="13px",
-                                major_label_text_font_size="13px", title_standoff=4, padding=4,
-                                background_fill_alpha=0), "center")
-        self.picker = CellPicker(fig, on_pick)
-        self.figure = fig
-        self._geometry = None
-        self._pane = bokeh_pane(fig, css_class)
-
-    def __panel__(self):
-        return self._pane
+        super().__init__(on_pick, width, height, css_class)
 
     def show(self, before: np.ndarray, after: np.ndarray, before_name: str, after_name: str,
              channel: int) -> None:
@@ -84,7 +53,8 @@ class PairView(pn.viewable.Viewer):
             regions.append((role, channel, x0, mid - rows * cell / 2, cols * cell, rows * cell, rows, cols))
         labels = dict(x=[x_in + w * cell / 2, x_out + ow * cell / 2],
                       y=[self._height - 16] * 2,
-                      text=[f"{before_name} · channel {channel}", f"{after_name} · channel {channel}"])
+                      text=[f"{before_name} · channel {channel}", f"{after_name} · channel {channel}"],
+                      align=["center", "center"])
         lim = symmetric_limit(np.concatenate([before.ravel(), after.ravel()]))
         with pn.io.hold():
             self.mapper.update(low=-lim, high=lim)
