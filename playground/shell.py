@@ -108,6 +108,13 @@ def load_page(key: str):
     return getattr(importlib.import_module(module_name), class_name)()
 
 
+# Pages whose first build is slow (the CNN page imports TensorFlow, ~6 s here): the
+# shell shows a note first and builds them once the note is on screen.
+SLOW_FIRST_BUILD = {"cnn"}
+_LOADING_NOTE = ("<div style='font-size:20px'>Starting the CNN explainer: TensorFlow loads once per server "
+                 "(a few seconds), then the model explains the first image…</div>")
+
+
 class AppShell(pn.viewable.Viewer):
     """One session's page: the header (page switch, theme, shortcut hint), notices and the current page."""
 
@@ -139,6 +146,9 @@ class AppShell(pn.viewable.Viewer):
             pn.state.location.sync(self, {"page": "page"})
         self.param.watch(self._show, "page")
         self.param.watch(self._theme_changed, "dark")
+        self._first_render_done = False
+        if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+            pn.state.onload(lambda: setattr(self, "_first_render_done", True))
         self._show()
 
     # ---- pages ---------------------------------------------------------------------------
@@ -149,12 +159,35 @@ class AppShell(pn.viewable.Viewer):
             if key != self.page and hasattr(built, "pause"):
                 built.pause()
         if self.page not in self._built:
-            page = load_page(self.page)
-            self._built[self.page] = page
-            if "notices" in getattr(page, "param", {}):
-                page.param.watch(lambda e: self._show_notices(e.new), "notices")
-            if hasattr(page, "set_theme"):
-                page.set_theme("dark" if self.dark else "light")
+            doc = pn.state.curdoc
+            if self.page in SLOW_FIRST_BUILD and doc is not None and doc.session_context is not None:
+                # Say what is happening first, then build once that is on screen.
+                self._hint.visible = False
+                self._body[:] = [pn.pane.HTML(_LOADING_NOTE, margin=(30, 24), stylesheets=[_NOTICE_CSS])]
+                key = self.page
+                if self._first_render_done:
+                    doc.add_next_tick_callback(lambda: self._finish_build(key))
+                else:
+                    pn.state.onload(lambda: self._finish_build(key))
+                return
+            self._install(self.page, load_page(self.page))
+        self._attach()
+
+    def _finish_build(self, key: str) -> None:
+        if key not in self._built:
+            self._install(key, load_page(key))
+        if key == self.page:
+            self._attach()
+
+    def _install(self, key: str, page) -> None:
+        self._built[key] = page
+        if "notices" in getattr(page, "param", {}):
+            page.param.watch(lambda e: self._show_notices(e.new), "notices")
+        if hasattr(page, "set_theme"):
+            page.set_theme("dark" if self.dark else "light")
+
+    def _attach(self) -> None:
+        """Put the current (built) page in the body."""
         page = self._built[self.page]
         self._show_notices(getattr(page, "notices", []))
         self._hint.visible = hasattr(page, "shortcut")
