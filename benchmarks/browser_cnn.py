@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_dense import find_chromium, served_app  # noqa: E402  (one server recipe for both benchmarks)
+from browser_dense import CHROMIUM_ARGS, find_chromium, served_app  # noqa: E402  (one recipe for both benchmarks)
 
 
 def open_cnn_page(browser, url: str) -> tuple[object, float]:
@@ -44,8 +44,7 @@ def main(argv=None) -> int:
     predicted = {c: int(np.argmax(model(x[None]))) for c, x in firsts.items()}
 
     with served_app() as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=find_chromium(), headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
         page, first = open_cnn_page(browser, url)
         print(f"first opening of the CNN page (fresh server): {first:.2f} s")
         page.close()

@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+import browser_support  # noqa: E402  (the tests' recipe for a served app and a browser)
+from browser_support import CHROMIUM_ARGS, served_app  # noqa: E402
 SPIRAL_6x8 = "?dataset=spiral&hidden=8,8,8,8,8,8&activation=relu&features=x1,x2&learning_rate=0.03&batch_size=10"
 
 # In-page instrumentation: paint time of every heatmap frame, and of every input event.
@@ -55,33 +53,8 @@ LAST = """() => { const d = Bokeh.documents[0].get_model_by_name('loss-history')
 
 
 def find_chromium() -> str:
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and (path := shutil.which(candidate)):
-            return path
-    sys.exit("no Chromium found (install Debian's `chromium`, or set CHROMIUM=/path)")
-
-
-@contextmanager
-def served_app():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "panel", "serve", str(ROOT / "playground" / "app.py"), "--port", str(port),
-         "--address", "127.0.0.1", "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/app"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url, timeout=10).read()
-                break
-            except OSError:
-                time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    return browser_support.find_chromium() or sys.exit(
+        "no Chromium found (install Debian's `chromium`, or set CHROMIUM=/path)")
 
 
 def open_page(browser, url):
@@ -189,8 +162,7 @@ def main(argv=None) -> int:
 
     print(f"machine: {os.cpu_count()} cores; chromium {find_chromium()}; headless, 1280×720")
     with served_app() as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=find_chromium(), headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        browser = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
         if args.screenshots:
             screenshots(browser, url, args.screenshots)
             browser.close()
