@@ -9,7 +9,6 @@ then the time from a click on a sample thumbnail to the new prediction on screen
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_dense import CHROMIUM_ARGS, find_chromium, served_app  # noqa: E402  (one recipe for both benchmarks)
+from browser_dense import CHROMIUM_ARGS, find_chromium, served_app, summary  # noqa: E402  (one recipe for both benchmarks)
 
 
 def open_cnn_page(browser, url: str) -> tuple[object, float]:
@@ -60,9 +59,7 @@ def main(argv=None) -> int:
             page.mouse.click(box["x"] + x, box["y"] + y)
             page.locator(".cnn-prediction", has_text=f"Prediction: {predicted[c]} (").wait_for(timeout=10_000)
             times.append(1000 * (time.perf_counter() - start))
-        times.sort()
-        print(f"new image, click → new prediction shown: median {statistics.median(times):.0f} ms, "
-              f"p90 {times[int(0.9 * (len(times) - 1))]:.0f} ms over {len(times)} clicks")
+        print(f"new image, click → new prediction shown: {summary(times, 'clicks')}")
         browser.close()
     return 0
 

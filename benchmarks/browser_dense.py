@@ -145,9 +145,11 @@ def screenshots(browser, url, folder: Path, seconds: float = 4) -> None:
         page.close()
 
 
-def summary(ms: list[float]) -> str:
+def summary(ms: list[float], what: str = "changes") -> str:
+    """Median, p90 and max of timings in milliseconds."""
+    ms = sorted(ms)
     return (f"median {statistics.median(ms):.0f} ms, p90 {ms[int(0.9 * (len(ms) - 1))]:.0f} ms, "
-            f"max {ms[-1]:.0f} ms over {len(ms)} changes")
+            f"max {ms[-1]:.0f} ms over {len(ms)} {what}")
 
 
 def main(argv=None) -> int:
