@@ -35,7 +35,7 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
 
     from playground.cnn.loading import load_default_model
-    from playground.components.cnn_input import sample_position
+    from playground.components.cnn.input import sample_position
     from playground.datasets.images import load_mnist_5k
 
     data, model = load_mnist_5k(), load_default_model()

@@ -35,10 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Subcommands registered by the modules that own them (imports stay light:
     # TensorFlow is imported by the CNN commands only when they run).
-    from playground import cli_dense
+    from playground.dense import cli as dense_cli
     from playground.cnn import cli as cnn_cli
 
-    cli_dense.add_commands(sub)
+    dense_cli.add_commands(sub)
     cnn_cli.add_commands(sub)
     return parser
 

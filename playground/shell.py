@@ -23,7 +23,7 @@ from playground.components.palettes import CSS_TEXT
 
 # page key -> (label in the header, "module:Class" of a pn.viewable.Viewer)
 PAGES = {
-    "dense": ("Dense playground", "playground.dense_page:DensePage"),
+    "dense": ("Dense playground", "playground.dense.page:DensePage"),
     "cnn": ("CNN explainer", "playground.cnn.page:CnnPage"),
 }
 

@@ -49,7 +49,7 @@ def _open(page, app_url):
 
 def _neuron_position(box, explanation, layer_name: str, channel: int) -> tuple[float, float]:
     """Where the overview draws a neuron, from the same layout function it uses."""
-    from playground.components.cnn_overview import HEIGHT, layout_columns
+    from playground.components.cnn.overview import HEIGHT, layout_columns
 
     traces = explanation.traces
     index = [t.name for t in traces].index(layer_name)
@@ -67,7 +67,7 @@ def test_conv_formula_shows_the_models_numbers(page, app_url, model_and_sample):
     formula.wait_for(timeout=15_000)
 
     # Point at the middle of the output map: the window moves there.
-    from playground.components.cnn_conv_view import BOTTOM, HEIGHT, TOP, WIDTH
+    from playground.components.cnn.conv import BOTTOM, HEIGHT, TOP, WIDTH
 
     view_element = page.locator(".cnn-conv-view").first
     view_element.scroll_into_view_if_needed()
@@ -119,7 +119,7 @@ def test_bad_upload_shows_a_message_and_the_page_still_works(page, app_url, mode
     seven = images.x_test[np.flatnonzero(images.y_test == 7)[0]]
     expected = int(np.argmax(np.asarray(model(seven[None], training=False))[0]))
     thumbs = page.locator(".cnn-samples").first.bounding_box()
-    from playground.components.cnn_input import sample_position
+    from playground.components.cnn.input import sample_position
 
     page.mouse.click(thumbs["x"] + sample_position(7)[0], thumbs["y"] + sample_position(7)[1])
     page.locator(".cnn-prediction", has_text=f"Prediction: {images.class_names[expected]} ").wait_for(

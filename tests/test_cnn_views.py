@@ -10,11 +10,11 @@ import re
 import numpy as np
 import pytest
 
-from playground.components.cnn_colors import module_ids, unit_limits
-from playground.components.cnn_formula import FORMULA_CSS, fmt
-from playground.components.cnn_hyperparams import conv_fit
-from playground.components.cnn_input import rasterize_strokes
-from playground.components.cnn_overview import HEIGHT, WIDTH, drawn_layers, layout_columns
+from playground.components.cnn.colors import module_ids, unit_limits
+from playground.components.cnn.formula import FORMULA_CSS, fmt
+from playground.components.cnn.hyperparameters import conv_fit
+from playground.components.cnn.input import rasterize_strokes
+from playground.components.cnn.overview import HEIGHT, WIDTH, drawn_layers, layout_columns
 
 TINY_VGG_KINDS = ["input", "conv", "relu", "conv", "relu", "pool", "conv", "relu", "conv", "relu", "pool",
                   "flatten", "dense", "softmax"]

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs
 import numpy as np
 import pytest
 
-from playground.state import DenseSettings
-from playground.trainer import Trainer
+from playground.dense.settings import DenseSettings
+from playground.dense.trainer import Trainer
 
 pytestmark = pytest.mark.browser
 

@@ -6,11 +6,11 @@ import io
 import numpy as np
 import pytest
 
-from playground.components.dataset_picker import png_bytes, scatter_thumbnail
-from playground.components.loss_chart import MAX_POINTS, LossChart
-from playground.components.network_diagram import THUMB_CELLS, NetworkDiagram, atlas, link_width, thumbnails
+from playground.components.dense.dataset_picker import png_bytes, scatter_thumbnail
+from playground.components.dense.loss_chart import MAX_POINTS, LossChart
+from playground.components.dense.network_diagram import THUMB_CELLS, NetworkDiagram, atlas, link_width, thumbnails
 from playground.components.palettes import SHADES, class_confidence, diverging_palette
-from playground.dense_page import DensePage
+from playground.dense.page import DensePage
 
 
 def test_thumbnails_are_block_means():

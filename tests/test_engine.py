@@ -10,7 +10,7 @@ import random
 import numpy as np
 import pytest
 
-from playground.engine import (ACTIVATIONS, LOSS_OUTPUTS, Optimizer, REGULARIZERS, build_network,
+from playground.dense.engine import (ACTIVATIONS, LOSS_OUTPUTS, Optimizer, REGULARIZERS, build_network,
                                gradients, is_finite, loss_per_point, train_epoch)
 
 # ---- finite differences ------------------------------------------------------------------

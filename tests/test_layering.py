@@ -15,18 +15,20 @@ def imported_after(code: str) -> set[str]:
 
 
 def test_engine_and_trainer_need_neither_panel_nor_tensorflow():
-    mods = imported_after("import playground.engine, playground.trainer, playground.cli_dense, playground.bench")
+    mods = imported_after("import playground.dense.engine, playground.dense.trainer, playground.dense.cli, playground.dense.bench")
     assert not mods & {"panel", "bokeh", "tensorflow", "keras"}
 
 
 def test_dense_page_and_cli_come_up_without_tensorflow():
     mods = imported_after("import playground.cli; playground.cli.build_parser()\n"
-                          "import playground.shell, playground.dense_page\n"
-                          "playground.dense_page.DensePage()")
+                          "import playground.shell, playground.dense.page\n"
+                          "playground.dense.page.DensePage()")
     assert "panel" in mods and not mods & {"tensorflow", "keras"}
 
 
 def test_components_do_not_train_or_load_keras():
-    names = [m.name for m in pkgutil.iter_modules(playground.components.__path__)]
-    mods = imported_after("".join(f"import playground.components.{n}\n" for n in names))
-    assert names and not mods & {"tensorflow", "keras", "playground.trainer", "playground.engine"}
+    names = [m.name for m in pkgutil.walk_packages(playground.components.__path__, "playground.components.")
+             if not m.ispkg]
+    mods = imported_after("".join(f"import {n}\n" for n in names))
+    assert names and not mods & {"tensorflow", "keras", "playground.dense.trainer", "playground.dense.engine"}
+    assert {f"playground.components.{n}" for n in ("dense.decision_map", "cnn.overview", "canvas_text")} <= set(names)

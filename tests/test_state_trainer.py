@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from playground.datasets.features import GRID_SIZE, feature_matrix, grid_points
-from playground.state import LEARNING_RATES, DenseSettings, datasets_for
-from playground.trainer import Trainer
+from playground.dense.settings import LEARNING_RATES, DenseSettings, datasets_for
+from playground.dense.trainer import Trainer
 
 
 def test_defaults_are_the_originals():

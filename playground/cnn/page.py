@@ -15,19 +15,19 @@ from playground.cnn.explain import (conv_intermediate, conv_window, flatten_inde
 from playground.cnn.explain import explain as explain_image
 from playground.cnn.loading import ModelLoadError, load_default_model, load_model
 from playground.cnn.state import CnnState
-from playground.cnn.steps import (WINDOWED, next_cell, output_cell_for_input, padding_mask,
+from playground.cnn.geometry import (WINDOWED, next_cell, output_cell_for_input, padding_mask,
                                   samples_for_shape, window_of)
-from playground.components.cnn_cells import Ticker
-from playground.components.cnn_colors import symmetric_limit, unit_limits
-from playground.components.cnn_conv_view import ConvView
-from playground.components.cnn_flatten_view import FlattenView
-from playground.components.cnn_formula import (FormulaView, conv_formula_html, dense_formula_html,
+from playground.components.cnn.cells import Ticker
+from playground.components.cnn.colors import symmetric_limit, unit_limits
+from playground.components.cnn.conv import ConvView
+from playground.components.cnn.flatten import FlattenView
+from playground.components.cnn.formula import (FormulaView, conv_formula_html, dense_formula_html,
                                                flatten_formula_html, pool_formula_html,
                                                relu_formula_html, softmax_html)
-from playground.components.cnn_hyperparams import HyperparamsView
-from playground.components.cnn_input import DrawingPad, SamplePicker, UploadBox
-from playground.components.cnn_overview import Overview, drawn_layers
-from playground.components.cnn_pair_view import PairView
+from playground.components.cnn.hyperparameters import HyperparamsView
+from playground.components.cnn.input import DrawingPad, SamplePicker, UploadBox
+from playground.components.cnn.overview import Overview, drawn_layers
+from playground.components.cnn.pair import PairView
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
 from playground.datasets.images import load_mnist_5k
 

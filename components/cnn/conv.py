@@ -16,8 +16,8 @@ import panel as pn
 from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
 from bokeh.plotting import figure
 
-from .cnn_cells import CellPicker, bokeh_pane
-from .cnn_colors import ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, symmetric_limit
+from playground.components.cnn.cells import CellPicker, bokeh_pane
+from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, symmetric_limit
 
 WIDTH, HEIGHT = 680, 470
 TOP, BOTTOM = 36, 80   # titles above; colour bars below

@@ -21,8 +21,8 @@ from bokeh.models import (ColumnDataSource, CustomJS, HoverTool, LinearColorMapp
                           TapTool)
 from bokeh.plotting import figure
 
-from .cnn_cells import bokeh_pane
-from .cnn_colors import ACTIVATION_PALETTE, INPUT_PALETTE, module_ids
+from playground.components.cnn.cells import bokeh_pane
+from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, module_ids
 
 WIDTH, HEIGHT = 1240, 440
 TOP, BOTTOM = 52, 8           # room for layer names (and shapes) above; legends below when detailed
@@ -205,7 +205,7 @@ class Overview(pn.viewable.Viewer):
         """Draw one image's pass through the network.
 
         `outputs[i]` is layer i's (H, W, C) maps or (N,) vector; `limits[i]` the
-        colour limit per unit (see `cnn_colors.unit_limits`). `input_range` is
+        colour limit per unit (see `colors.unit_limits`). `input_range` is
         the pixel range the greys span; `range_mode` ("unit", "module" or
         "global") only changes what the legends say.
         """

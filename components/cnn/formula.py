@@ -13,7 +13,7 @@ import html
 import numpy as np
 import panel as pn
 
-from .cnn_colors import (ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, hex_colors,
+from playground.components.cnn.colors import (ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, hex_colors,
                          symmetric_limit, text_color)
 
 MINUS = "\u2212"

@@ -25,20 +25,20 @@ from bokeh.document import without_document_lock
 from bokeh.models import ColumnDataSource, CustomJS
 
 from playground.components.canvas_text import CanvasText, Slot
-from playground.components.dataset_picker import DatasetPicker, scatter_thumbnail
-from playground.components.decision_map import DecisionMap
-from playground.components.loss_chart import LossChart
-from playground.components.network_diagram import NetworkDiagram
+from playground.components.dense.dataset_picker import DatasetPicker, scatter_thumbnail
+from playground.components.dense.decision_map import DecisionMap
+from playground.components.dense.loss_chart import LossChart
+from playground.components.dense.network_diagram import NetworkDiagram
 from playground.components.palettes import (
     BLUE, CLASS_COLOURS, CSS_TEXT, ORANGE, class_confidence, diverging_colours,
 )
 from playground.datasets.features import FEATURES, GRID_SIZE, feature_matrix, grid_points
 from playground.datasets.playground_data import DATASETS, generate
-from playground.state import (
+from playground.dense.settings import (
     LEARNING_RATES, MAX_LAYERS, MAX_NEURONS, NEW_DATA, REG_RATES, RESETS_NETWORK, DenseSettings, datasets_for,
     query_names,
 )
-from playground.trainer import Trainer
+from playground.dense.trainer import Trainer
 
 SLICE_PERIOD_S = 0.025      # one training slice starts this often...
 TRAIN_BUDGET_S = 0.018      # ...and trains (in a worker thread) for about this long

@@ -14,8 +14,8 @@ import panel as pn
 from bokeh.models import ColumnDataSource, FreehandDrawTool, LinearColorMapper, Range1d, TapTool
 from bokeh.plotting import figure
 
-from .cnn_cells import bokeh_pane
-from .cnn_colors import INPUT_PALETTE
+from playground.components.cnn.cells import bokeh_pane
+from playground.components.cnn.colors import INPUT_PALETTE
 
 PAD_SIZE = 280          # drawing pad, screen pixels
 PEN_WIDTH = 22          # pen width on the pad, screen pixels (MNIST strokes are ~1/12 of the image)

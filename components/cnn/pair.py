@@ -10,8 +10,8 @@ from typing import Callable
 
 import numpy as np
 import panel as pn
-from .cnn_colors import symmetric_limit
-from .cnn_map_canvas import MapCanvas
+from playground.components.cnn.colors import symmetric_limit
+from playground.components.cnn.map_canvas import MapCanvas
 
 WIDTH, HEIGHT = 620, 420
 TOP, BOTTOM = 36, 56

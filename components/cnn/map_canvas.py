@@ -12,8 +12,8 @@ import panel as pn
 from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
 from bokeh.plotting import figure
 
-from .cnn_cells import CellPicker, bokeh_pane
-from .cnn_colors import ACTIVATION_PALETTE
+from playground.components.cnn.cells import CellPicker, bokeh_pane
+from playground.components.cnn.colors import ACTIVATION_PALETTE
 
 
 class MapCanvas(pn.viewable.Viewer):

@@ -12,8 +12,8 @@ import numpy as np
 
 from playground.datasets.features import GRID_SIZE, feature_matrix, grid_points
 from playground.datasets.playground_data import Dataset, generate, split
-from playground.engine import Network, Optimizer, build_network, is_finite, loss_per_point, train_epoch
-from playground.state import NEW_DATA, RESETS_NETWORK, DenseSettings
+from playground.dense.engine import Network, Optimizer, build_network, is_finite, loss_per_point, train_epoch
+from playground.dense.settings import NEW_DATA, RESETS_NETWORK, DenseSettings
 
 HISTORY_KEYS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
 

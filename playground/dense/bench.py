@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from playground.cli_dense import first_epoch_at_or_below
 from playground.datasets.features import FEATURES
-from playground.state import DenseSettings
-from playground.trainer import Trainer
+from playground.dense.headless import solved_at
+from playground.dense.settings import DenseSettings
+from playground.dense.trainer import Trainer
 
 TARGET = 0.05   # "solved": the first epoch whose test loss is at or below this
 
@@ -47,7 +47,7 @@ def lecture_table(seeds: int = 5) -> list[dict]:
             trainer = Trainer(DenseSettings(seed=seed, data_seed=seed, **row.settings))
             assert trainer.settings.classic
             trainer.step(row.epochs)
-            solved.append(first_epoch_at_or_below(trainer.history["test_loss"], TARGET))
+            solved.append(solved_at(trainer.history["test_loss"], TARGET))
             final_test.append(trainer.test_loss)
             final_train.append(trainer.train_loss)
         hits = [s for s in solved if s is not None]

@@ -11,7 +11,7 @@ import panel as pn
 from bokeh.models import ColumnDataSource, Range1d
 from bokeh.plotting import figure
 
-from .cnn_cells import bokeh_pane
+from playground.components.cnn.cells import bokeh_pane
 
 WIDTH, HEIGHT = 720, 400
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 import math
 import sys
-import time
 
-from playground.state import DenseSettings, format_value, parse_value
+from playground.dense.headless import run_training
+from playground.dense.settings import DenseSettings, format_value, parse_value
 
 # CLI flag -> DenseSettings parameter; values go through the same parser as the URL.
 FLAGS = {
@@ -29,39 +29,6 @@ def settings_from_args(args) -> DenseSettings:
         except (ValueError, TypeError) as exc:
             raise ValueError(f"--{flag} {raw!r}: {str(exc).splitlines()[0]}") from None
     return settings
-
-
-def first_epoch_at_or_below(values: list[float], target: float) -> int | None:
-    """The first epoch (index into a per-epoch history) whose value is ≤ target."""
-    return next((epoch for epoch, v in enumerate(values) if v <= target), None)
-
-
-def run_training(settings: DenseSettings, epochs: int, target: float) -> dict:
-    """Train headless for `epochs` epochs; the summary the CLI prints (and the benchmarks use)."""
-    from playground.trainer import Trainer
-
-    trainer = Trainer(settings)
-    start = time.perf_counter()
-    trainer.step(epochs)
-    seconds = time.perf_counter() - start
-    h = trainer.history
-    summary = {
-        "epochs": trainer.epoch,
-        "train_loss": trainer.train_loss,
-        "test_loss": trainer.test_loss,
-        "solved_at": first_epoch_at_or_below(h["test_loss"], target),
-        "target": target,
-        "diverged": trainer.diverged,
-        "seconds": round(seconds, 4),
-        "epochs_per_second": round(trainer.epoch / seconds, 1) if seconds > 0 else None,
-        "classic": settings.classic,
-        "settings": settings.to_query(),
-    }
-    if h["test_accuracy"]:
-        summary["train_accuracy"] = h["train_accuracy"][-1]
-        summary["test_accuracy"] = h["test_accuracy"][-1]
-    summary["history"] = {"test_loss": h["test_loss"]}
-    return summary
 
 
 def _json_safe(value):

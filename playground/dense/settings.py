@@ -8,7 +8,7 @@ import param
 
 from playground.datasets.features import FEATURES
 from playground.datasets.playground_data import DATASETS
-from playground.engine import ACTIVATIONS, Optimizer
+from playground.dense.engine import ACTIVATIONS, Optimizer
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 REG_RATES = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
