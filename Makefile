@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5006
 
-.PHONY: serve test bench venv clean
+.PHONY: serve test bench venv clean messages
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ test: venv
 bench: venv
 	$(BIN)/playground bench lecture
 	$(BIN)/playground bench speed
+
+# Refresh the Ukrainian catalogue from the code's _() and N_() marks; translate the new
+# entries in the .po file, then reinstall (the install compiles it).
+messages: venv
+	mkdir -p build
+	$(BIN)/pybabel -q extract -k _ -k N_ --no-location -o build/playground.pot playground components datasets
+	$(BIN)/pybabel -q update -i build/playground.pot -d playground/i18n/locale -D playground --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) build *.egg-info

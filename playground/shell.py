@@ -20,11 +20,13 @@ import panel as pn
 import param
 
 from playground.components.palettes import CSS_TEXT
+from playground.i18n import (LANGUAGE_NAMES, LANGUAGES, N_, _, pick_language, set_session_language,
+                             unknown_language_notice)
 
 # page key -> (label in the header, "module:Class" of a pn.viewable.Viewer)
 PAGES = {
-    "dense": ("Dense playground", "playground.dense.page:DensePage"),
-    "cnn": ("CNN explainer", "playground.cnn.page:CnnPage"),
+    "dense": (N_("Dense playground"), "playground.dense.page:DensePage"),
+    "cnn": (N_("CNN explainer"), "playground.cnn.page:CnnPage"),
 }
 
 # The dark theme as CSS variables on <html class="nn-dark">: Panel's widget styles
@@ -111,8 +113,8 @@ def load_page(key: str):
 # Pages whose first build is slow (the CNN page imports TensorFlow, ~6 s here): the
 # shell shows a note first and builds them once the note is on screen.
 SLOW_FIRST_BUILD = {"cnn"}
-_LOADING_NOTE = ("<div style='font-size:20px'>Starting the CNN explainer: TensorFlow loads once per server "
-                 "(a few seconds), then the model explains the first image…</div>")
+_LOADING_NOTE = N_("Starting the CNN explainer: TensorFlow loads once per server (a few seconds), "
+                   "then the model explains the first image…")
 
 
 class AppShell(pn.viewable.Viewer):
@@ -126,13 +128,22 @@ class AppShell(pn.viewable.Viewer):
         self._built: dict[str, object] = {}
         args = pn.state.session_args or {}
         self.dark = args.get("theme", [b""])[-1] == b"dark"
+        requested = args.get("lang", [b""])[-1].decode("utf-8", "replace") or None
+        self.language, rejected = pick_language(requested, (pn.state.headers or {}).get("Accept-Language"))
+        set_session_language(self.language)
+        self._language_notice = unknown_language_notice(requested, self.language) if rejected else None
+        # Every text is drawn in the session's language when built, so a switch reloads the page.
+        self._language = pn.widgets.Select(options={LANGUAGE_NAMES[k]: k for k in LANGUAGES}, value=self.language,
+                                           width=128, height=40, margin=(8, 10), stylesheets=[_SWITCH_CSS],
+                                           name="", css_classes=["nn-language"])
+        self._language.param.watch(self._switch_language, "value")
         self._switch = pn.widgets.RadioButtonGroup(
-            options={label: key for key, (label, _) in PAGES.items()},
+            options={_(label): key for key, (label, _module) in PAGES.items()},
             value=self.page, color="primary", variant="outline", stylesheets=[_SWITCH_CSS],
             margin=(8, 10),
         )
         self._switch.link(self, value="page")
-        self._theme = pn.widgets.Toggle.from_param(self.param.dark, label="◐ Dark", width=100, height=40,
+        self._theme = pn.widgets.Toggle.from_param(self.param.dark, label=_("◐ Dark"), width=100, height=40,
                                                   margin=(8, 10), stylesheets=[_SWITCH_CSS])
         self._behaviour = PageBehaviour(on_action=self._shortcut, dark=self.dark, width=0, height=0, margin=0)
         self._notice_text = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 8), stylesheets=[_NOTICE_CSS])
@@ -141,7 +152,9 @@ class AppShell(pn.viewable.Viewer):
         self._notices = pn.Row(self._notice_text, self._dismiss, visible=False, sizing_mode="stretch_width",
                                margin=(0, 10), stylesheets=[_NOTICE_ROW_CSS], name="notices")
         self._body = pn.Column(sizing_mode="stretch_width", margin=0)
-        self._hint = pn.pane.HTML(f"<span>{_SHORTCUT_HINT}</span>", margin=(14, 10), stylesheets=[_HINT_CSS])
+        # The hint gives way first on a narrow screen (cut with an ellipsis), never the controls.
+        self._hint = pn.pane.HTML(f"<span>{_(_SHORTCUT_HINT)}</span>", margin=(14, 10), stylesheets=[_HINT_CSS],
+                                  sizing_mode="stretch_width", min_width=80)
         if pn.state.location is not None:
             pn.state.location.sync(self, {"page": "page"})
         self.param.watch(self._show, "page")
@@ -163,7 +176,8 @@ class AppShell(pn.viewable.Viewer):
             if self.page in SLOW_FIRST_BUILD and doc is not None and doc.session_context is not None:
                 # Say what is happening first, then build once that is on screen.
                 self._hint.visible = False
-                self._body[:] = [pn.pane.HTML(_LOADING_NOTE, margin=(30, 24), stylesheets=[_NOTICE_CSS])]
+                self._body[:] = [pn.pane.HTML(f"<div style='font-size:20px'>{_(_LOADING_NOTE)}</div>", margin=(30, 24),
+                                      stylesheets=[_NOTICE_CSS])]
                 key = self.page
                 if self._first_render_done:
                     doc.add_next_tick_callback(lambda: self._finish_build(key))
@@ -178,6 +192,12 @@ class AppShell(pn.viewable.Viewer):
             self._install(key, load_page(key))
         if key == self.page:
             self._attach()
+
+    def _switch_language(self, event) -> None:
+        loc = pn.state.location
+        if loc is not None:
+            loc.reload = True
+            loc.update_query(lang=event.new)
 
     def _install(self, key: str, page) -> None:
         self._built[key] = page
@@ -201,11 +221,14 @@ class AppShell(pn.viewable.Viewer):
     # ---- notices and theme -------------------------------------------------------------
 
     def _show_notices(self, notices: list[str]) -> None:
+        if self._language_notice:
+            notices = [self._language_notice, *notices]
         self._notice_text.object = "".join(f"<div>⚠ {escape(n)}</div>" for n in notices)
         self._notices.visible = bool(notices)
 
     def _dismiss_notices(self, _=None) -> None:
         page = self._built.get(self.page)
+        self._language_notice = None
         if page is not None and "notices" in getattr(page, "param", {}):
             page.notices = []
         else:
@@ -225,7 +248,7 @@ class AppShell(pn.viewable.Viewer):
             pn.pane.HTML("<h1>nn-playground</h1>", margin=(0, 16), stylesheets=[_TITLE_CSS]),
             self._switch,
             self._hint,
-            pn.layout.HSpacer(),
+            self._language,
             self._theme,
             self._behaviour,
             sizing_mode="stretch_width", height=56, margin=0, stylesheets=[_HEADER_CSS],
@@ -233,11 +256,12 @@ class AppShell(pn.viewable.Viewer):
         return pn.Column(header, self._notices, self._body, sizing_mode="stretch_width", margin=0)
 
 
-_SHORTCUT_HINT = "Keys: <b>Space</b> play/pause · <b>→</b> step · <b>R</b> reset"
+_SHORTCUT_HINT = N_("Keys: <b>Space</b> play/pause · <b>→</b> step · <b>R</b> reset")
 _TEXT = CSS_TEXT
 _HEADER_CSS = ":host { border-bottom: 1px solid var(--panel-border-color, #ddd); margin-bottom: 6px; }"
 _TITLE_CSS = f":host h1 {{ font-size: 26px; margin: 10px 0 0; color: {_TEXT}; }}"
-_HINT_CSS = f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; }}"
+_HINT_CSS = (f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; white-space: nowrap; overflow: hidden;"
+             " text-overflow: ellipsis; }")
 _SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"
 _NOTICE_ROW_CSS = ":host { background: #fff4d6; border: 2px solid #e0a100; border-radius: 6px; }"
 _NOTICE_CSS = ":host { font-size: 16px; color: #3d2c00; }"

@@ -135,7 +135,7 @@ class DenseSettings(param.Parameterized):
         return settings, notices
 
 
-IGNORED_QUERY = frozenset({"page", "theme"})   # owned by the page shell
+IGNORED_QUERY = frozenset({"page", "theme", "lang"})   # owned by the page shell
 
 
 def query_names() -> list[str]:
