@@ -29,7 +29,7 @@ bench: venv
 # entries in the .po file, then reinstall (the install compiles it).
 messages: venv
 	mkdir -p build
-	$(BIN)/pybabel -q extract -k _ -k N_ --no-location -o build/playground.pot playground components datasets
+	$(BIN)/pybabel -q extract -k _ -k N_ -k ngettext:1,2 --no-location -o build/playground.pot playground components datasets
 	$(BIN)/pybabel -q update -i build/playground.pot -d playground/i18n/locale -D playground --no-fuzzy-matching
 
 clean:

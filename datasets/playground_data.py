@@ -28,6 +28,11 @@ class Dataset:
         return len(self.labels)
 
 
+def N_(message: str) -> str:
+    """Mark a label for the app's catalogues (translated where it is shown; data sits below the app)."""
+    return message
+
+
 def _uniform(rng, low, high, n=None):
     return rng.uniform(low, high, n)
 
@@ -158,15 +163,15 @@ class DatasetSpec:
 
 
 DATASETS: dict[str, DatasetSpec] = {
-    "circle": DatasetSpec("Circle", "binary", circle),
-    "xor": DatasetSpec("Exclusive or", "binary", xor),
-    "gauss": DatasetSpec("Gaussian", "binary", gauss),
-    "spiral": DatasetSpec("Spiral", "binary", spiral),
-    "moons": DatasetSpec("Two moons", "binary", moons),
-    "spiral-multi": DatasetSpec("Spiral, several arms", "multiclass", spiral_multi),
-    "blobs": DatasetSpec("Gaussian blobs", "multiclass", blobs),
-    "reg-plane": DatasetSpec("Plane (regression)", "regression", reg_plane),
-    "reg-gauss": DatasetSpec("Multi-Gaussian (regression)", "regression", reg_gauss),
+    "circle": DatasetSpec(N_("Circle"), "binary", circle),
+    "xor": DatasetSpec(N_("Exclusive or"), "binary", xor),
+    "gauss": DatasetSpec(N_("Gaussian"), "binary", gauss),
+    "spiral": DatasetSpec(N_("Spiral"), "binary", spiral),
+    "moons": DatasetSpec(N_("Two moons"), "binary", moons),
+    "spiral-multi": DatasetSpec(N_("Spiral, several arms"), "multiclass", spiral_multi),
+    "blobs": DatasetSpec(N_("Gaussian blobs"), "multiclass", blobs),
+    "reg-plane": DatasetSpec(N_("Plane (regression)"), "regression", reg_plane),
+    "reg-gauss": DatasetSpec(N_("Multi-Gaussian (regression)"), "regression", reg_gauss),
 }
 
 

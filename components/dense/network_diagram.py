@@ -18,6 +18,7 @@ from bokeh.models import ColumnDataSource, CustomJS, HoverTool, Range1d, TapTool
 from bokeh.plotting import figure
 
 from playground.components.palettes import CSS_TEXT, THEMES, diverging_mapper
+from playground.i18n import _, ngettext
 
 ROWS = 8                 # room for the widest column (8 neurons; 7 input features)
 CURVE_POINTS = 10        # samples along each link's curve (smooth enough at this size)
@@ -151,9 +152,9 @@ class NetworkDiagram(pn.viewable.Viewer):
         # moves and hides cells through CSS: changing widths or `visible` would make
         # the browser lay out the whole page again (about a second on a slow machine).
         self._cell_width = width // (max_layers + 2)
-        self._feature_cell = pn.pane.Markdown("Features", margin=0, width=self._cell_width,
+        self._feature_cell = pn.pane.Markdown(_("Features"), margin=0, width=self._cell_width,
                                               stylesheets=[_CAPTION_CSS])
-        self._output_cell = pn.pane.Markdown("Output", margin=0, width=self._cell_width, stylesheets=[_CAPTION_CSS])
+        self._output_cell = pn.pane.Markdown(_("Output"), margin=0, width=self._cell_width, stylesheets=[_CAPTION_CSS])
         self._layer_cells = [self._make_layer_cell(l) for l in range(max_layers)]
         self._columns = pn.Row(self._feature_cell, *(cell[0] for cell in self._layer_cells), self._output_cell,
                                margin=0, height=64, width=width)
@@ -260,8 +261,10 @@ class NetworkDiagram(pn.viewable.Viewer):
         if node.layer == 0:
             return self._input_labels[node.index]
         if node.layer > n_hidden:
-            return "output" if sum(n.layer == node.layer for n in self.nodes) == 1 else f"output {node.index}"
-        return f"neuron {node.index + 1} of layer {node.layer}"
+            if sum(n.layer == node.layer for n in self.nodes) == 1:
+                return _("output")
+            return _("output {index}").format(index=node.index)
+        return _("neuron {index} of layer {layer}").format(index=node.index + 1, layer=node.layer)
 
     def link_names(self, link: tuple[int, int, int]) -> str:
         """'X₁ → neuron 1 of layer 1' for an (engine layer, i, j) link."""
@@ -280,7 +283,7 @@ class NetworkDiagram(pn.viewable.Viewer):
     def _update_columns(self, hidden: list[int], left: float, pitch_x: float) -> None:
         """Show one +/− cell per hidden layer above its column (cells are made once, then reused)."""
         n = len(hidden)
-        self._layer_label.object = f"**{n} hidden layer{'s' if n != 1 else ''}**"
+        self._layer_label.object = "**" + ngettext("{n} hidden layer", "{n} hidden layers", n).format(n=n) + "**"
         self._add_layer.disabled = n >= self.max_layers
         self._remove_layer.disabled = n == 0
         cells = [self._feature_cell, *(cell[0] for cell in self._layer_cells), self._output_cell]
@@ -294,7 +297,7 @@ class NetworkDiagram(pn.viewable.Viewer):
         for l, (column, plus, minus, label) in enumerate(self._layer_cells[:n]):
             count = hidden[l]
             plus.disabled, minus.disabled = count >= self.max_neurons, count <= 1
-            label.object = f"{count} neuron{'s' if count != 1 else ''}"
+            label.object = ngettext("{n} neuron", "{n} neurons", count).format(n=count)
 
     # ---- per frame -----------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from playground.components.dense.network_diagram import NetworkDiagram
 from playground.components.palettes import (
     BLUE, CLASS_COLOURS, CSS_TEXT, ORANGE, class_confidence, diverging_colours,
 )
+from playground.components.safe_text import safe_text
 from playground.datasets.features import FEATURES, GRID_SIZE, feature_matrix, grid_points
 from playground.datasets.playground_data import DATASETS, generate
 from playground.dense.settings import (
@@ -39,15 +40,16 @@ from playground.dense.settings import (
     query_names,
 )
 from playground.dense.trainer import Trainer
+from playground.i18n import N_, _
 
 SLICE_PERIOD_S = 0.025      # one training slice starts this often...
 TRAIN_BUDGET_S = 0.018      # ...and trains (in a worker thread) for about this long
 ACK_TIMEOUT_S = 1.0         # draw anyway when the browser has not confirmed a frame for this long
 
-ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear",
+ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": N_("Sigmoid"), "linear": N_("Linear"),
                      "leaky_relu": "Leaky ReLU", "elu": "ELU", "swish": "Swish"}
-OPTIMIZER_LABELS = {"sgd": "SGD (classic)", "momentum": "Momentum", "adam": "Adam", "rmsprop": "RMSprop"}
-DIVERGED = "Training diverged:\nthe loss became ∞ or NaN.\nLower the learning rate,\nthen press Reset."
+OPTIMIZER_LABELS = {"sgd": N_("SGD (classic)"), "momentum": N_("Momentum"), "adam": "Adam", "rmsprop": "RMSprop"}
+DIVERGED = N_("Training diverged:\nthe loss became ∞ or NaN.\nLower the learning rate,\nthen press Reset.")
 
 
 def _number_label(v: float) -> str:
@@ -118,34 +120,34 @@ class DensePage(pn.viewable.Viewer):
 
     def _build_controls(self) -> None:
         s = self.settings.param
-        self.play_button = pn.widgets.Toggle.from_param(self.param.playing, label="▶ Play", color="primary",
+        self.play_button = pn.widgets.Toggle.from_param(self.param.playing, label=_("▶ Play"), color="primary",
                                                         width=120, height=48, stylesheets=[_BIG_BUTTON_CSS])
-        self.step_button = pn.widgets.Button(label="Step", width=84, height=48,
+        self.step_button = pn.widgets.Button(label=_("Step"), width=84, height=48,
                                              stylesheets=[_BIG_BUTTON_CSS])
-        self.reset_button = pn.widgets.Button(label="Reset", width=90, height=48, stylesheets=[_BIG_BUTTON_CSS])
+        self.reset_button = pn.widgets.Button(label=_("Reset"), width=90, height=48, stylesheets=[_BIG_BUTTON_CSS])
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
         self.epoch_counter = CanvasText([Slot(0, 11, 15, True), Slot(0, 36, 30, True)], width=120, height=52,
                                         name="epoch-counter")
         select = dict(width=136, margin=(0, 6), stylesheets=[_CONTROL_CSS])
         self.learning_rate = pn.widgets.Select.from_param(
-            s.learning_rate, label="Learning rate", options={_number_label(v): v for v in LEARNING_RATES}, **select)
+            s.learning_rate, label=_("Learning rate"), options={_number_label(v): v for v in LEARNING_RATES}, **select)
         self.activation = pn.widgets.Select.from_param(
-            s.activation, label="Activation", options={ACTIVATION_LABELS.get(k, k): k for k in s.activation.objects},
+            s.activation, label=_("Activation"), options={_(ACTIVATION_LABELS.get(k, k)): k for k in s.activation.objects},
             **select)
         self.regularization = pn.widgets.Select.from_param(
-            s.regularization, label="Regularization", options={"None": "none", "L1": "l1", "L2": "l2"}, **select)
+            s.regularization, label=_("Regularization"), options={_("None"): "none", "L1": "l1", "L2": "l2"}, **select)
         self.reg_rate = pn.widgets.Select.from_param(
-            s.reg_rate, label="Reg. rate", options={_number_label(v): v for v in REG_RATES}, **select)
+            s.reg_rate, label=_("Reg. rate"), options={_number_label(v): v for v in REG_RATES}, **select)
         self.problem = pn.widgets.Select.from_param(
-            s.problem, label="Problem type", options={"Classification": "classification", "Regression": "regression"},
+            s.problem, label=_("Problem type"), options={_("Classification"): "classification", _("Regression"): "regression"},
             **select)
 
         slider = dict(throttled=True, sizing_mode="stretch_width", stylesheets=[_CONTROL_CSS])
-        self.train_ratio = pn.widgets.IntSlider.from_param(s.train_ratio, label="Training data (%)", step=10, **slider)
-        self.noise = pn.widgets.IntSlider.from_param(s.noise, label="Noise", step=5, **slider)
-        self.batch_size = pn.widgets.IntSlider.from_param(s.batch_size, label="Batch size", **slider)
-        self.regenerate_button = pn.widgets.Button(label="Regenerate", sizing_mode="stretch_width", height=40,
+        self.train_ratio = pn.widgets.IntSlider.from_param(s.train_ratio, label=_("Training data (%)"), step=10, **slider)
+        self.noise = pn.widgets.IntSlider.from_param(s.noise, label=_("Noise"), step=5, **slider)
+        self.batch_size = pn.widgets.IntSlider.from_param(s.batch_size, label=_("Batch size"), **slider)
+        self.regenerate_button = pn.widgets.Button(label=_("Regenerate"), sizing_mode="stretch_width", height=40,
                                                    stylesheets=[_CONTROL_CSS])
         self.regenerate_button.on_click(lambda _: self.regenerate())
         self.picker = DatasetPicker(self._picker_choices(), self.settings.dataset, self._pick_dataset)
@@ -153,21 +155,21 @@ class DensePage(pn.viewable.Viewer):
 
         wide = dict(sizing_mode="stretch_width", stylesheets=[_CONTROL_CSS])
         self.optimizer = pn.widgets.Select.from_param(
-            s.optimizer, label="Optimizer", options={OPTIMIZER_LABELS.get(k, k): k for k in s.optimizer.objects}, **wide)
+            s.optimizer, label=_("Optimizer"), options={_(OPTIMIZER_LABELS.get(k, k)): k for k in s.optimizer.objects}, **wide)
         self.loss = pn.widgets.Select.from_param(
-            s.loss, label="Loss (two classes)", options={"Squared error (classic)": "squared",
-                                                        "Cross-entropy": "cross_entropy"}, **wide)
-        self.n_classes = pn.widgets.IntSlider.from_param(s.n_classes, label="Classes (multi-class sets)",
+            s.loss, label=_("Loss (two classes)"), options={_("Squared error (classic)"): "squared",
+                                                           _("Cross-entropy"): "cross_entropy"}, **wide)
+        self.n_classes = pn.widgets.IntSlider.from_param(s.n_classes, label=_("Classes (multi-class sets)"),
                                                          throttled=True, **wide)
-        self.seed = pn.widgets.IntInput.from_param(s.seed, label="Random seed (weights)", **wide)
-        self.speed = pn.widgets.IntSlider.from_param(s.epochs_per_frame, label="Speed (epochs per frame)",
+        self.seed = pn.widgets.IntInput.from_param(s.seed, label=_("Random seed (weights)"), **wide)
+        self.speed = pn.widgets.IntSlider.from_param(s.epochs_per_frame, label=_("Speed (epochs per frame)"),
                                                      throttled=True, **wide)
         # On/off settings are toggle buttons: a big target whose whole label is clickable.
         toggle = dict(height=38, stylesheets=[_CONTROL_CSS, _TOGGLE_CSS])
-        self.shuffle = pn.widgets.Toggle.from_param(s.shuffle, label="Reshuffle every epoch",
+        self.shuffle = pn.widgets.Toggle.from_param(s.shuffle, label=_("Reshuffle every epoch"),
                                                     sizing_mode="stretch_width", **toggle)
-        self.show_test = pn.widgets.Toggle.from_param(s.show_test_data, label="Show test data", width=158, **toggle)
-        self.discretize = pn.widgets.Toggle.from_param(s.discretize, label="Discretize output", width=158, **toggle)
+        self.show_test = pn.widgets.Toggle.from_param(s.show_test_data, label=_("Show test data"), width=158, **toggle)
+        self.discretize = pn.widgets.Toggle.from_param(s.discretize, label=_("Discretize output"), width=158, **toggle)
         self.features = pn.widgets.CheckButtonGroup.from_param(
             s.features, options={f.label: key for key, f in FEATURES.items()}, orientation="vertical",
             width=92, height=0, margin=0, label="", stylesheets=[_FEATURE_CSS])
@@ -200,7 +202,7 @@ class DensePage(pn.viewable.Viewer):
         self._ack_source.on_change("data", self._frame_taken)
 
     def _picker_choices(self) -> list[tuple[str, str, np.ndarray]]:
-        return [(name, DATASETS[name].label, _dataset_picture(name)) for name in datasets_for(self.settings.problem)]
+        return [(name, _(DATASETS[name].label), _dataset_picture(name)) for name in datasets_for(self.settings.problem)]
 
     # ---- actions (buttons and keyboard shortcuts) ----------------------------------------
 
@@ -306,7 +308,7 @@ class DensePage(pn.viewable.Viewer):
             try:
                 self.trainer.set_weight(layer, i, j, float(event.new))
             except (ValueError, IndexError) as exc:
-                self.notices = [*self.notices, f"Weight not changed: {exc}"]
+                self.notices = [*self.notices, _("Weight not changed: {reason}").format(reason=exc)]
                 return
             self._redraw()
 
@@ -316,7 +318,7 @@ class DensePage(pn.viewable.Viewer):
             return
         layer, i, j = self._link
         names = self.diagram.link_names(self._link)
-        self.weight_label.object = f"Weight {names}:"
+        self.weight_label.object = _("Weight {link}:").format(link=safe_text(names))
         self._editing = True     # showing the current value is not an edit
         try:
             self.weight_input.value = round(float(self.trainer.network.weights[layer][i, j]), 3)
@@ -335,7 +337,7 @@ class DensePage(pn.viewable.Viewer):
         if event.new and self.trainer.diverged:
             self.playing = False
             return
-        self.play_button.label = "❚❚ Pause" if event.new else "▶ Play"
+        self.play_button.label = _("❚❚ Pause") if event.new else _("▶ Play")
         if event.new:
             self._pending = None
             self._drawn_epoch = self.trainer.epoch
@@ -413,7 +415,7 @@ class DensePage(pn.viewable.Viewer):
             if data or structure:
                 self.decision_map.show_points(t.train.points, _point_colours(t.train.labels, t.train.kind),
                                               t.test.points, _point_colours(t.test.labels, t.test.kind))
-                self.dataset_label.object = DATASETS[s.dataset].label
+                self.dataset_label.object = _(DATASETS[s.dataset].label)
             self.decision_map.show_test(s.show_test_data)
             self._draw_frame()
 
@@ -428,24 +430,24 @@ class DensePage(pn.viewable.Viewer):
         focus = self._focus_grid(grids, output) if self._focus is not None else None
         if focus is not None:      # a hovered node fills the big view, as in the original
             big, classes = focus, None
-            caption = f"Showing <b>{self._focus_name()}</b> (hovered)"
+            caption = _("Showing <b>{node}</b> (hovered)").format(node=self._focus_name())
         elif s.kind == "multiclass":
             big, classes = class_confidence(grids[-1], s.discretize), grids[-1].shape[0]
-            caption = "Output: likeliest class (paler = less sure)"
+            caption = _("Output: likeliest class (paler = less sure)")
         else:
             big, classes = output[0], None
             if s.discretize:
                 big = np.where(big >= 0, 1.0, -1.0).astype(np.float32)
-            caption = "Output" + (" (discretized)" if s.discretize else "")
+            caption = _("Output (discretized)") if s.discretize else _("Output")
         if classes != self._map_classes:
             self.decision_map.set_classes(classes)
             self._map_classes = classes
         self._frame += 1
         self.decision_map.show_grid(big, self._frame)
-        self.decision_map.set_alert(DIVERGED if t.diverged else None)
+        self.decision_map.set_alert(_(DIVERGED) if t.diverged else None)
         self.map_caption.object = caption
         self.chart.show(t.history, t.epoch)
-        self.epoch_counter.show(["Epoch", f"{t.epoch:,}"])
+        self.epoch_counter.show([_("Epoch"), f"{t.epoch:,}"])
         self.play_button.disabled = t.diverged
 
     def _focus_grid(self, grids: list[np.ndarray], output: np.ndarray) -> np.ndarray | None:
@@ -470,10 +472,10 @@ class DensePage(pn.viewable.Viewer):
             margin=(0, 0, 6, 0), align="end", styles={"align-items": "flex-end"},
         )
         advanced = pn.Card(self.optimizer, self.loss, self.n_classes, self.seed, self.speed, self.shuffle,
-                           title="Advanced", collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
+                           title=_("Advanced"), collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
                            stylesheets=[_CARD_CSS])
         data_column = pn.Column(
-            _heading("Data"), self.picker, self.dataset_label, self.train_ratio, self.noise, self.batch_size,
+            _heading(_("Data")), self.picker, self.dataset_label, self.train_ratio, self.noise, self.batch_size,
             self.regenerate_button, advanced, width=250, margin=(0, 14, 0, 0),
         )
         network_column = pn.Column(self.diagram, self.weight_editor, margin=(0, 10))

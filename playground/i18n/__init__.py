@@ -97,6 +97,11 @@ def _(message: str) -> str:
     return translation(current_language()).gettext(message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a counted message for `n` in the current language (Ukrainian has three)."""
+    return translation(current_language()).ngettext(singular, plural, n)
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalogues without translating it yet."""
     return message
