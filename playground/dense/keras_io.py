@@ -12,6 +12,7 @@ import zipfile
 import numpy as np
 
 from playground.datasets.features import FEATURES
+from playground.i18n import _
 from playground.dense.engine import ACTIVATIONS, LEAKY_SLOPE, OUTPUT_ACTIVATIONS
 from playground.dense.settings import MAX_LAYERS, MAX_NEURONS
 
@@ -80,9 +81,13 @@ def export_csv(trainer, path) -> None:
 _OPTIMIZERS = {
     "sgd": "keras.optimizers.SGD(learning_rate={lr})",
     "momentum": "keras.optimizers.SGD(learning_rate={lr}, momentum=0.9)",
-    # Keras puts ε inside its bias correction and defaults it to 1e-7; ours is 1e-8 outside it.
     "adam": "keras.optimizers.Adam(learning_rate={lr}, beta_1=0.9, beta_2=0.999, epsilon=1e-8)",
     "rmsprop": "keras.optimizers.RMSprop(learning_rate={lr}, rho=0.9, epsilon=1e-8)",
+}
+# Where Keras's optimizer is not exactly ours, the script says so (Keras 3's formulas).
+_OPTIMIZER_NOTES = {
+    "adam": "# Keras's Adam adds ε to √v before the bias correction; the playground adds it to √v̂.\n",
+    "rmsprop": "# Keras's RMSprop divides by √(v + ε); the playground by √v + ε.\n",
 }
 
 _SCRIPT = '''\
@@ -110,7 +115,7 @@ model = keras.Sequential([
     keras.Input(({n_inputs},)),
 {layers}])
 {loss}
-model.compile(optimizer={optimizer}, loss=loss{metrics})
+{optimizer_note}model.compile(optimizer={optimizer}, loss=loss{metrics})
 # Keras makes a last, smaller batch of the points left over in an epoch; the playground carries them
 # into the next epoch's first batch.
 model.fit(x[train], y[train], batch_size={batch_size}, epochs={epochs}, shuffle={shuffle}, verbose=0)
@@ -143,8 +148,8 @@ def export_script(trainer, path, epochs: int | None = None) -> None:
                 "    return 0.5 * keras.ops.sum((y_pred - y_true) ** 2, axis=-1)")
     text = _SCRIPT.format(
         script=getattr(path, "name", str(path)).rsplit("/", 1)[-1], features=list(s.features), target=target,
-        regularizer=init_reg(s), n_inputs=len(s.features), layers="\n".join(layers) + "\n", loss=loss,
-        optimizer=_OPTIMIZERS[s.optimizer].format(lr=s.learning_rate),
+        regularizer=_regularizer(s), n_inputs=len(s.features), layers="\n".join(layers) + "\n", loss=loss,
+        optimizer=_OPTIMIZERS[s.optimizer].format(lr=s.learning_rate), optimizer_note=_OPTIMIZER_NOTES.get(s.optimizer, ""),
         metrics=', metrics=["accuracy"]' if net.output in ("sigmoid", "softmax") else "",
         # Keras's "accuracy" thresholds at 0.5 on 0/1 labels; a tanh output's labels are ±1.
         accuracy='print("test accuracy", np.mean(np.where(model.predict(x[~train], verbose=0)[:, 0] >= 0, 1, -1)'
@@ -154,15 +159,16 @@ def export_script(trainer, path, epochs: int | None = None) -> None:
         fh.write(text)
 
 
-def init_reg(s) -> str:
+def _regularizer(s) -> str:
     """The kernel regularizer argument, or "" (the output layer is regularized too, as in ours)."""
     if s.regularization == "none" or not s.reg_rate:
         return ""
     if s.regularization == "l2":
-        # Keras's L2(λ) adds λ·w² (gradient 2λw); ours adds rate·½w², hence λ = rate / 2.
-        return f",\n            kernel_regularizer=keras.regularizers.L2({s.reg_rate / 2!r})"
-    # Keras's L1 has the same gradient, rate·sign(w), but does not cut a link whose sign it flips.
-    return f",\n            kernel_regularizer=keras.regularizers.L1({s.reg_rate!r})"
+        return (",\n            # Keras's L2(λ) adds λ·w² to the loss; the playground adds rate·½w², so λ = rate / 2"
+                "\n            # (the playground steps it outside the optimizer: the same for plain SGD, not for the others)."
+                f"\n            kernel_regularizer=keras.regularizers.L2({s.reg_rate / 2!r})")
+    return (",\n            # Keras's L1 steps like the playground's, but never cuts a link whose sign it flips."
+            f"\n            kernel_regularizer=keras.regularizers.L1({s.reg_rate!r})")
 
 
 def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
@@ -176,9 +182,10 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
     """
     name = os.path.basename(str(path))   # never the server's whole path in a message
     if not os.path.isfile(path):
-        raise KerasImportError(f"cannot load {name}: no such file")
+        raise KerasImportError(_("cannot load {name}: no such file").format(name=name))
     if not zipfile.is_zipfile(path):
-        raise KerasImportError(f"cannot load {name}: not a .keras file (a zip archive saved by Keras 3)")
+        raise KerasImportError(_("cannot load {name}: not a .keras file (a zip archive saved by Keras 3)").format(
+            name=name))
     keras = _keras()
     try:
         model = keras.saving.load_model(str(path), safe_mode=True, compile=False)
@@ -187,9 +194,9 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
         text = text.replace(str(path), name)
         if len(text) > 200:   # whole sentences: Keras's messages run on
             text = text[:200].rsplit(". ", 1)[0] + "."
-        raise KerasImportError(f"cannot load {name}: {text[:200]}") from None
+        raise KerasImportError(_("cannot load {name}: {reason}").format(name=name, reason=text)) from None
     if not isinstance(model, keras.Sequential):
-        raise KerasImportError(f"the model is a {type(model).__name__}, not a Sequential")
+        raise KerasImportError(_("the model is a {kind}, not a Sequential").format(kind=type(model).__name__))
     # Each Dense, optionally followed by our LeakyReLU (which makes the Dense before it leaky_relu).
     dense, acts = [], []
     for layer in model.layers:
@@ -205,20 +212,23 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
                 and np.isclose(cfg.get("negative_slope", cfg.get("alpha", 0.3)), LEAKY_SLOPE):
             acts[-1] = "leaky_relu"
         else:
-            raise KerasImportError(f"layer {layer.name!r} ({kind}) does not fit: only Dense layers are supported")
+            raise KerasImportError(_("layer {layer} ({kind}) does not fit: only Dense layers are supported").format(
+                layer=repr(layer.name), kind=kind))
     if not dense:
-        raise KerasImportError("the model has no Dense layer")
+        raise KerasImportError(_("the model has no Dense layer"))
     hidden_acts, output = acts[:-1], acts[-1]
     if output not in OUTPUT_ACTIVATIONS:
-        raise KerasImportError(f"output activation {dense[-1].get_config().get('activation')!r} does not fit: "
-                               f"use one of {', '.join(OUTPUT_ACTIVATIONS)}")
+        raise KerasImportError(_("output activation {activation} does not fit: use one of {choices}").format(
+            activation=repr(dense[-1].get_config().get("activation")), choices=", ".join(OUTPUT_ACTIVATIONS)))
     for layer, act in zip(dense, hidden_acts):
         if act not in ACTIVATIONS:
-            why = (" (Keras's leaky_relu has slope 0.2, the playground's 0.01)" if act == "keras_leaky" else "")
-            raise KerasImportError(f"activation of {layer.name!r} does not fit{why}: use one of {', '.join(ACTIVATIONS)}")
+            message = (_("activation of {layer} does not fit (Keras's leaky_relu has slope 0.2, the playground's "
+                         "0.01): use one of {choices}") if act == "keras_leaky" else
+                       _("activation of {layer} does not fit: use one of {choices}"))
+            raise KerasImportError(message.format(layer=repr(layer.name), choices=", ".join(ACTIVATIONS)))
     if len(set(hidden_acts)) > 1:
-        raise KerasImportError(f"hidden layers use different activations ({', '.join(hidden_acts)}): "
-                               "the playground has one for all")
+        raise KerasImportError(_("hidden layers use different activations ({activations}): the playground has "
+                                 "one for all").format(activations=", ".join(hidden_acts)))
     weights, biases = [], []
     for layer in dense:
         params = layer.get_weights()
@@ -228,19 +238,20 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
     k = weights[0].shape[0]
     hidden = [w.shape[1] for w in weights[:-1]]
     if len(hidden) > MAX_LAYERS or any(n > MAX_NEURONS for n in hidden):
-        raise KerasImportError(f"hidden layers {hidden} do not fit: at most {MAX_LAYERS} layers of "
-                               f"at most {MAX_NEURONS} neurons")
+        raise KerasImportError(_("hidden layers {hidden} do not fit: at most {layers} layers of at most {neurons} "
+                                 "neurons").format(hidden=hidden, layers=MAX_LAYERS, neurons=MAX_NEURONS))
     if features is None:
         named = model.name[len(NAME_PREFIX):].split("_") if model.name.startswith(NAME_PREFIX) else None
         features = named if named and all(f in FEATURES for f in named) else list(FEATURES)[:k]
     features = list(features)
     if len(features) != k or len(set(features)) != k or not set(features) <= set(FEATURES):
-        raise KerasImportError(f"the model has {k} inputs, which do not fit the features {features} "
-                               f"(at most {len(FEATURES)} of {', '.join(FEATURES)})")
+        raise KerasImportError(_("the model has {k} inputs, which do not fit the features {features} (at most "
+                                 "{n} of {choices})").format(k=k, features=features, n=len(FEATURES),
+                                                             choices=", ".join(FEATURES)))
     n_out = weights[-1].shape[1]
     if (output == "softmax") != (n_out > 1):
-        raise KerasImportError(f"an output of {n_out} units with {output} does not fit: one unit "
-                               "(tanh, sigmoid or linear) or 3–5 units with softmax")
+        raise KerasImportError(_("an output of {n} units with {activation} does not fit: one unit (tanh, sigmoid "
+                                 "or linear) or 3–5 units with softmax").format(n=n_out, activation=output))
     changes = {"features": features, "hidden": hidden, "activation": hidden_acts[0] if hidden_acts else "tanh"}
     if output == "softmax":
         changes["n_classes"] = n_out
@@ -256,5 +267,7 @@ def apply_import(settings, changes: dict) -> None:
         if name != "output":
             setattr(settings, name, value)
     if settings.output_activation != changes["output"]:
-        raise KerasImportError(f"the model's {changes['output']} output does not fit the {settings.kind} data set "
-                               f"{settings.dataset!r}, which needs a {settings.output_activation} output")
+        raise KerasImportError(_("the model's {output} output does not fit the {kind} data set {dataset}, which "
+                                 "needs a {needed} output").format(output=changes["output"], kind=settings.kind,
+                                                                   dataset=repr(settings.dataset),
+                                                                   needed=settings.output_activation))
