@@ -44,7 +44,15 @@ def _train(args) -> int:
     except ValueError as exc:
         print(f"playground: error: {exc}", file=sys.stderr)
         return 2
-    summary = run_training(settings, args.epochs, args.target)
+    trainer = None
+    keras_files = (args.load_keras, args.export_keras, args.export_csv, args.export_script)
+    if any(keras_files):
+        try:
+            trainer = _keras_trainer(settings, args)
+        except (ValueError, OSError) as exc:
+            print(f"playground: error: {str(exc).splitlines()[0]}", file=sys.stderr)
+            return 2
+    summary = run_training(settings, args.epochs, args.target, trainer)
     history = summary.pop("history")
     if not args.json:
         for epoch in range(0, summary["epochs"] + 1, max(1, summary["epochs"] // 10)):
@@ -57,7 +65,37 @@ def _train(args) -> int:
               + ("; the run DIVERGED (NaN/inf): try a smaller learning rate" if summary["diverged"] else ""))
     else:
         print(json.dumps({k: _json_safe(v) for k, v in summary.items()}))
+    if trainer is not None:
+        try:
+            _export(trainer, args)
+        except (ValueError, OSError) as exc:
+            print(f"playground: error: {str(exc).splitlines()[0]}", file=sys.stderr)
+            return 2
     return 0
+
+
+def _keras_trainer(settings: DenseSettings, args):
+    """A trainer for the Keras flags: with --load-keras, the file's shape and weights."""
+    from playground.dense.trainer import Trainer
+
+    if not args.load_keras:
+        return Trainer(settings)
+    from playground.dense import keras_io
+
+    changes, (weights, biases) = keras_io.import_keras(args.load_keras, settings.features if args.features else None)
+    keras_io.apply_import(settings, changes)
+    trainer = Trainer(settings)
+    trainer.load_weights(weights, biases)
+    return trainer
+
+
+def _export(trainer, args) -> None:
+    from playground.dense import keras_io
+
+    for path, write in ((args.export_keras, keras_io.export_keras), (args.export_csv, keras_io.export_csv),
+                        (args.export_script, keras_io.export_script)):
+        if path:
+            write(trainer, path)
 
 
 def _bench(args) -> int:
@@ -78,6 +116,11 @@ def add_commands(sub) -> None:
     train.add_argument("--epochs", type=int, default=500, help="epochs to train (default 500)")
     train.add_argument("--target", type=float, default=0.05, help="test-loss threshold for solved_at (default 0.05)")
     train.add_argument("--json", action="store_true", help="print one JSON summary, last")
+    train.add_argument("--load-keras", metavar="FILE", help="start from a dense Keras Sequential (.keras)")
+    train.add_argument("--export-keras", metavar="FILE.keras", help="save the trained network for Keras")
+    train.add_argument("--export-csv", metavar="FILE.csv", help="save the data: features, label, split")
+    train.add_argument("--export-script", metavar="FILE.py",
+                       help="save a Keras program that trains the same network on the CSV")
     train.set_defaults(func=_train)
 
     b = sub.add_parser("bench", help="benchmarks: the lecture table, engine speed")

@@ -11,11 +11,14 @@ def solved_at(values: list[float], target: float) -> int | None:
     return next((epoch for epoch, v in enumerate(values) if v <= target), None)
 
 
-def run_training(settings: DenseSettings, epochs: int, target: float) -> dict:
-    """Train headless for `epochs` epochs; the summary the CLI prints (and the benchmarks use)."""
+def run_training(settings: DenseSettings, epochs: int, target: float, trainer=None) -> dict:
+    """Train headless for `epochs` epochs; the summary the CLI prints (and the benchmarks use).
+
+    `trainer`: an already built one to continue (e.g. with imported weights); the caller keeps it.
+    """
     from playground.dense.trainer import Trainer
 
-    trainer = Trainer(settings)
+    trainer = trainer or Trainer(settings)
     start = time.perf_counter()
     trainer.step(epochs)
     seconds = time.perf_counter() - start

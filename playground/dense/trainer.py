@@ -161,6 +161,24 @@ class Trainer:
         """The output layer's grid on the −1…+1 scale the heatmap uses (a sigmoid's p → 2p − 1)."""
         return 2 * output_grid - 1 if self.network.output == "sigmoid" else output_grid
 
+    def load_weights(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
+        """Start from these weights (e.g. an imported Keras model): fresh optimizer, epoch 0."""
+        net = self.network
+        if [np.shape(w) for w in weights] != [w.shape for w in net.weights] or \
+                [np.shape(b) for b in biases] != [b.shape for b in net.biases]:
+            raise ValueError(f"weights of shape {[np.shape(w) for w in weights]} do not fit the network "
+                             f"{net.widths}")
+        net.weights = [np.array(w, dtype=np.float64) for w in weights]
+        net.biases = [np.array(b, dtype=np.float64) for b in biases]
+        net.alive = [np.ones(w.shape, bool) for w in net.weights]
+        net.dead_links = False
+        self.optimizer = Optimizer(self.settings.optimizer)
+        self._carry = None
+        self.epoch = 0
+        self.diverged = False
+        self.history = {k: [] for k in HISTORY_KEYS}
+        self._record()
+
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
         """Set the weight from node i of layer `layer` to node j of the next layer (revives a dead link)."""
         if not np.isfinite(value):

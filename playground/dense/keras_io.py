@@ -1,0 +1,273 @@
+"""The dense playground and Keras, both ways: a trained network as a `.keras` file, its data as CSV,
+a Keras program that trains the same network, and a `.keras` Sequential loaded back.
+
+Keras is imported inside the functions: the dense side (page, CLI) must come up without TensorFlow.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import zipfile
+
+import numpy as np
+
+from playground.datasets.features import FEATURES
+from playground.i18n import _
+from playground.dense.engine import ACTIVATIONS, LEAKY_SLOPE, OUTPUT_ACTIVATIONS
+from playground.dense.settings import MAX_LAYERS, MAX_NEURONS
+
+# A .keras file does not name its inputs, so the export writes them into the model's name.
+NAME_PREFIX = "playground_"
+# Ours -> Keras's activation names. Keras's "leaky_relu" has slope 0.2, ours 0.01: that one is a
+# linear Dense followed by a LeakyReLU layer with our slope instead.
+KERAS_ACTIVATION = {"relu": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "linear",
+                    "elu": "elu", "swish": "swish", "leaky_relu": None}
+# Keras's names -> ours ("silu" is what Keras 3 serialises swish as).
+FROM_KERAS = {"relu": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "linear": "linear", "elu": "elu",
+              "swish": "swish", "silu": "swish", "softmax": "softmax"}
+
+
+class KerasImportError(ValueError):
+    """A file that is not a playground-sized dense Sequential; the message is one line."""
+
+
+def _keras():
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")   # keep TensorFlow's start-up chatter off stderr
+    import keras
+
+    return keras
+
+
+def build_keras(features, widths, activation, output, *, keras=None, name=None):
+    """A Keras Sequential of our shape: Input(len(features)), then Dense layers as `widths` says."""
+    keras = keras or _keras()
+    layers = [keras.Input((len(features),), name="features")]
+    for i, width in enumerate(widths):
+        last = i == len(widths) - 1
+        act = output if last else KERAS_ACTIVATION[activation]
+        layers.append(keras.layers.Dense(width, activation=act or "linear", name=f"dense_{i + 1}"))
+        if act is None:
+            layers.append(keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name=f"leaky_relu_{i + 1}"))
+    return keras.Sequential(layers, name=name or NAME_PREFIX + "_".join(features))
+
+
+def export_keras(trainer, path) -> None:
+    """Save the trainer's network as a `.keras` Sequential whose outputs equal the engine's."""
+    net, s = trainer.network, trainer.settings
+    model = build_keras(s.features, [w.shape[1] for w in net.weights], net.activation, net.output)
+    dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
+    for layer, w, b in zip(dense, net.weights, net.biases):
+        layer.set_weights([w.astype(np.float32), b.astype(np.float32)])   # ours is (in, out), as Keras's
+    model.save(str(path))
+
+
+def export_csv(trainer, path) -> None:
+    """The data, one row per point: x1, x2, the other selected features, label, split."""
+    s = trainer.settings
+    extra = [f for f in s.features if f not in ("x1", "x2")]
+    with open(path, "w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["x1", "x2", *extra, "label", "split"])
+        for name, data in (("train", trainer.train), ("test", trainer.test)):
+            x, y = data.points[:, 0], data.points[:, 1]
+            cols = [x, y] + [FEATURES[f].fn(x, y) for f in extra]
+            for i, label in enumerate(data.labels):
+                lab = int(label) if data.kind != "regression" else repr(float(label))
+                out.writerow([repr(float(c[i])) for c in cols] + [lab, name])
+
+
+_OPTIMIZERS = {
+    "sgd": "keras.optimizers.SGD(learning_rate={lr})",
+    "momentum": "keras.optimizers.SGD(learning_rate={lr}, momentum=0.9)",
+    "adam": "keras.optimizers.Adam(learning_rate={lr}, beta_1=0.9, beta_2=0.999, epsilon=1e-8)",
+    "rmsprop": "keras.optimizers.RMSprop(learning_rate={lr}, rho=0.9, epsilon=1e-8)",
+}
+# Where Keras's optimizer is not exactly ours, the script says so (Keras 3's formulas).
+_OPTIMIZER_NOTES = {
+    "adam": "# Keras's Adam adds ε to √v before the bias correction; the playground adds it to √v̂.\n",
+    "rmsprop": "# Keras's RMSprop divides by √(v + ε); the playground by √v + ε.\n",
+}
+
+_SCRIPT = '''\
+"""Train the network from the neural-network playground with Keras.
+
+Run:  python {script} DATA.csv   (DATA.csv from `playground train --export-csv`)
+"""
+import csv
+import sys
+
+import numpy as np
+import keras
+
+FEATURES = {features!r}   # the network's inputs, in order (columns of the CSV)
+
+rows = list(csv.DictReader(open(sys.argv[1])))
+x = np.array([[float(r[f]) for f in FEATURES] for r in rows], dtype="float32")
+label = np.array([float(r["label"]) for r in rows], dtype="float32")
+train = np.array([r["split"] == "train" for r in rows])
+{target}
+# The playground starts from weights uniform in [-0.5, 0.5] and biases 0.1.
+init = dict(kernel_initializer=keras.initializers.RandomUniform(-0.5, 0.5),
+            bias_initializer=keras.initializers.Constant(0.1){regularizer})
+model = keras.Sequential([
+    keras.Input(({n_inputs},)),
+{layers}])
+{loss}
+{optimizer_note}model.compile(optimizer={optimizer}, loss=loss{metrics})
+# Keras makes a last, smaller batch of the points left over in an epoch; the playground carries them
+# into the next epoch's first batch.
+model.fit(x[train], y[train], batch_size={batch_size}, epochs={epochs}, shuffle={shuffle}, verbose=0)
+result = model.evaluate(x[~train], y[~train], verbose=0, return_dict=True)
+print(f"test loss {{result.pop('loss'):.4f}}", *(f"{{name}} {{value:.4f}}" for name, value in result.items()))
+{accuracy}'''
+
+
+def export_script(trainer, path, epochs: int | None = None) -> None:
+    """A short Keras program that trains the same network on the exported CSV and evaluates it."""
+    net, s = trainer.network, trainer.settings
+    widths = [w.shape[1] for w in net.weights]
+    layers = []
+    for i, width in enumerate(widths):
+        act = net.output if i == len(widths) - 1 else KERAS_ACTIVATION[net.activation]
+        layers.append(f"    keras.layers.Dense({width}, activation={(act or 'linear')!r}, **init),")
+        if act is None:
+            layers.append(f"    keras.layers.LeakyReLU(negative_slope={LEAKY_SLOPE}),  # Keras's own slope is 0.2")
+    if net.output == "softmax":
+        target = "y = label.astype(int)   # class indices\n"
+        loss = 'loss = "sparse_categorical_crossentropy"   # the same cross-entropy as the playground\'s'
+    elif net.output == "sigmoid":
+        target = "y = (label[:, None] + 1) / 2   # the labels are ±1; a sigmoid output aims at 0/1\n"
+        loss = 'loss = "binary_crossentropy"   # the same cross-entropy as the playground\'s'
+    else:
+        target = "y = label[:, None]\n"
+        loss = ("# The playground's loss is ½(out − y)². Keras's own \"mean_squared_error\" is (out − y)²,\n"
+                "# twice ours, so with it every step would be twice as large.\n"
+                "def loss(y_true, y_pred):\n"
+                "    return 0.5 * keras.ops.sum((y_pred - y_true) ** 2, axis=-1)")
+    text = _SCRIPT.format(
+        script=getattr(path, "name", str(path)).rsplit("/", 1)[-1], features=list(s.features), target=target,
+        regularizer=_regularizer(s), n_inputs=len(s.features), layers="\n".join(layers) + "\n", loss=loss,
+        optimizer=_OPTIMIZERS[s.optimizer].format(lr=s.learning_rate), optimizer_note=_OPTIMIZER_NOTES.get(s.optimizer, ""),
+        metrics=', metrics=["accuracy"]' if net.output in ("sigmoid", "softmax") else "",
+        # Keras's "accuracy" thresholds at 0.5 on 0/1 labels; a tanh output's labels are ±1.
+        accuracy='print("test accuracy", np.mean(np.where(model.predict(x[~train], verbose=0)[:, 0] >= 0, 1, -1)'
+                 ' == label[~train]))\n' if net.output == "tanh" else "",
+        batch_size=s.batch_size, epochs=trainer.epoch if epochs is None else epochs, shuffle=bool(s.shuffle))
+    with open(path, "w") as fh:
+        fh.write(text)
+
+
+def _regularizer(s) -> str:
+    """The kernel regularizer argument, or "" (the output layer is regularized too, as in ours)."""
+    if s.regularization == "none" or not s.reg_rate:
+        return ""
+    if s.regularization == "l2":
+        return (",\n            # Keras's L2(λ) adds λ·w² to the loss; the playground adds rate·½w², so λ = rate / 2"
+                "\n            # (the playground steps it outside the optimizer: the same for plain SGD, not for the others)."
+                f"\n            kernel_regularizer=keras.regularizers.L2({s.reg_rate / 2!r})")
+    return (",\n            # Keras's L1 steps like the playground's, but never cuts a link whose sign it flips."
+            f"\n            kernel_regularizer=keras.regularizers.L1({s.reg_rate!r})")
+
+
+def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
+    """Load a dense Sequential with safe_mode; (settings changes, (weights, biases)) or KerasImportError.
+
+    The changes are settings names and values, plus "output": the output activation the data
+    set must have (see `apply_import`).
+
+    The inputs are named by `features`, else by the model's name as `export_keras` writes it,
+    else they are the first k of x1, x2, x1sq, … .
+    """
+    name = os.path.basename(str(path))   # never the server's whole path in a message
+    if not os.path.isfile(path):
+        raise KerasImportError(_("cannot load {name}: no such file").format(name=name))
+    if not zipfile.is_zipfile(path):
+        raise KerasImportError(_("cannot load {name}: not a .keras file (a zip archive saved by Keras 3)").format(
+            name=name))
+    keras = _keras()
+    try:
+        model = keras.saving.load_model(str(path), safe_mode=True, compile=False)
+    except Exception as exc:   # noqa: BLE001 - any unreadable or unsafe file is one line for the user
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = text.replace(str(path), name)
+        if len(text) > 200:   # whole sentences: Keras's messages run on
+            text = text[:200].rsplit(". ", 1)[0] + "."
+        raise KerasImportError(_("cannot load {name}: {reason}").format(name=name, reason=text)) from None
+    if not isinstance(model, keras.Sequential):
+        raise KerasImportError(_("the model is a {kind}, not a Sequential").format(kind=type(model).__name__))
+    # Each Dense, optionally followed by our LeakyReLU (which makes the Dense before it leaky_relu).
+    dense, acts = [], []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        cfg = layer.get_config()
+        if kind == "Dense":
+            dense.append(layer)
+            act = cfg.get("activation")
+            # Keras's own "leaky_relu" (slope 0.2) is not ours: it maps to a name that fits nothing.
+            acts.append("keras_leaky" if act == "leaky_relu" else FROM_KERAS.get(act, act) if isinstance(act, str)
+                        else repr(act))
+        elif kind == "LeakyReLU" and dense and acts[-1] == "linear" \
+                and np.isclose(cfg.get("negative_slope", cfg.get("alpha", 0.3)), LEAKY_SLOPE):
+            acts[-1] = "leaky_relu"
+        else:
+            raise KerasImportError(_("layer {layer} ({kind}) does not fit: only Dense layers are supported").format(
+                layer=repr(layer.name), kind=kind))
+    if not dense:
+        raise KerasImportError(_("the model has no Dense layer"))
+    hidden_acts, output = acts[:-1], acts[-1]
+    if output not in OUTPUT_ACTIVATIONS:
+        raise KerasImportError(_("output activation {activation} does not fit: use one of {choices}").format(
+            activation=repr(dense[-1].get_config().get("activation")), choices=", ".join(OUTPUT_ACTIVATIONS)))
+    for layer, act in zip(dense, hidden_acts):
+        if act not in ACTIVATIONS:
+            message = (_("activation of {layer} does not fit (Keras's leaky_relu has slope 0.2, the playground's "
+                         "0.01): use one of {choices}") if act == "keras_leaky" else
+                       _("activation of {layer} does not fit: use one of {choices}"))
+            raise KerasImportError(message.format(layer=repr(layer.name), choices=", ".join(ACTIVATIONS)))
+    if len(set(hidden_acts)) > 1:
+        raise KerasImportError(_("hidden layers use different activations ({activations}): the playground has "
+                                 "one for all").format(activations=", ".join(hidden_acts)))
+    weights, biases = [], []
+    for layer in dense:
+        params = layer.get_weights()
+        w = np.asarray(params[0], dtype=np.float64)
+        weights.append(w)
+        biases.append(np.asarray(params[1], dtype=np.float64) if len(params) > 1 else np.zeros(w.shape[1]))
+    k = weights[0].shape[0]
+    hidden = [w.shape[1] for w in weights[:-1]]
+    if len(hidden) > MAX_LAYERS or any(n > MAX_NEURONS for n in hidden):
+        raise KerasImportError(_("hidden layers {hidden} do not fit: at most {layers} layers of at most {neurons} "
+                                 "neurons").format(hidden=hidden, layers=MAX_LAYERS, neurons=MAX_NEURONS))
+    if features is None:
+        named = model.name[len(NAME_PREFIX):].split("_") if model.name.startswith(NAME_PREFIX) else None
+        features = named if named and all(f in FEATURES for f in named) else list(FEATURES)[:k]
+    features = list(features)
+    if len(features) != k or len(set(features)) != k or not set(features) <= set(FEATURES):
+        raise KerasImportError(_("the model has {k} inputs, which do not fit the features {features} (at most "
+                                 "{n} of {choices})").format(k=k, features=features, n=len(FEATURES),
+                                                             choices=", ".join(FEATURES)))
+    n_out = weights[-1].shape[1]
+    if (output == "softmax") != (n_out > 1):
+        raise KerasImportError(_("an output of {n} units with {activation} does not fit: one unit (tanh, sigmoid "
+                                 "or linear) or 3–5 units with softmax").format(n=n_out, activation=output))
+    changes = {"features": features, "hidden": hidden, "activation": hidden_acts[0] if hidden_acts else "tanh"}
+    if output == "softmax":
+        changes["n_classes"] = n_out
+    elif output in ("tanh", "sigmoid"):
+        changes["loss"] = "squared" if output == "tanh" else "cross_entropy"
+    changes["output"] = output
+    return changes, (weights, biases)
+
+
+def apply_import(settings, changes: dict) -> None:
+    """Set the imported shape on `settings`; KerasImportError if the model's output does not fit its data."""
+    for name, value in changes.items():
+        if name != "output":
+            setattr(settings, name, value)
+    if settings.output_activation != changes["output"]:
+        raise KerasImportError(_("the model's {output} output does not fit the {kind} data set {dataset}, which "
+                                 "needs a {needed} output").format(output=changes["output"], kind=settings.kind,
+                                                                   dataset=repr(settings.dataset),
+                                                                   needed=settings.output_activation))

@@ -1,0 +1,169 @@
+"""The dense network to Keras and back, checked against Keras itself (real .keras files, safe_mode)."""
+import csv
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from playground.dense import keras_io
+from playground.dense.settings import DenseSettings
+from playground.dense.trainer import Trainer
+
+keras = pytest.importorskip("keras")
+
+CASES = {
+    "classic": dict(),
+    "relu-regression": dict(dataset="reg-plane", features=["x1", "x2", "x1sq", "sinx2"], hidden=[5, 3],
+                            activation="relu"),
+    "leaky-xent": dict(dataset="xor", activation="leaky_relu", loss="cross_entropy", optimizer="adam",
+                       features=["x1x2", "x1"]),
+    "swish": dict(dataset="spiral", activation="swish", hidden=[8, 8, 4], features=list(keras_io.FEATURES)),
+    "elu-softmax": dict(dataset="spiral-multi", activation="elu", n_classes=4, hidden=[6]),
+    "no-hidden": dict(hidden=[], features=["x1sq", "x2sq"]),
+}
+
+
+def trained(epochs=30, **settings) -> Trainer:
+    s = DenseSettings(**settings)
+    t = Trainer(s)
+    t.step(epochs)
+    return t
+
+
+def reference_loss(out: np.ndarray, trainer: Trainer) -> float:
+    """The loss written out from REFERENCE.md: mean of ½Σ(out − y)², or cross-entropy."""
+    out = out.astype(np.float64)
+    labels = trainer.test.labels
+    if trainer.network.output == "softmax":
+        return float(-np.mean(np.log(out[np.arange(len(labels)), labels.astype(int)])))
+    if trainer.network.output == "sigmoid":
+        # The probability of the true class; a float32 sigmoid that rounds to 1 is clipped as ours is.
+        p_true = np.where(labels > 0, out[:, 0], 1 - out[:, 0])
+        return float(-np.mean(np.log(np.clip(p_true, 1e-12, None))))
+    return float(np.mean(0.5 * (out[:, 0] - labels) ** 2))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_export_equals_the_engine_and_the_reported_test_loss(case, tmp_path):
+    t = trained(**CASES[case])
+    path = tmp_path / "net.keras"
+    keras_io.export_keras(t, path)
+    model = keras.saving.load_model(path, safe_mode=True)
+    x = t._x_test
+    ours = t.network.predict(x)
+    theirs = np.asarray(model.predict(x.astype(np.float32), verbose=0))
+    np.testing.assert_allclose(theirs, ours, rtol=2e-5, atol=2e-6)
+    assert reference_loss(theirs, t) == pytest.approx(t.test_loss, rel=1e-4)
+
+
+@pytest.mark.parametrize("case", ["classic", "leaky-xent", "elu-softmax", "relu-regression"])
+def test_round_trip_gives_the_same_test_loss(case, tmp_path):
+    t = trained(**CASES[case])
+    keras_io.export_keras(t, tmp_path / "net.keras")
+    # A fresh trainer on the same data but the default shape: the file brings shape, features and weights.
+    s = DenseSettings(**{k: v for k, v in CASES[case].items() if k in ("dataset", "n_classes", "optimizer")})
+    changes, (weights, biases) = keras_io.import_keras(tmp_path / "net.keras")
+    keras_io.apply_import(s, changes)
+    assert s.features == t.settings.features and s.hidden == t.settings.hidden
+    back = Trainer(s)
+    back.load_weights(weights, biases)
+    assert back.test_loss == pytest.approx(t.test_loss, rel=1e-5)
+    assert back.step(2) == 2 and back.epoch == 2   # and training continues from there
+
+
+def test_csv_columns_labels_and_split(tmp_path):
+    t = trained(epochs=1, dataset="spiral-multi", n_classes=3, features=["x2", "sinx1", "x1", "x1x2"])
+    keras_io.export_csv(t, tmp_path / "d.csv")
+    rows = list(csv.DictReader(open(tmp_path / "d.csv")))
+    assert list(rows[0]) == ["x1", "x2", "sinx1", "x1x2", "label", "split"]
+    assert len(rows) == len(t.train) + len(t.test)
+    assert [r["split"] for r in rows].count("test") == len(t.test)
+    assert {r["label"] for r in rows} == {"0", "1", "2"}
+    first = rows[0]
+    assert float(first["sinx1"]) == pytest.approx(np.sin(float(first["x1"])))
+    assert float(first["x1x2"]) == pytest.approx(float(first["x1"]) * float(first["x2"]))
+
+
+@pytest.mark.parametrize("case", ["classic", "elu-softmax"])
+def test_exported_script_runs_and_evaluates(case, tmp_path):
+    t = trained(epochs=1, **CASES[case])
+    keras_io.export_csv(t, tmp_path / "d.csv")
+    keras_io.export_script(t, tmp_path / "train.py", epochs=3)
+    text = (tmp_path / "train.py").read_text()
+    assert "batch_size=10, epochs=3" in text and "learning_rate=0.03" in text
+    run = subprocess.run([sys.executable, str(tmp_path / "train.py"), str(tmp_path / "d.csv")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    loss = re.search(r"test loss (\d+\.\d+)", run.stdout)
+    assert loss and 0 < float(loss.group(1)) < 10 and "accuracy" in run.stdout, run.stdout
+
+
+def _save(model, path):
+    model.save(path)
+    return path
+
+
+def test_models_that_do_not_fit_are_refused_with_one_line(tmp_path):
+    inp = keras.Input((2,))
+    cases = {
+        "Dropout": keras.Sequential([inp, keras.layers.Dense(4, activation="tanh"), keras.layers.Dropout(0.5),
+                                     keras.layers.Dense(1, activation="tanh")]),
+        "at most 8 neurons": keras.Sequential([inp, keras.layers.Dense(9, activation="tanh"),
+                                               keras.layers.Dense(1, activation="tanh")]),
+        "slope 0.2": keras.Sequential([inp, keras.layers.Dense(4, activation="leaky_relu"),
+                                       keras.layers.Dense(1, activation="tanh")]),
+        "output activation": keras.Sequential([inp, keras.layers.Dense(1, activation="relu")]),
+        "inputs": keras.Sequential([keras.Input((9,)), keras.layers.Dense(1, activation="tanh")]),
+    }
+    for why, model in cases.items():
+        with pytest.raises(keras_io.KerasImportError, match=why) as err:
+            keras_io.import_keras(_save(model, tmp_path / "m.keras"))
+        assert "\n" not in str(err.value)
+
+
+def test_lambda_layer_is_refused_without_running_it(tmp_path):
+    marker = str(tmp_path / "ran")
+
+    def touch_marker(v):
+        open(marker, "w").close()   # noqa: SIM115 - a side effect that shows the code ran
+        return v * 2
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(touch_marker),
+                              keras.layers.Dense(1, activation="tanh")])
+    path = _save(model, tmp_path / "lambda.keras")
+    (tmp_path / "ran").unlink()   # building the model ran it once, here
+    with pytest.raises(keras_io.KerasImportError, match="(?i)lambda") as err:
+        keras_io.import_keras(path)
+    assert "\n" not in str(err.value)
+    assert not (tmp_path / "ran").exists()
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "playground.cli", "train", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_cli_exports_and_loads_back(tmp_path):
+    out = tmp_path / "n.keras"
+    first = _cli("--epochs", "20", "--features", "x1,x2,x1sq", "--export-keras", str(out), "--export-csv",
+                 str(tmp_path / "d.csv"), "--export-script", str(tmp_path / "t.py"), "--json")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert out.stat().st_size > 0 and (tmp_path / "d.csv").exists() and (tmp_path / "t.py").exists()
+    again = _cli("--epochs", "0", "--load-keras", str(out), "--json")
+    assert again.returncode == 0, again.stderr[-2000:]
+    import json
+
+    a, b = json.loads(first.stdout.splitlines()[-1]), json.loads(again.stdout.splitlines()[-1])
+    assert b["settings"]["features"] == "x1,x2,x1sq"
+    assert b["test_loss"] == pytest.approx(a["test_loss"], rel=1e-5)
+
+
+def test_cli_refuses_a_bad_file_with_exit_2(tmp_path):
+    bad = tmp_path / "bad.keras"
+    bad.write_bytes(b"not a zip at all")
+    run = _cli("--epochs", "1", "--load-keras", str(bad))
+    assert run.returncode == 2
+    errors = [line for line in run.stderr.splitlines() if line.startswith("playground: error")]
+    assert len(errors) == 1 and "Traceback" not in run.stderr
