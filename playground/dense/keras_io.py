@@ -55,6 +55,9 @@ def build_keras(features, widths, activation, output, *, keras=None, name=None):
 
 def export_keras(trainer, path) -> None:
     """Save the trainer's network as a `.keras` Sequential whose outputs equal the engine's."""
+    if not str(path).endswith(".keras"):   # Keras would quietly write legacy HDF5 for ".h5"
+        raise ValueError(_("{name}: a Keras export's file name ends in .keras").format(
+            name=os.path.basename(str(path))))
     net, s = trainer.network, trainer.settings
     model = build_keras(s.features, [w.shape[1] for w in net.weights], net.activation, net.output)
     dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
