@@ -32,25 +32,30 @@ class KerasImportError(ValueError):
 
 
 def _keras():
-    import os
-
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")   # keep TensorFlow's start-up chatter off stderr
     import keras
 
     return keras
 
 
-def build_keras(features, widths, activation, output, *, keras=None, name=None):
-    """A Keras Sequential of our shape: Input(len(features)), then Dense layers as `widths` says."""
-    keras = keras or _keras()
-    layers = [keras.Input((len(features),), name="features")]
+def _layer_plan(widths, activation: str, output: str) -> list[tuple[int, str, bool]]:
+    """(width, Keras activation, followed by our LeakyReLU?) for each Dense layer."""
+    plan = []
     for i, width in enumerate(widths):
-        last = i == len(widths) - 1
-        act = output if last else KERAS_ACTIVATION[activation]
-        layers.append(keras.layers.Dense(width, activation=act or "linear", name=f"dense_{i + 1}"))
-        if act is None:
-            layers.append(keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name=f"leaky_relu_{i + 1}"))
-    return keras.Sequential(layers, name=name or NAME_PREFIX + "_".join(features))
+        act = output if i == len(widths) - 1 else KERAS_ACTIVATION[activation]
+        plan.append((width, act or "linear", act is None))
+    return plan
+
+
+def build_keras(features, widths, activation: str, output: str):
+    """A Keras Sequential of our shape: Input(len(features)), then Dense layers as `widths` says."""
+    keras = _keras()
+    layers = [keras.Input((len(features),), name="features")]
+    for i, (width, act, leaky) in enumerate(_layer_plan(widths, activation, output), 1):
+        layers.append(keras.layers.Dense(width, activation=act, name=f"dense_{i}"))
+        if leaky:
+            layers.append(keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name=f"leaky_relu_{i}"))
+    return keras.Sequential(layers, name=NAME_PREFIX + "_".join(features))
 
 
 def export_keras(trainer, path) -> None:
@@ -130,12 +135,10 @@ print(f"test loss {{result.pop('loss'):.4f}}", *(f"{{name}} {{value:.4f}}" for n
 def export_script(trainer, path, epochs: int | None = None) -> None:
     """A short Keras program that trains the same network on the exported CSV and evaluates it."""
     net, s = trainer.network, trainer.settings
-    widths = [w.shape[1] for w in net.weights]
     layers = []
-    for i, width in enumerate(widths):
-        act = net.output if i == len(widths) - 1 else KERAS_ACTIVATION[net.activation]
-        layers.append(f"    keras.layers.Dense({width}, activation={(act or 'linear')!r}, **init),")
-        if act is None:
+    for width, act, leaky in _layer_plan([w.shape[1] for w in net.weights], net.activation, net.output):
+        layers.append(f"    keras.layers.Dense({width}, activation={act!r}, **init),")
+        if leaky:
             layers.append(f"    keras.layers.LeakyReLU(negative_slope={LEAKY_SLOPE}),  # Keras's own slope is 0.2")
     if net.output == "softmax":
         target = "y = label.astype(int)   # class indices\n"
