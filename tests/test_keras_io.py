@@ -55,7 +55,7 @@ def test_export_equals_the_engine_and_the_reported_test_loss(case, tmp_path):
     ours = t.network.predict(x)
     theirs = np.asarray(model.predict(x.astype(np.float32), verbose=0))
     np.testing.assert_allclose(theirs, ours, rtol=2e-5, atol=2e-6)
-    assert reference_loss(theirs, t) == pytest.approx(t.test_loss, rel=1e-4)
+    assert reference_loss(theirs, t) == pytest.approx(t.test_loss, rel=1e-5)
 
 
 @pytest.mark.parametrize("case", ["classic", "leaky-xent", "elu-softmax", "relu-regression"])
