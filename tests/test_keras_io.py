@@ -117,6 +117,7 @@ def test_models_that_do_not_fit_are_refused_with_one_line(tmp_path):
                                        keras.layers.Dense(1, activation="tanh")]),
         "output activation": keras.Sequential([inp, keras.layers.Dense(1, activation="relu")]),
         "inputs": keras.Sequential([keras.Input((9,)), keras.layers.Dense(1, activation="tanh")]),
+        "2 units with softmax": keras.Sequential([inp, keras.layers.Dense(2, activation="softmax")]),
     }
     for why, model in cases.items():
         with pytest.raises(keras_io.KerasImportError, match=why) as err:

@@ -255,7 +255,7 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
                                  "{n} of {choices})").format(k=k, features=features, n=len(FEATURES),
                                                              choices=", ".join(FEATURES)))
     n_out = weights[-1].shape[1]
-    if (output == "softmax") != (n_out > 1):
+    if (output == "softmax") != (3 <= n_out <= 5) or (output != "softmax" and n_out != 1):
         raise KerasImportError(_("an output of {n} units with {activation} does not fit: one unit (tanh, sigmoid "
                                  "or linear) or 3–5 units with softmax").format(n=n_out, activation=output))
     changes = {"features": features, "hidden": hidden, "activation": hidden_acts[0] if hidden_acts else "tanh"}
