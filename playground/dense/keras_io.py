@@ -32,29 +32,37 @@ class KerasImportError(ValueError):
 
 
 def _keras():
-    import os
-
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")   # keep TensorFlow's start-up chatter off stderr
     import keras
 
     return keras
 
 
-def build_keras(features, widths, activation, output, *, keras=None, name=None):
-    """A Keras Sequential of our shape: Input(len(features)), then Dense layers as `widths` says."""
-    keras = keras or _keras()
-    layers = [keras.Input((len(features),), name="features")]
+def _layer_plan(widths, activation: str, output: str) -> list[tuple[int, str, bool]]:
+    """(width, Keras activation, followed by our LeakyReLU?) for each Dense layer."""
+    plan = []
     for i, width in enumerate(widths):
-        last = i == len(widths) - 1
-        act = output if last else KERAS_ACTIVATION[activation]
-        layers.append(keras.layers.Dense(width, activation=act or "linear", name=f"dense_{i + 1}"))
-        if act is None:
-            layers.append(keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name=f"leaky_relu_{i + 1}"))
-    return keras.Sequential(layers, name=name or NAME_PREFIX + "_".join(features))
+        act = output if i == len(widths) - 1 else KERAS_ACTIVATION[activation]
+        plan.append((width, act or "linear", act is None))
+    return plan
+
+
+def build_keras(features, widths, activation: str, output: str):
+    """A Keras Sequential of our shape: Input(len(features)), then Dense layers as `widths` says."""
+    keras = _keras()
+    layers = [keras.Input((len(features),), name="features")]
+    for i, (width, act, leaky) in enumerate(_layer_plan(widths, activation, output), 1):
+        layers.append(keras.layers.Dense(width, activation=act, name=f"dense_{i}"))
+        if leaky:
+            layers.append(keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name=f"leaky_relu_{i}"))
+    return keras.Sequential(layers, name=NAME_PREFIX + "_".join(features))
 
 
 def export_keras(trainer, path) -> None:
     """Save the trainer's network as a `.keras` Sequential whose outputs equal the engine's."""
+    if not str(path).endswith(".keras"):   # Keras would quietly write legacy HDF5 for ".h5"
+        raise ValueError(_("{name}: a Keras export's file name ends in .keras").format(
+            name=os.path.basename(str(path))))
     net, s = trainer.network, trainer.settings
     model = build_keras(s.features, [w.shape[1] for w in net.weights], net.activation, net.output)
     dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
@@ -127,12 +135,10 @@ print(f"test loss {{result.pop('loss'):.4f}}", *(f"{{name}} {{value:.4f}}" for n
 def export_script(trainer, path, epochs: int | None = None) -> None:
     """A short Keras program that trains the same network on the exported CSV and evaluates it."""
     net, s = trainer.network, trainer.settings
-    widths = [w.shape[1] for w in net.weights]
     layers = []
-    for i, width in enumerate(widths):
-        act = net.output if i == len(widths) - 1 else KERAS_ACTIVATION[net.activation]
-        layers.append(f"    keras.layers.Dense({width}, activation={(act or 'linear')!r}, **init),")
-        if act is None:
+    for width, act, leaky in _layer_plan([w.shape[1] for w in net.weights], net.activation, net.output):
+        layers.append(f"    keras.layers.Dense({width}, activation={act!r}, **init),")
+        if leaky:
             layers.append(f"    keras.layers.LeakyReLU(negative_slope={LEAKY_SLOPE}),  # Keras's own slope is 0.2")
     if net.output == "softmax":
         target = "y = label.astype(int)   # class indices\n"
@@ -249,7 +255,7 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
                                  "{n} of {choices})").format(k=k, features=features, n=len(FEATURES),
                                                              choices=", ".join(FEATURES)))
     n_out = weights[-1].shape[1]
-    if (output == "softmax") != (n_out > 1):
+    if (output == "softmax") != (3 <= n_out <= 5) or (output != "softmax" and n_out != 1):
         raise KerasImportError(_("an output of {n} units with {activation} does not fit: one unit (tanh, sigmoid "
                                  "or linear) or 3–5 units with softmax").format(n=n_out, activation=output))
     changes = {"features": features, "hidden": hidden, "activation": hidden_acts[0] if hidden_acts else "tanh"}
