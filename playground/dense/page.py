@@ -34,10 +34,12 @@ from playground.components.palettes import (
 )
 from playground.datasets.features import FEATURES, GRID_SIZE, feature_matrix, grid_points
 from playground.datasets.playground_data import DATASETS, generate
+from playground.dense.lessons import lesson_query
 from playground.dense.settings import (
     LEARNING_RATES, MAX_LAYERS, MAX_NEURONS, NEW_DATA, REG_RATES, RESETS_NETWORK, DenseSettings, datasets_for,
     query_names,
 )
+from playground.dense.tf_links import settings_from_tf_hash
 from playground.dense.trainer import Trainer
 
 SLICE_PERIOD_S = 0.025      # one training slice starts this often...
@@ -90,7 +92,9 @@ class DensePage(pn.viewable.Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.settings, self.notices = DenseSettings.from_query(session_query())
+        query, lesson_notices = lesson_query(session_query())   # ?lesson=ID, the query's own settings on top
+        self.settings, notices = DenseSettings.from_query(query)
+        self.notices = [*lesson_notices, *notices]
         self.trainer = Trainer(self.settings)
         self._focus: tuple[int, int] | None = None      # hovered node shown in the big view
         self._link: tuple[int, int, int] | None = None  # picked link whose weight can be typed
@@ -113,6 +117,7 @@ class DensePage(pn.viewable.Viewer):
             pn.state.on_session_destroyed(lambda _ctx: setattr(self, "_alive", False))
         self._redraw(structure=True, data=True)
         self._sync_url()
+        self._watch_tf_hash()
 
     # ---- building ------------------------------------------------------------------------
 
@@ -323,6 +328,39 @@ class DensePage(pn.viewable.Viewer):
         finally:
             self._editing = False
         self.weight_editor.visible = True
+
+    def _watch_tf_hash(self) -> None:
+        # A TF Playground hash (/app#activation=relu&…) reaches the server only once the
+        # browser syncs its location, after the first build: apply the first one that comes.
+        loc = pn.state.location
+        if loc is None:
+            return
+        if loc.hash:
+            self._apply_from_location(loc, loc.hash)
+            return
+        watcher = None
+
+        def first(event):
+            loc.param.unwatch(watcher)
+            if event.new:
+                self._apply_from_location(loc, event.new)
+
+        watcher = loc.param.watch(first, "hash")
+
+    def _apply_from_location(self, loc, hash_: str) -> None:
+        self.apply_tf_hash(hash_)
+        # Once applied, the query (kept in sync with every change) is the state: a reload must
+        # not bring the old hash back over the learner's changes.
+        loc.hash = ""
+
+    def apply_tf_hash(self, hash_: str) -> None:
+        """Apply a TF Playground link's hash; what it cannot honour or parse becomes a notice."""
+        query, notices = settings_from_tf_hash(hash_)
+        parsed, more = DenseSettings.from_query(query)
+        names = set(query) | ({"problem"} if "dataset" in query else set())
+        self.settings.param.update(**{n: getattr(parsed, n) for n in names})
+        if notices or more:
+            self.notices = [*self.notices, *notices, *more]
 
     def _sync_url(self) -> None:
         loc = pn.state.location
