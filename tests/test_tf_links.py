@@ -117,3 +117,41 @@ def test_url_with_a_lesson():
 def test_urls_with_no_settings_get_a_notice(url):
     query, notices = settings_from_url(url)
     assert query == {} and len(notices) == 1
+
+
+# ---- in a real browser -------------------------------------------------------------------
+
+READY = """() => {
+  const doc = window.Bokeh && Bokeh.documents[0];
+  const grid = doc && doc.get_model_by_name('decision-grid');
+  return grid && grid.data.image[0].length === 10000 && document.documentElement.dataset.shortcuts === 'on';
+}"""
+
+
+@pytest.mark.browser
+def test_a_tf_playground_hash_opens_the_same_state_in_the_browser(page, app_url):
+    page.goto(app_url + "#activation=relu&dataset=xor&networkShape=3&learningRate=0.1&seed=0.4&cosX=true")
+    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_function("() => location.search.includes('activation=relu')", timeout=30_000)
+    search = page.evaluate("() => location.search")
+    for part in ("dataset=xor", "hidden=3", "learning_rate=0.1"):
+        assert part in search
+    assert page.get_by_role("combobox", name="Activation").input_value() == "ReLU"
+    page.locator("text=cosX").wait_for()            # what it cannot honour is said
+    assert page.locator("text=0.4").first.is_visible()
+    page.wait_for_function("() => location.hash === ''")   # the query now carries the state
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_a_lesson_link_applies_the_lesson_and_an_unknown_one_only_a_notice(page, app_url):
+    page.goto(app_url + "?lesson=task4b")
+    page.wait_for_function(READY, timeout=60_000)
+    page.locator("text=6 hidden layers").wait_for()
+    assert page.get_by_role("combobox", name="Activation").input_value() == "ReLU"
+    page.goto(app_url + "?lesson=nope&noise=20")
+    page.wait_for_function(READY, timeout=60_000)
+    page.locator("text=Unknown lesson").wait_for()
+    page.locator("text=Noise: 20").wait_for()
+    assert page.get_by_role("combobox", name="Activation").input_value() == "Tanh"
+    assert page.errors == []

@@ -330,28 +330,33 @@ class DensePage(pn.viewable.Viewer):
         self.weight_editor.visible = True
 
     def _watch_tf_hash(self) -> None:
-        # A TF Playground hash (/app#activation=relu&…) reaches the server only once the
-        # browser syncs its location, after the first build: apply the first one that comes.
-        loc = pn.state.location
-        if loc is None:
+        # A TF Playground hash (/app#activation=relu&…) never reaches the server with the
+        # request: the browser syncs it later. Changes made before the browser has loaded
+        # the page do not reach its views, so apply it once both have happened.
+        loc, doc = pn.state.location, pn.state.curdoc
+        if loc is None or doc is None or doc.session_context is None:
             return
-        if loc.hash:
-            self._apply_from_location(loc, loc.hash)
-            return
-        watcher = None
+        state = {"loaded": False, "hash": loc.hash}
 
-        def first(event):
-            loc.param.unwatch(watcher)
-            if event.new:
-                self._apply_from_location(loc, event.new)
+        def maybe_apply():
+            if state["loaded"] and state["hash"]:
+                hash_, state["hash"] = state["hash"], ""
+                loc.param.unwatch(watcher)
+                self.apply_tf_hash(hash_)
+                # The query (kept in sync with every change) now holds the state: a reload
+                # must not bring the old hash back over the learner's changes.
+                loc.hash = ""
 
-        watcher = loc.param.watch(first, "hash")
+        def hash_changed(event):
+            state["hash"] = event.new
+            doc.add_next_tick_callback(maybe_apply)
 
-    def _apply_from_location(self, loc, hash_: str) -> None:
-        self.apply_tf_hash(hash_)
-        # Once applied, the query (kept in sync with every change) is the state: a reload must
-        # not bring the old hash back over the learner's changes.
-        loc.hash = ""
+        def loaded():
+            state["loaded"] = True
+            maybe_apply()
+
+        watcher = loc.param.watch(hash_changed, "hash")
+        pn.state.onload(loaded)
 
     def apply_tf_hash(self, hash_: str) -> None:
         """Apply a TF Playground link's hash; what it cannot honour or parse becomes a notice."""
