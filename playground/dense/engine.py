@@ -119,15 +119,20 @@ class Network:
 
 def build_network(n_inputs: int, hidden: list[int] | tuple[int, ...], n_outputs: int = 1, *,
                   activation: str = "tanh", output: str = "tanh", loss: str = "squared",
-                  rng: np.random.Generator | None = None) -> Network:
-    """A new network initialised like the original: weights U(−0.5, 0.5), biases 0.1."""
+                  rng: np.random.Generator | None = None, init_zero: bool = False) -> Network:
+    """A new network initialised like the original: weights U(−0.5, 0.5), biases 0.1.
+
+    `init_zero` starts every weight at 0 as the original's initZero does (biases stay 0.1):
+    the neurons of a layer then stay identical, which is the lesson it teaches.
+    """
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}")
     if output not in LOSS_OUTPUTS.get(loss, ()):
         raise ValueError(f"loss {loss!r} cannot be used with a {output!r} output")
     rng = rng or np.random.default_rng()
     widths = [n_inputs, *hidden, n_outputs]
-    weights = [rng.uniform(-0.5, 0.5, (a, b)) for a, b in zip(widths[:-1], widths[1:])]
+    weights = [np.zeros((a, b)) if init_zero else rng.uniform(-0.5, 0.5, (a, b))
+               for a, b in zip(widths[:-1], widths[1:])]
     return Network(weights, [np.full(b, 0.1) for b in widths[1:]],
                    [np.ones(w.shape, bool) for w in weights], activation, output, loss)
 

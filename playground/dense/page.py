@@ -35,10 +35,12 @@ from playground.components.palettes import (
 from playground.components.safe_text import safe_text
 from playground.datasets.features import FEATURES, GRID_SIZE, feature_matrix, grid_points
 from playground.datasets.playground_data import DATASETS, generate
+from playground.dense.lessons import lesson_query
 from playground.dense.settings import (
     LEARNING_RATES, MAX_LAYERS, MAX_NEURONS, NEW_DATA, REG_RATES, RESETS_NETWORK, DenseSettings, datasets_for,
     query_names,
 )
+from playground.dense.tf_links import settings_from_tf_hash
 from playground.dense.trainer import Trainer
 from playground.i18n import N_, _
 
@@ -92,7 +94,9 @@ class DensePage(pn.viewable.Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.settings, self.notices = DenseSettings.from_query(session_query())
+        query, lesson_notices = lesson_query(session_query())   # ?lesson=ID, the query's own settings on top
+        self.settings, notices = DenseSettings.from_query(query)
+        self.notices = [*lesson_notices, *notices]
         self.trainer = Trainer(self.settings)
         self._focus: tuple[int, int] | None = None      # hovered node shown in the big view
         self._link: tuple[int, int, int] | None = None  # picked link whose weight can be typed
@@ -115,6 +119,7 @@ class DensePage(pn.viewable.Viewer):
             pn.state.on_session_destroyed(lambda _ctx: setattr(self, "_alive", False))
         self._redraw(structure=True, data=True)
         self._sync_url()
+        self._watch_tf_hash()
 
     # ---- building ------------------------------------------------------------------------
 
@@ -325,6 +330,44 @@ class DensePage(pn.viewable.Viewer):
         finally:
             self._editing = False
         self.weight_editor.visible = True
+
+    def _watch_tf_hash(self) -> None:
+        # A TF Playground hash (/app#activation=relu&…) never reaches the server with the
+        # request: the browser syncs it later. Changes made before the browser has loaded
+        # the page do not reach its views, so apply it once both have happened.
+        loc, doc = pn.state.location, pn.state.curdoc
+        if loc is None or doc is None or doc.session_context is None:
+            return
+        state = {"loaded": False, "hash": loc.hash}
+
+        def maybe_apply():
+            if state["loaded"] and state["hash"]:
+                hash_, state["hash"] = state["hash"], ""
+                loc.param.unwatch(watcher)
+                self.apply_tf_hash(hash_)
+                # The query (kept in sync with every change) now holds the state: a reload
+                # must not bring the old hash back over the learner's changes.
+                loc.hash = ""
+
+        def hash_changed(event):
+            state["hash"] = event.new
+            doc.add_next_tick_callback(maybe_apply)
+
+        def loaded():
+            state["loaded"] = True
+            maybe_apply()
+
+        watcher = loc.param.watch(hash_changed, "hash")
+        pn.state.onload(loaded)
+
+    def apply_tf_hash(self, hash_: str) -> None:
+        """Apply a TF Playground link's hash; what it cannot honour or parse becomes a notice."""
+        query, notices = settings_from_tf_hash(hash_)
+        parsed, more = DenseSettings.from_query(query)
+        names = set(query) | ({"problem"} if "dataset" in query else set())
+        self.settings.param.update(**{n: getattr(parsed, n) for n in names})
+        if notices or more:
+            self.notices = [*self.notices, *notices, *more]
 
     def _sync_url(self) -> None:
         loc = pn.state.location

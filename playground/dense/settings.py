@@ -20,7 +20,7 @@ PROBLEMS = {"classification": ("binary", "multiclass"), "regression": ("regressi
 # learning rate, display toggles and "regenerate" leave the network alone).
 RESETS_NETWORK = frozenset({"problem", "dataset", "noise", "train_ratio", "n_classes", "features", "hidden",
                             "activation", "regularization", "reg_rate", "loss", "optimizer", "seed",
-                            "batch_size"})
+                            "batch_size", "init_zero"})
 # A change of any of these makes new data.
 NEW_DATA = frozenset({"problem", "dataset", "noise", "train_ratio", "n_classes", "data_seed"})
 
@@ -67,6 +67,7 @@ class DenseSettings(param.Parameterized):
     loss = param.Selector(default="squared", objects=["squared", "cross_entropy"],
                           doc="loss for two classes; several classes always use cross-entropy")
     seed = param.Integer(default=0, bounds=(0, 2**31 - 1), doc="seed of the weights and of shuffling")
+    init_zero = param.Boolean(default=False, doc="start every weight at 0 (TF Playground's initZero)")
     shuffle = param.Boolean(default=False, doc="reshuffle the training points every epoch")
     show_test_data = param.Boolean(default=False)
     discretize = param.Boolean(default=False, doc="show the sign of the output")

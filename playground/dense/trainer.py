@@ -64,7 +64,7 @@ class Trainer:
             self._featurize()
         self.network = build_network(len(s.features), s.hidden, output_size(s), activation=s.activation,
                                      output=s.output_activation, loss=s.effective_loss,
-                                     rng=np.random.default_rng(s.seed))
+                                     rng=np.random.default_rng(s.seed), init_zero=s.init_zero)
         self.optimizer = Optimizer(s.optimizer)
         self._shuffle_rng = np.random.default_rng([s.seed, 1])
         self._carry = None
