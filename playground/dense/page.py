@@ -35,6 +35,7 @@ from playground.components.palettes import (
 from playground.components.safe_text import safe_text
 from playground.datasets.features import FEATURES, GRID_SIZE, feature_matrix, grid_points
 from playground.datasets.playground_data import DATASETS, generate
+from playground.dense.lesson_panel import LessonPanel
 from playground.dense.lessons import lesson_query
 from playground.dense.settings import (
     LEARNING_RATES, MAX_LAYERS, MAX_NEURONS, NEW_DATA, REG_RATES, RESETS_NETWORK, DenseSettings, datasets_for,
@@ -112,6 +113,7 @@ class DensePage(pn.viewable.Viewer):
         self._quiet = False        # pausing inside an action that redraws anyway
         self._editing = False      # the weight field is being filled in, not typed in
         self._build_controls()
+        self.lessons = LessonPanel(self.apply_query, session_query().get("lesson"))
         self._build_views()
         self.settings.param.watch(self._settings_changed, query_names())
         self.param.watch(self._playing_changed, "playing")
@@ -331,6 +333,14 @@ class DensePage(pn.viewable.Viewer):
             self._editing = False
         self.weight_editor.visible = True
 
+    def apply_query(self, query: dict[str, str]) -> None:
+        """Start from the defaults with `query` on top (a lesson, its solution): one change, one reset."""
+        parsed, notices = DenseSettings.from_query(query)
+        keep = {"epochs_per_frame", "seed", "data_seed"}     # the learner's speed; a lesson does not pin the draw
+        self.settings.param.update(**{n: getattr(parsed, n) for n in query_names() if n not in keep})
+        if notices:
+            self.notices = [*self.notices, *notices]
+
     def _watch_tf_hash(self) -> None:
         # A TF Playground hash (/app#activation=relu&…) never reaches the server with the
         # request: the browser syncs it later. Changes made before the browser has loaded
@@ -490,6 +500,7 @@ class DensePage(pn.viewable.Viewer):
         self.decision_map.set_alert(_(DIVERGED) if t.diverged else None)
         self.map_caption.object = caption
         self.chart.show(t.history, t.epoch)
+        self.lessons.show_progress(t.epoch, t.history["test_loss"])
         self.epoch_counter.show([_("Epoch"), f"{t.epoch:,}"])
         self.play_button.disabled = t.diverged
 
@@ -518,7 +529,7 @@ class DensePage(pn.viewable.Viewer):
                            title=_("Advanced"), collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
                            stylesheets=[_CARD_CSS])
         data_column = pn.Column(
-            _heading(_("Data")), self.picker, self.dataset_label, self.train_ratio, self.noise, self.batch_size,
+            self.lessons, _heading(_("Data")), self.picker, self.dataset_label, self.train_ratio, self.noise, self.batch_size,
             self.regenerate_button, advanced, width=250, margin=(0, 14, 0, 0),
         )
         network_column = pn.Column(self.diagram, self.weight_editor, margin=(0, 10))
