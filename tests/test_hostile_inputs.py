@@ -407,3 +407,25 @@ def test_empty_or_duplicated_features_on_the_cli_are_one_line(capsys):
         assert main(["train", "--features", bad, "--epochs", "1"]) == 2
         err = capsys.readouterr().err.strip()
         assert err.count("\n") == 0 and "features" in err, err
+
+
+# ---------------------------------------------------------------- in a real browser
+
+@pytest.mark.keras
+@pytest.mark.browser
+def test_script_in_an_uploaded_file_name_does_not_run_in_the_browser(page, app_url, tmp_path):
+    """The name is shown as text and its onerror/onload never fires (headless Chromium)."""
+    page.goto(app_url + "?page=cnn")
+    page.get_by_text("Your image & model", exact=True).wait_for(timeout=60_000)
+    page.get_by_text("Your image & model", exact=True).click()
+    name = "<img src=x onerror=window.__pwned=1><svg onload=window.__pwned=2>.png"
+    page.locator(".cnn-image-upload-input input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "image/png", "buffer": b"not pixels"}])
+    message = page.locator(".cnn-image-upload-message", has_text="<img src=x onerror=window.__pwned=1>")
+    message.wait_for(state="visible", timeout=10_000)
+    page.screenshot(path=str(tmp_path / "hostile-name.png"))
+    page.locator(".cnn-model-upload-input input[type=file]").set_input_files(
+        files=[{"name": "empty.keras", "mimeType": "application/octet-stream", "buffer": b""}])
+    page.locator(".cnn-model-upload-message", has_text="empty.keras is empty").wait_for(timeout=10_000)
+    assert page.evaluate("window.__pwned") is None
+    assert page.errors == []

@@ -210,22 +210,26 @@ class UploadBox(pn.viewable.Viewer):
         self.message = MessageLine("", alert_type="info", visible=False,
                                    css_classes=[f"{css_class}-message"], styles={"font-size": "16px"},
                                    sizing_mode="stretch_width")
-        self.input.param.watch(self._changed, "value")
+        self.input.param.watch(self._changed, ["value", "filename"])
         self._layout = pn.Column(pn.pane.Markdown(f"### {title}", margin=(0, 10)), self.input,
                                  self.message, width=440)
 
     def __panel__(self):
         return self._layout
 
-    def _changed(self, event):
-        if event.new is None:
+    def _changed(self, *events):
+        # The browser sends a 0-byte file as a new file name with no value at all (Panel turns
+        # the empty content into None), so the name's change is watched too.
+        value = self.input.value
+        if value is None and not any(e.name == "filename" and e.new for e in events):
             return
-        if not event.new:
+        if not value:
             # An empty file never reaches the page's handler: there is nothing to look at.
             self.say(_("<b>{name}</b> is empty (0 bytes); choose another file.").format(
                 name=inert_line(self.input.filename or _("The file"))), ok=False)
             return
-        self._on_upload(bytes(event.new), self.input.filename or "")
+        if any(e.name == "value" for e in events):
+            self._on_upload(bytes(value), self.input.filename or "")
 
     def say(self, text: str, ok: bool) -> None:
         """Show an HTML message under the input (user text in it escaped with `inert_line`):
