@@ -14,7 +14,6 @@ A page may offer, besides `__panel__`:
 from __future__ import annotations
 
 import importlib
-from html import escape
 
 import panel as pn
 import param
@@ -22,6 +21,7 @@ import param
 from playground.components.palettes import CSS_TEXT
 from playground.i18n import (LANGUAGE_NAMES, LANGUAGES, N_, _, pick_language, set_session_language,
                              unknown_language_notice)
+from playground.components.safe_text import safe_text
 
 # page key -> (label in the header, "module:Class" of a pn.viewable.Viewer)
 PAGES = {
@@ -223,7 +223,8 @@ class AppShell(pn.viewable.Viewer):
     def _show_notices(self, notices: list[str]) -> None:
         if self._language_notice:
             notices = [self._language_notice, *notices]
-        self._notice_text.object = "".join(f"<div>⚠ {escape(n)}</div>" for n in notices)
+        # safe_text also shortens: a notice echoes a URL value, never reprints a 5000-character one.
+        self._notice_text.object = "".join(f"<div>⚠ {safe_text(n)}</div>" for n in notices)
         self._notices.visible = bool(notices)
 
     def _dismiss_notices(self, _=None) -> None:

@@ -11,11 +11,14 @@ from typing import Callable
 
 import numpy as np
 import panel as pn
+import param
 from bokeh.models import ColumnDataSource, FreehandDrawTool, LinearColorMapper, Range1d, TapTool
 from bokeh.plotting import figure
 
 from playground.components.cnn.cells import bokeh_pane
 from playground.components.cnn.colors import INPUT_PALETTE
+from playground.components.safe_text import safe_text
+from playground.i18n import _
 
 PAD_SIZE = 280          # drawing pad, screen pixels
 PEN_WIDTH = 22          # pen width on the pad, screen pixels (MNIST strokes are ~1/12 of the image)
@@ -151,8 +154,8 @@ class DrawingPad(pn.viewable.Viewer):
         self._clear = pn.widgets.Button(label="Clear", css_classes=["cnn-clear-drawing"], stylesheets=big)
         self._use.on_click(lambda _: self._on_use(self.raster()))
         self._clear.on_click(lambda _: self.clear())
-        self.message = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["cnn-drawing-message"],
-                                     styles={"font-size": "16px"}, width=PAD_SIZE)
+        self.message = MessageLine("", alert_type="danger", visible=False, css_classes=["cnn-drawing-message"],
+                                   styles={"font-size": "16px"}, width=PAD_SIZE)
         self._layout = pn.Column(bokeh_pane(fig, "cnn-drawing-pad"), pn.Row(self._use, self._clear),
                                  self.message)
 
@@ -173,6 +176,30 @@ class DrawingPad(pn.viewable.Viewer):
         self.message.visible = bool(text)
 
 
+def inert_line(value: object, limit: int | None = None) -> str:
+    """A user string (file, layer name, error text) as one line of escaped HTML text."""
+    line = " ".join(str(value).split())
+    return safe_text(line) if limit is None else safe_text(line, limit)
+
+
+class MessageLine(pn.pane.HTML):
+    """An alert-styled message that is HTML, not Markdown: callers escape user text with `inert_line`.
+
+    Panel's Alert renders Markdown, which passes raw HTML through; a file name like
+    ``<img onerror=…>.png`` must stay text.
+    """
+
+    alert_type = param.Selector(default="info", objects=["success", "danger", "info", "warning"])
+
+    _rename = {"alert_type": None}
+    _stylesheets = pn.pane.Alert._stylesheets
+
+    def _process_param_change(self, params):
+        if "css_classes" in params or "alert_type" in params:
+            params["css_classes"] = self.css_classes + ["alert", f"alert-{self.alert_type}"]
+        return super()._process_param_change(params)
+
+
 class UploadBox(pn.viewable.Viewer):
     """A file input with a title and a message line; calls `on_upload(bytes, filename)`."""
 
@@ -180,22 +207,33 @@ class UploadBox(pn.viewable.Viewer):
         super().__init__()
         self._on_upload = on_upload
         self.input = pn.widgets.FileInput(accept=accept, multiple=False, css_classes=[f"{css_class}-input"])
-        self.message = pn.pane.Alert("", alert_type="info", visible=False,
-                                     css_classes=[f"{css_class}-message"], styles={"font-size": "16px"},
-                                     sizing_mode="stretch_width")
-        self.input.param.watch(self._changed, "value")
+        self.message = MessageLine("", alert_type="info", visible=False,
+                                   css_classes=[f"{css_class}-message"], styles={"font-size": "16px"},
+                                   sizing_mode="stretch_width")
+        self.input.param.watch(self._changed, ["value", "filename"])
         self._layout = pn.Column(pn.pane.Markdown(f"### {title}", margin=(0, 10)), self.input,
                                  self.message, width=440)
 
     def __panel__(self):
         return self._layout
 
-    def _changed(self, event):
-        if event.new is not None:
-            self._on_upload(bytes(event.new), self.input.filename or "")
+    def _changed(self, *events):
+        # The browser sends a 0-byte file as a new file name with no value at all (Panel turns
+        # the empty content into None), so the name's change is watched too.
+        value = self.input.value
+        if value is None and not any(e.name == "filename" and e.new for e in events):
+            return
+        if not value:
+            # An empty file never reaches the page's handler: there is nothing to look at.
+            self.say(_("<b>{name}</b> is empty (0 bytes); choose another file.").format(
+                name=inert_line(self.input.filename or _("The file"))), ok=False)
+            return
+        if any(e.name == "value" for e in events):
+            self._on_upload(bytes(value), self.input.filename or "")
 
     def say(self, text: str, ok: bool) -> None:
-        """Show a message under the input: green when it worked, red when it did not."""
+        """Show an HTML message under the input (user text in it escaped with `inert_line`):
+        green when it worked, red when it did not."""
         self.message.object = text
         self.message.alert_type = "success" if ok else "danger"
         self.message.visible = bool(text)

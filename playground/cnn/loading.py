@@ -7,9 +7,13 @@ chain of Conv2D, ReLU, MaxPooling2D, Flatten and Dense layers.
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import re
 import tempfile
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 # Layers the views can draw, and the settings they understand.
 SUPPORTED_LAYERS = "Conv2D, ReLU, Activation('relu'|'linear'), MaxPooling2D, Flatten, Dense"
@@ -88,18 +92,53 @@ def load_model(source: str | os.PathLike | bytes, check: bool = True):
     return model
 
 
+# An absolute path (POSIX or Windows) inside an error text: the server's layout is not the user's business.
+_PATH = re.compile(r"""(?<![\w./])(?:[A-Za-z]:\\|/)[^\s'"<>,;:)\]]+""")
+_MAX_ERROR_CHARS = 300
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def one_line_error(exc: BaseException) -> str:
+    """`exc` as one short line for the user: first line only, absolute paths replaced by "…".
+
+    The full error (traceback included) goes to the server log.
+    """
+    log.warning("model upload refused: %s", type(exc).__name__, exc_info=exc)
+    text = str(exc).strip()
+    # Keras marks the message that matters in bold inside a longer report (tf.function's
+    # "in user code:" and its frames come first); prefer it to the first line.
+    bold = re.search(r"\x1b\[1m(.*?)\x1b\[0m", text, re.S)
+    text = _ANSI.sub("", bold.group(1) if bold else text).strip()
+    line = text.splitlines()[0].strip() if text else ""
+    line = _PATH.sub("…", line)
+    if len(line) > _MAX_ERROR_CHARS:
+        line = line[: _MAX_ERROR_CHARS - 1] + "…"
+    return line or type(exc).__name__
+
+
 def _load_path(path: Path, shown_name: str):
     import zipfile
+
+    from playground.cnn.preflight import check_model_size, read_config
 
     # A .keras file is a zip archive; saying so beats Keras's internal errors.
     if not zipfile.is_zipfile(path):
         raise ModelLoadError(f"{shown_name} is not a Keras model (.keras) file")
+    # Refuse a model too big to show from its config alone: building it could take gigabytes.
+    try:
+        config = read_config(path)
+    except ModelLoadError as exc:
+        raise ModelLoadError(f"{shown_name} could not be loaded as a Keras model: {exc}") from exc
+    try:
+        check_model_size(config)
+    except ModelLoadError as exc:
+        raise ModelLoadError(f"{shown_name} cannot be shown: {exc}") from exc
     import keras
 
     try:
         return keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many kinds; the user needs one clear line.
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = one_line_error(exc)
         if "safe_mode" in str(exc):
             # Keras suggests turning safe mode off; an upload never gets that.
             reason = "it contains Python code (e.g. a Lambda layer), which safe loading refuses"

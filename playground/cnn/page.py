@@ -13,7 +13,7 @@ import panel as pn
 from playground.cnn.explain import (conv_intermediate, conv_window, flatten_index, pool_window,
                                     softmax_terms, unflatten_index)
 from playground.cnn.explain import explain as explain_image
-from playground.cnn.loading import ModelLoadError, load_default_model, load_model
+from playground.cnn.loading import ModelLoadError, load_default_model, load_model, one_line_error
 from playground.cnn.state import CnnState
 from playground.cnn.geometry import (WINDOWED, next_cell, output_cell_for_input, padding_mask,
                                   samples_for_shape, window_of)
@@ -25,9 +25,10 @@ from playground.components.cnn.formula import (FormulaView, conv_formula_html, d
                                                flatten_formula_html, pool_formula_html,
                                                relu_formula_html, softmax_html)
 from playground.components.cnn.hyperparameters import HyperparamsView
-from playground.components.cnn.input import DrawingPad, SamplePicker, UploadBox
+from playground.components.cnn.input import DrawingPad, SamplePicker, UploadBox, inert_line
 from playground.components.cnn.overview import Overview, drawn_layers
 from playground.components.cnn.pair import PairView
+from playground.i18n import _
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
 from playground.datasets.images import load_mnist_5k
 
@@ -98,14 +99,15 @@ class CnnPage(pn.viewable.Viewer):
                                       self._upload_model, "cnn-model-upload")
 
         # Small widgets and text.
-        self._prediction = pn.pane.Markdown("", css_classes=["cnn-prediction"], margin=(4, 10, 0, 10),
+        # HTML panes, not Markdown: they show file and layer names, escaped with inert_line (safe_text, one line).
+        self._prediction = pn.pane.HTML("", css_classes=["cnn-prediction"], margin=(4, 10, 0, 10),
                                             styles={"font-size": "19px"})
         self._play = pn.widgets.Toggle.from_param(s.playing, label="▶ Play", color="primary",
                                                   width=120, css_classes=["cnn-play"], stylesheets=[BUTTONS_CSS])
-        self._detail_title = pn.pane.Markdown(HINTS[None], css_classes=["cnn-detail-title"],
+        self._detail_title = pn.pane.HTML(_markdown_bold(HINTS[None]), css_classes=["cnn-detail-title"],
                                               sizing_mode="stretch_width", styles={"font-size": "16px"},
                                               margin=(0, 10))
-        self._model_info = pn.pane.Markdown("", css_classes=["cnn-model-info"], width=440,
+        self._model_info = pn.pane.HTML("", css_classes=["cnn-model-info"], width=440,
                                             styles={"font-size": "15px"})
         self._play_row = pn.Row(self._play, visible=False)
         # Each view sits in its own Column, shown or hidden as a whole (a Bokeh pane's own
@@ -191,8 +193,9 @@ class CnnPage(pn.viewable.Viewer):
 
     def _render_prediction(self) -> None:
         e = self._explanation
-        text = f"Prediction: **{e.predicted_name}** ({100 * e.probabilities[e.predicted]:.1f} %)"
-        self._prediction.object = text + (f" · {self._source}" if self._source else "")
+        text = (f"Prediction: <b>{inert_line(e.predicted_name)}</b> "
+                f"({100 * e.probabilities[e.predicted]:.1f} %)")
+        self._prediction.object = text + (f" · {inert_line(self._source)}" if self._source else "")
 
     def _outline_selection(self) -> None:
         index = self._selected_index()
@@ -268,9 +271,9 @@ class CnnPage(pn.viewable.Viewer):
             self._play_row.visible = windowed
             if not windowed and st.playing:
                 st.playing = False
-            title = HINTS.get(kind, HINTS[None])
+            title = _markdown_bold(HINTS.get(kind, HINTS[None]))
             if index is not None and kind not in (None, "input"):
-                title = f"**{e.traces[index].name}**, neuron {st.neuron}. " + title
+                title = f"<b>{inert_line(e.traces[index].name)}</b>, neuron {st.neuron}. " + title
             self._detail_title.object = title
             self._outline_selection()
             self._render_window()
@@ -455,16 +458,18 @@ class CnnPage(pn.viewable.Viewer):
         try:
             image = prepare_image(data, (h, w, c))
         except ImageInputError as exc:
-            self.image_upload.say(f"**{filename or 'The file'}** cannot be used: {exc}.", ok=False)
+            self.image_upload.say(_("<b>{name}</b> cannot be used: {reason}.").format(
+                name=inert_line(filename or _("The file")), reason=inert_line(exc)), ok=False)
             return
-        self.image_upload.say(f"Showing **{filename}**, resized and cropped to {h}×{w}×{c}.", ok=True)
+        self.image_upload.say(_("Showing <b>{name}</b>, resized and cropped to {h}×{w}×{c}.").format(
+            name=inert_line(filename), h=h, w=w, c=c), ok=True)
         self._show_own(image, f"your picture {filename}")
 
     def _use_drawing(self, raster: np.ndarray) -> None:
         try:
             image = array_from_drawing(raster, self._model_shape())
         except ImageInputError as exc:
-            self.drawing.say(f"The drawing cannot be used: {exc}.", ok=False)
+            self.drawing.say(_("The drawing cannot be used: {reason}.").format(reason=inert_line(exc)), ok=False)
             return
         self.drawing.say("", ok=True)
         self._show_own(image, "your drawing")
@@ -479,17 +484,21 @@ class CnnPage(pn.viewable.Viewer):
             samples = samples_for_shape(self._raw_samples, shape)
             explain_image(model, samples[0], names)  # fails here, not half-way through the views
         except (ModelLoadError, ImageInputError) as exc:
-            self.model_upload.say(f"**{filename or 'The file'}**: {exc} The current model stays.", ok=False)
+            self.model_upload.say(_("<b>{name}</b>: {reason}. The current model stays.").format(
+                name=inert_line(filename or _("The file")), reason=inert_line(str(exc).rstrip("."), limit=600)),
+                ok=False)
             return
         except Exception as exc:  # noqa: BLE001 - a model that loads but cannot run: say why, keep the old one
-            self.model_upload.say(f"**{filename or 'The file'}** loaded but could not be run "
-                                  f"({type(exc).__name__}: {exc}). The current model stays.", ok=False)
+            self.model_upload.say(_("<b>{name}</b> loaded but could not be run ({reason}). "
+                                    "The current model stays.").format(
+                name=inert_line(filename or _("The file")),
+                reason=inert_line(f"{type(exc).__name__}: {one_line_error(exc)}")), ok=False)
             return
         self._model, self._class_names, self._samples = model, names, samples
         converted = shape != tuple(self._raw_samples[0].shape)
         self._model_note = f"your model {filename}" + (
             f"; the 28×28×1 samples are resized to {shape[0]}×{shape[1]}×{shape[2]} for it" if converted else "")
-        self.model_upload.say(f"Loaded **{filename}**.", ok=True)
+        self.model_upload.say(_("Loaded <b>{name}</b>.").format(name=inert_line(filename)), ok=True)
         self._describe_model()
         with pn.io.hold():
             self.state.param.update(layer="", neuron=0, row=0, col=0, in_channel=0, playing=False)
@@ -502,6 +511,13 @@ class CnnPage(pn.viewable.Viewer):
     def _describe_model(self) -> None:
         h, w, c = self._model_shape()
         layers = ", ".join(layer.name for layer in self._model.layers)
-        self._model_info.object = (f"**Current model:** {self._model_note}.  \n"
-                                   f"Input {h}×{w}×{c}, {len(self._class_names)} classes.  \n"
-                                   f"Layers: {layers}.")
+        self._model_info.object = (f"<b>Current model:</b> {inert_line(self._model_note)}.<br>"
+                                   f"Input {h}×{w}×{c}, {len(self._class_names)} classes.<br>"
+                                   f"Layers: {inert_line(layers, limit=600)}.")
+
+
+def _markdown_bold(text: str) -> str:
+    """A fixed hint's **bold** as HTML (the hints are our own text; the pane is HTML for user names)."""
+    import re
+
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)

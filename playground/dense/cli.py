@@ -60,6 +60,9 @@ def _json_safe(value):
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
+MAX_EPOCHS = 100_000   # minutes of training on one core; more is a typo, not a plan
+
+
 def _train(args) -> int:
     lesson = LESSONS.get(getattr(args, "lesson", None) or "")
     if args.epochs is None:
@@ -67,8 +70,8 @@ def _train(args) -> int:
     if args.target is None:
         args.target = lesson.target if lesson else 0.05
     try:
-        if args.epochs < 0:
-            raise ValueError(f"--epochs {args.epochs}: must be 0 or more")
+        if not 0 <= args.epochs <= MAX_EPOCHS:
+            raise ValueError(f"--epochs {args.epochs}: must be from 0 to {MAX_EPOCHS}")
         settings = settings_from_args(args)
     except ValueError as exc:
         print(f"playground: error: {exc}", file=sys.stderr)
@@ -152,7 +155,7 @@ def add_commands(sub) -> None:
         hint = f" (one of {', '.join(format_value(o) for o in choices)})" if choices and name != "features" else ""
         train.add_argument(f"--{flag}", default=None, metavar=name.upper(),
                            help=f"{p.doc or name}; default {format_value(getattr(defaults, name)) or 'none'}{hint}")
-    train.add_argument("--epochs", type=int, default=None, help="epochs to train (default 500, or the lesson's)")
+    train.add_argument("--epochs", type=int, default=None, help=f"epochs to train, 0 to {MAX_EPOCHS:,} (default 500, or the lesson's)")
     train.add_argument("--target", type=float, default=None,
                        help="test-loss threshold for solved_at (default 0.05, or the lesson's)")
     train.add_argument("--lesson", default=None, metavar="ID",

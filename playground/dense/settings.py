@@ -165,10 +165,16 @@ def parse_value(p: param.Parameter, raw: str):
     if isinstance(p, param.Integer):
         return int(raw)
     if isinstance(p, param.ListSelector):
-        items = [s for s in raw.split(",") if s]
+        items = [s.strip() for s in raw.split(",") if s.strip()]
         bad = [s for s in items if s not in p.objects]
         if bad:
             raise ValueError(f"unknown {', '.join(bad)} (choose from {', '.join(p.objects)})")
+        if not items:
+            # A network with no inputs has nothing to learn from.
+            raise ValueError(f"choose at least one of {', '.join(p.objects)}")
+        twice = sorted({s for s in items if items.count(s) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} listed more than once")
         return items
     if isinstance(p, param.List):
         return [int(s) for s in raw.split(",") if s]
