@@ -74,3 +74,16 @@ HEADER_CSS = ":host { border-bottom: 1px solid var(--panel-border-color, #ddd); 
 NOTICE_ROW_CSS = (f":host {{ background: {CSS_NOTICE_BACKGROUND}; border: 2px solid {CSS_NOTICE_BORDER}; "
                   "border-radius: 6px; }")
 NOTICE_CSS = f":host {{ font-size: 16px; color: {CSS_NOTICE_TEXT}; }}"
+
+# The fixed dark greys the CNN figures draw with on white, and the role each plays,
+# so that one table turns them into the current theme's colour (white stays: it is
+# the "zero" of the colour scales and the paper of the drawing pad).
+INK_ROLES = {"#111111": "ink", "#222222": "text", "#333333": "text", "#444444": "muted",
+             "#555555": "muted", "#999999": "muted", "#aaaaaa": "grid", "#bbbbbb": "grid"}
+
+
+def themed(colour, name: str):
+    """`colour` as the theme `name` draws it: light-theme inks map to their role's colour."""
+    if isinstance(colour, str) and name == "dark" and colour.lower() in INK_ROLES:
+        return THEMES[name][INK_ROLES[colour.lower()]]
+    return colour
