@@ -180,7 +180,7 @@ class DensePage(pn.viewable.Viewer):
         self.weight_input.param.watch(self._weight_typed, "value")
 
     def _build_views(self) -> None:
-        self.diagram = NetworkDiagram(width=608,  # a column caption (Features) needs 76 px
+        self.diagram = NetworkDiagram(width=576,  # 72 px a column: "Features" on one line
                                       height=440, input_control=self.features,
                                       max_layers=MAX_LAYERS, max_neurons=MAX_NEURONS,
                                       on_layers=self._change_layers, on_neurons=self._change_neurons,
