@@ -10,29 +10,11 @@ from __future__ import annotations
 import numpy as np
 from bokeh.models import FixedTicker, LinearColorMapper
 
-ORANGE = "#f59322"   # −1
-GREY = "#e8eaeb"     # 0
-BLUE = "#0877bd"     # +1
+# The colours live in playground.theme (one module for both halves); re-exported here.
+from playground.theme import BLUE, CLASS_COLOURS, CSS_BORDER, CSS_TEXT, GREY, ORANGE, THEMES  # noqa: F401
+
 SHADES = 30          # the original quantises its heatmaps to about 30 colours
-
-# One colour per class for the multi-class sets: classes 0 and 1 keep the
-# original's orange and blue; the rest are distinct on a projector and in print.
-CLASS_COLOURS = (ORANGE, BLUE, "#1b9e77", "#7b3294", "#d6604d")
 CLASS_SHADES = 10    # confidence steps per class in the multi-class heatmap
-
-# Page and figure colours of the two themes (the Panel widgets follow CSS variables).
-THEMES = {
-    "light": {"background": "#ffffff", "text": "#1f2328", "muted": "#5a6169", "grid": "#d9dcdf",
-              "train_outline": "#ffffff", "test_outline": "#111111", "link_dead": "#b5b9bd"},
-    "dark": {"background": "#1e2226", "text": "#f0f2f4", "muted": "#b8bec4", "grid": "#3a4047",
-             "train_outline": "#ffffff", "test_outline": "#111111", "link_dead": "#5c636b"},
-}
-
-
-# CSS colours that follow the page theme (Panel's --design-* variables win over its
-# per-component --panel-* ones; the page shell sets them for the dark theme).
-CSS_TEXT = "var(--design-background-text-color, var(--panel-on-background-color))"
-CSS_BORDER = "var(--design-surface-color, var(--panel-border-color))"
 
 
 def hex_to_rgb(colour: str) -> np.ndarray:

@@ -18,33 +18,16 @@ import importlib
 import panel as pn
 import param
 
-from playground.components.palettes import CSS_TEXT
+from playground.components.safe_text import safe_text
 from playground.i18n import (LANGUAGE_NAMES, LANGUAGES, N_, _, pick_language, set_session_language,
                              unknown_language_notice)
-from playground.components.safe_text import safe_text
+from playground.theme import CSS_TEXT, HEADER_CSS, NOTICE_CSS, NOTICE_ROW_CSS, THEME_CSS
 
 # page key -> (label in the header, "module:Class" of a pn.viewable.Viewer)
 PAGES = {
     "dense": (N_("Dense playground"), "playground.dense.page:DensePage"),
     "cnn": (N_("CNN explainer"), "playground.cnn.page:CnnPage"),
 }
-
-# The dark theme as CSS variables on <html class="nn-dark">: Panel's widget styles
-# read --design-* first and custom properties inherit into every shadow root, so
-# flipping one class re-themes the whole page at once, without a reload.
-THEME_CSS = """
-html.nn-dark {
-  --design-background-color: #1e2226;
-  --design-background-text-color: #f0f2f4;
-  --design-surface-color: #30363c;
-  --design-surface-text-color: #f0f2f4;
-  --design-primary-color: #2f8fd8;
-  --design-primary-text-color: #ffffff;
-  color-scheme: dark;
-}
-html.nn-dark, html.nn-dark body { background-color: #1e2226; color: #f0f2f4; }
-"""
-
 
 class PageBehaviour(pn.custom.JSComponent):
     """Browser-side glue: the theme class on <html> and the keyboard shortcuts.
@@ -259,10 +242,10 @@ class AppShell(pn.viewable.Viewer):
 
 _SHORTCUT_HINT = N_("Keys: <b>Space</b> play/pause · <b>→</b> step · <b>R</b> reset")
 _TEXT = CSS_TEXT
-_HEADER_CSS = ":host { border-bottom: 1px solid var(--panel-border-color, #ddd); margin-bottom: 6px; }"
+_HEADER_CSS = HEADER_CSS
 _TITLE_CSS = f":host h1 {{ font-size: 26px; margin: 10px 0 0; color: {_TEXT}; }}"
 _HINT_CSS = (f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; white-space: nowrap; overflow: hidden;"
              " text-overflow: ellipsis; }")
 _SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"
-_NOTICE_ROW_CSS = ":host { background: #fff4d6; border: 2px solid #e0a100; border-radius: 6px; }"
-_NOTICE_CSS = ":host { font-size: 16px; color: #3d2c00; }"
+_NOTICE_ROW_CSS = NOTICE_ROW_CSS
+_NOTICE_CSS = NOTICE_CSS

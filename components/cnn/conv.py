@@ -17,6 +17,7 @@ from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
 from bokeh.plotting import figure
 
 from playground.components.cnn.cells import CellPicker, bokeh_pane
+from playground.components.cnn.theming import ThemedFigure
 from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, symmetric_limit
 
 WIDTH, HEIGHT = 680, 470
@@ -33,7 +34,7 @@ def _images(**cols):
     return ColumnDataSource(dict(image=[], x=[], y=[], dw=[], dh=[], **cols))
 
 
-class ConvView(pn.viewable.Viewer):
+class ConvView(ThemedFigure, pn.viewable.Viewer):
     """Input channels ∗ kernels = intermediate maps; Σ + bias = the output map."""
 
     def __init__(self, on_pick: Callable[[str, int, int, int, bool], None],

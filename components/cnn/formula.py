@@ -15,33 +15,35 @@ import panel as pn
 
 from playground.components.cnn.colors import (ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, hex_colors,
                          symmetric_limit, text_color)
+from playground.theme import (CSS_BACKGROUND, CSS_GRID, CSS_HIGHLIGHT, CSS_INK, CSS_MUTED, CSS_SURFACE,
+                              CSS_TEXT)
 
 MINUS = "\u2212"
 
-FORMULA_CSS = """
-.cnn-formula { font-family: system-ui, sans-serif; font-size: 17px; color: #222; background: #fff;
-    border-radius: 6px; padding: 2px 6px; }
-.cnn-formula .row { display: flex; flex-wrap: wrap; align-items: center; gap: 10px 14px; margin: 6px 0; }
-.cnn-formula .op { font-size: 28px; color: #444; padding: 0 2px; }
-.cnn-formula .caption { font-size: 14px; color: #555; text-align: center; margin-top: 2px; }
-.cnn-formula table.cnn-grid { border-collapse: collapse; }
-.cnn-formula table.cnn-grid td { font: 16px/1.2 ui-monospace, "DejaVu Sans Mono", monospace;
-    min-width: 62px; height: 32px; text-align: center; border: 1px solid #ccc; padding: 0 3px; }
-.cnn-formula table.cnn-grid td.pad { color: #999; background: #f2f2f2; font-style: italic; }
-.cnn-formula table.cnn-grid td.best { outline: 3px solid #111; outline-offset: -3px; font-weight: bold; }
-.cnn-formula .num { font: 17px ui-monospace, "DejaVu Sans Mono", monospace; padding: 3px 7px;
-    border-radius: 4px; border: 1px solid #ccc; white-space: nowrap; }
-.cnn-formula .num.result { font-weight: bold; border: 2px solid #111; }
-.cnn-formula .chip { font: 15px ui-monospace, "DejaVu Sans Mono", monospace; padding: 2px 6px;
-    border-radius: 4px; border: 1px solid #ccc; white-space: nowrap; }
-.cnn-formula .chip.current { border: 2px solid #111; font-weight: bold; }
-.cnn-formula .note { font-size: 15px; color: #444; }
-.cnn-formula table.cnn-softmax { border-collapse: collapse; }
-.cnn-formula table.cnn-softmax th, .cnn-formula table.cnn-softmax td { padding: 3px 8px;
-    font: 16px ui-monospace, "DejaVu Sans Mono", monospace; text-align: right; border-bottom: 1px solid #e4e4e4; }
-.cnn-formula table.cnn-softmax th { font: bold 15px system-ui, sans-serif; color: #444; white-space: nowrap; }
-.cnn-formula table.cnn-softmax tr.best td { font-weight: bold; background: #eaf2fb; }
-.cnn-formula .bar { display: inline-block; height: 14px; background: #2166ac; vertical-align: middle; }
+FORMULA_CSS = f"""
+.cnn-formula {{ font-family: system-ui, sans-serif; font-size: 17px; color: {CSS_TEXT}; background: {CSS_BACKGROUND};
+    border-radius: 6px; padding: 2px 6px; }}
+.cnn-formula .row {{ display: flex; flex-wrap: wrap; align-items: center; gap: 10px 14px; margin: 6px 0; }}
+.cnn-formula .op {{ font-size: 28px; color: {CSS_MUTED}; padding: 0 2px; }}
+.cnn-formula .caption {{ font-size: 14px; color: {CSS_MUTED}; text-align: center; margin-top: 2px; }}
+.cnn-formula table.cnn-grid {{ border-collapse: collapse; }}
+.cnn-formula table.cnn-grid td {{ font: 16px/1.2 ui-monospace, "DejaVu Sans Mono", monospace;
+    min-width: 62px; height: 32px; text-align: center; border: 1px solid {CSS_GRID}; padding: 0 3px; }}
+.cnn-formula table.cnn-grid td.pad {{ color: {CSS_MUTED}; background: {CSS_SURFACE}; font-style: italic; }}
+.cnn-formula table.cnn-grid td.best {{ outline: 3px solid {CSS_INK}; outline-offset: -3px; font-weight: bold; }}
+.cnn-formula .num {{ font: 17px ui-monospace, "DejaVu Sans Mono", monospace; padding: 3px 7px;
+    border-radius: 4px; border: 1px solid {CSS_GRID}; white-space: nowrap; }}
+.cnn-formula .num.result {{ font-weight: bold; border: 2px solid {CSS_INK}; }}
+.cnn-formula .chip {{ font: 15px ui-monospace, "DejaVu Sans Mono", monospace; padding: 2px 6px;
+    border-radius: 4px; border: 1px solid {CSS_GRID}; white-space: nowrap; }}
+.cnn-formula .chip.current {{ border: 2px solid {CSS_INK}; font-weight: bold; }}
+.cnn-formula .note {{ font-size: 15px; color: {CSS_MUTED}; }}
+.cnn-formula table.cnn-softmax {{ border-collapse: collapse; }}
+.cnn-formula table.cnn-softmax th, .cnn-formula table.cnn-softmax td {{ padding: 3px 8px;
+    font: 16px ui-monospace, "DejaVu Sans Mono", monospace; text-align: right; border-bottom: 1px solid {CSS_GRID}; }}
+.cnn-formula table.cnn-softmax th {{ font: bold 15px system-ui, sans-serif; color: {CSS_MUTED}; white-space: nowrap; }}
+.cnn-formula table.cnn-softmax tr.best td {{ font-weight: bold; background: {CSS_HIGHLIGHT}; }}
+.cnn-formula .bar {{ display: inline-block; height: 14px; background: #2166ac; vertical-align: middle; }}
 """
 
 
@@ -208,7 +210,7 @@ def softmax_html(layer: str, class_names: list[str], logits: np.ndarray, shifted
     rows = []
     for i, name in enumerate(class_names):
         cls = ' class="best"' if i == best else ""
-        cur = ' style="outline:2px solid #111"' if i == selected else ""
+        cur = f' style="outline:2px solid {CSS_INK}"' if i == selected else ""
         bar = f'<span class="bar" style="width:{max(1.0, 90 * float(probabilities[i])):.0f}px"></span>'
         rows.append(
             f'<tr{cls}{cur} data-class="{i}"><td style="text-align:left">{_esc(name)}</td>'

@@ -12,6 +12,7 @@ from bokeh.models import ColumnDataSource, Range1d
 from bokeh.plotting import figure
 
 from playground.components.cnn.cells import bokeh_pane
+from playground.components.cnn.theming import ThemedFigure
 
 WIDTH, HEIGHT = 720, 400
 
@@ -55,7 +56,7 @@ def conv_fit(n: int, k: int, p: int, s: int) -> ConvFit:
     return ConvFit(padded, out, True, "", formula + f" = {out}")
 
 
-class HyperparamsView(pn.viewable.Viewer):
+class HyperparamsView(ThemedFigure, pn.viewable.Viewer):
     """Padded input with the animated window on the left, the output grid on the right."""
 
     def __init__(self, controls: list, width: int = WIDTH, height: int = HEIGHT):

@@ -19,6 +19,7 @@ from playground.components.cnn.cells import bokeh_pane
 from playground.components.cnn.colors import INPUT_PALETTE
 from playground.components.safe_text import safe_text
 from playground.i18n import _
+from playground.components.cnn.theming import ThemedFigure
 
 PAD_SIZE = 280          # drawing pad, screen pixels
 PEN_WIDTH = 22          # pen width on the pad, screen pixels (MNIST strokes are ~1/12 of the image)
@@ -58,7 +59,7 @@ def sample_position(i: int, thumb: int = THUMB) -> tuple[float, float]:
     return 8 + i * (thumb + 8) + thumb / 2, 6 + thumb / 2
 
 
-class SamplePicker(pn.viewable.Viewer):
+class SamplePicker(ThemedFigure, pn.viewable.Viewer):
     """A row of thumbnails, one per class; clicking one calls `on_pick(index)`."""
 
     def __init__(self, on_pick: Callable[[int], None], thumb: int = THUMB, max_count: int = 10):
@@ -85,6 +86,7 @@ class SamplePicker(pn.viewable.Viewer):
                  text_baseline="middle", text_color="#333333")
         fig.add_tools(TapTool(renderers=[hits]))
         self.hits.selected.on_change("indices", self._tapped)
+        self.figure = fig
         self._pane = bokeh_pane(fig, "cnn-samples", margin=(0, 5))
 
     def __panel__(self):
@@ -130,7 +132,9 @@ class SamplePicker(pn.viewable.Viewer):
             self.chosen.data = dict(x=[xs[index]], y=[self.hits.data["y"][index]])
 
 
-class DrawingPad(pn.viewable.Viewer):
+class DrawingPad(ThemedFigure, pn.viewable.Viewer):
+    keep_background = True   # ink on paper, as the model was trained
+
     """Draw with the mouse; "Use drawing" calls `on_use(raster)` with a 2-D array in [0, 1]."""
 
     def __init__(self, on_use: Callable[[np.ndarray], None]):

@@ -14,9 +14,10 @@ from bokeh.plotting import figure
 
 from playground.components.cnn.cells import CellPicker, bokeh_pane
 from playground.components.cnn.colors import ACTIVATION_PALETTE
+from playground.components.cnn.theming import ThemedFigure
 
 
-class MapCanvas(pn.viewable.Viewer):
+class MapCanvas(ThemedFigure, pn.viewable.Viewer):
     """Maps, frames, marks and labels on a width × height pixel canvas."""
 
     def __init__(self, on_pick: Callable[[str, int, int, int, bool], None], width: int, height: int,

@@ -23,6 +23,7 @@ from bokeh.plotting import figure
 
 from playground.components.cnn.cells import bokeh_pane
 from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, module_ids
+from playground.components.cnn.theming import ThemedFigure, themed_column
 
 WIDTH, HEIGHT = 1240, 440
 TOP, BOTTOM = 52, 8           # room for layer names (and shapes) above; legends below when detailed
@@ -113,7 +114,7 @@ def _flip(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a[::-1], dtype=np.float32)
 
 
-class Overview(pn.viewable.Viewer):
+class Overview(ThemedFigure, pn.viewable.Viewer):
     """All layers' activations side by side; hover shows connections, click selects a neuron."""
 
     def __init__(self, on_select: Callable[[int, int], None], width: int = WIDTH, height: int = HEIGHT):
@@ -122,6 +123,7 @@ class Overview(pn.viewable.Viewer):
         self._width, self._height = width, height
         self._columns: list[Column] = []
         self._units_index: list[tuple[int, int]] = []
+        self._label_inks: list[str] = []
 
         self.input_mapper = LinearColorMapper(palette=INPUT_PALETTE, low=0, high=1)
         self.act_mapper = LinearColorMapper(palette=ACTIVATION_PALETTE, low=-1, high=1)
@@ -185,6 +187,10 @@ class Overview(pn.viewable.Viewer):
 
     def __panel__(self):
         return self._pane
+
+    def set_theme(self, name: str) -> None:
+        super().set_theme(name)
+        self.labels.data = dict(self.labels.data, color=themed_column(self._label_inks, name))
 
     # ------------------------------------------------------------------ events
 
@@ -298,6 +304,8 @@ class Overview(pn.viewable.Viewer):
             self.act_images.data = act
             self.units.data = units
             self.bars.data = bars
+            self._label_inks = labels["color"]     # light-theme inks, kept for set_theme
+            labels["color"] = themed_column(labels["color"], self.theme)
             self.labels.data = labels
             self.edges.data = dict(x0=[], y0=[], x1=[], y1=[])
         self._units_index = index

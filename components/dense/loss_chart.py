@@ -59,10 +59,13 @@ class LossChart(pn.viewable.Viewer):
         fig.xaxis.ticker.desired_num_ticks = 4
         fig.xgrid.visible = False
         self.figure = fig
-        # Key swatch, name, value, accuracy: for the test row, then the training row.
+        # Key swatch, name, value, accuracy: for the test row, then the training row. Values
+        # start after the longer name and accuracies after their value, from measured widths.
         self.numbers = CanvasText([
-            Slot(0, 16, 14, True, None), Slot(20, 16, 17), Slot(154, 16, 21, True), Slot(228, 16, 15),
-            Slot(0, 44, 14, True, LINE["train_loss"]), Slot(20, 44, 17), Slot(154, 44, 21, True), Slot(228, 44, 15),
+            Slot(0, 16, 14, True, None), Slot(20, 16, 16), Slot(0, 16, 21, True, after=(1, 5)),
+            Slot(0, 16, 14, after=(2, 6), gap=10),
+            Slot(0, 44, 14, True, LINE["train_loss"]), Slot(20, 44, 16), Slot(0, 44, 21, True, after=(1, 5)),
+            Slot(0, 44, 14, after=(2, 6), gap=10),
         ], width=width, height=60, name="loss-numbers")
         self._sent_epoch = -1
         self._points = 0

@@ -397,6 +397,12 @@ class CnnPage(pn.viewable.Viewer):
         row, col = next_cell(self.state.row, self.state.col, trace.output.shape[:2])
         self.state.param.update(row=row, col=col)
 
+    def set_theme(self, name: str) -> None:
+        """Light or dark figures (the HTML views follow the theme's CSS variables by themselves)."""
+        for view in (self.overview, self.conv_view, self.pair_view, self.flatten_view, self.hyperparams,
+                     self.samples, self.drawing):
+            view.set_theme(name)
+
     def shortcut(self, action: str) -> None:
         """The shell's keys: "play" (Space) toggles the animation, "step" (→) moves the window
         one cell, "reset" (R) puts it back at the top left."""

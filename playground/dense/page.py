@@ -148,7 +148,7 @@ class DensePage(pn.viewable.Viewer):
             s.reg_rate, label=_("Reg. rate"), options={_number_label(v): v for v in REG_RATES}, **select)
         self.problem = pn.widgets.Select.from_param(
             s.problem, label=_("Problem type"), options={_("Classification"): "classification", _("Regression"): "regression"},
-            **select)
+            **dict(select, width=172))   # "Classification" whole, beside the select's arrow
 
         slider = dict(throttled=True, sizing_mode="stretch_width", stylesheets=[_CONTROL_CSS])
         self.train_ratio = pn.widgets.IntSlider.from_param(s.train_ratio, label=_("Training data (%)"), step=10, **slider)
@@ -189,7 +189,8 @@ class DensePage(pn.viewable.Viewer):
         self.weight_input.param.watch(self._weight_typed, "value")
 
     def _build_views(self) -> None:
-        self.diagram = NetworkDiagram(width=520, height=440, input_control=self.features,
+        self.diagram = NetworkDiagram(width=576,  # 72 px a column: "Features" on one line
+                                      height=440, input_control=self.features,
                                       max_layers=MAX_LAYERS, max_neurons=MAX_NEURONS,
                                       on_layers=self._change_layers, on_neurons=self._change_neurons,
                                       on_hover=self._hover_node, on_link=self._pick_link)
