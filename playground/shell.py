@@ -149,7 +149,7 @@ class AppShell(pn.viewable.Viewer):
 
     # ---- pages ---------------------------------------------------------------------------
 
-    def _show(self, *_):
+    def _show(self, *_events):
         self._switch.value = self.page
         for key, built in self._built.items():
             if key != self.page and hasattr(built, "pause"):
