@@ -210,7 +210,7 @@ class AppShell(pn.viewable.Viewer):
         self._notice_text.object = "".join(f"<div>⚠ {safe_text(n)}</div>" for n in notices)
         self._notices.visible = bool(notices)
 
-    def _dismiss_notices(self, _=None) -> None:
+    def _dismiss_notices(self, _event=None) -> None:
         page = self._built.get(self.page)
         self._language_notice = None
         if page is not None and "notices" in getattr(page, "param", {}):

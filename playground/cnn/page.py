@@ -430,7 +430,7 @@ class CnnPage(pn.viewable.Viewer):
         else:
             self._hp_ticker.stop()
 
-    def _on_hyperparams(self, *_) -> None:
+    def _on_hyperparams(self, *_events) -> None:
         s = self.state
         self.hyperparams.show(s.hp_input, s.hp_padding, s.hp_kernel, s.hp_stride)
 
@@ -442,7 +442,7 @@ class CnnPage(pn.viewable.Viewer):
         else:
             self.state.sample = i
 
-    def _on_sample(self, *_) -> None:
+    def _on_sample(self, *_events) -> None:
         i = self.state.sample
         if 0 <= i < len(self._samples):
             self.samples.choose(i)
