@@ -14,12 +14,19 @@ A page may offer, besides `__panel__`:
 from __future__ import annotations
 
 import importlib
+import os
 from html import escape
 
 import panel as pn
 import param
 
 from playground.components.palettes import CSS_TEXT
+from playground.components.qr_code import qr_svg
+from playground.components.safe_text import safe_text
+from playground.i18n import _
+
+# Set by `playground serve --lan`: the URL students open, shown in the header with its QR code.
+STUDENT_URL_ENV = "NN_PLAYGROUND_STUDENT_URL"
 
 # page key -> (label in the header, "module:Class" of a pn.viewable.Viewer)
 PAGES = {
@@ -86,9 +93,13 @@ class PageBehaviour(pn.custom.JSComponent):
       document.addEventListener("keydown", onKeyDown);
       document.addEventListener("keyup", onKeyUp);
       document.documentElement.dataset.shortcuts = "on";   // lets tests know keys are live
+      // A tab the learner is not looking at pauses its training (the Page Visibility API).
+      const onVisibility = () => { if (document.visibilityState === "hidden") model.send_msg("hidden"); };
+      document.addEventListener("visibilitychange", onVisibility);
       model.on("remove", () => {
         document.removeEventListener("keydown", onKeyDown);
         document.removeEventListener("keyup", onKeyUp);
+        document.removeEventListener("visibilitychange", onVisibility);
       });
     }
     """
@@ -98,7 +109,7 @@ class PageBehaviour(pn.custom.JSComponent):
         self._on_action = on_action
 
     def _handle_msg(self, msg) -> None:
-        if self._on_action and msg in ("play", "step", "reset"):
+        if self._on_action and msg in ("play", "step", "reset", "hidden"):
             self._on_action(msg)
 
 
@@ -195,7 +206,10 @@ class AppShell(pn.viewable.Viewer):
 
     def _shortcut(self, action: str) -> None:
         page = self._built.get(self.page)
-        if hasattr(page, "shortcut"):
+        if action == "hidden":      # the tab was hidden: nothing trains unseen
+            if hasattr(page, "pause"):
+                page.pause()
+        elif hasattr(page, "shortcut"):
             page.shortcut(action)
 
     # ---- notices and theme -------------------------------------------------------------
@@ -220,12 +234,23 @@ class AppShell(pn.viewable.Viewer):
         if pn.state.location is not None:
             pn.state.location.update_query(theme="dark" if event.new else "default")
 
+    @staticmethod
+    def _student_link() -> list:
+        """With `playground serve --lan`: the address students open, as text and a QR code."""
+        url = os.environ.get(STUDENT_URL_ENV, "")
+        if not url:
+            return []
+        text = _("Students open {url}").format(url=safe_text(url))
+        html = f"<div class='nn-student-url'><span>{text}</span>{qr_svg(url, scale=2)}</div>"
+        return [pn.pane.HTML(html, margin=(2, 10), stylesheets=[_STUDENT_CSS], name="student-url")]
+
     def __panel__(self):
         header = pn.Row(
             pn.pane.HTML("<h1>nn-playground</h1>", margin=(0, 16), stylesheets=[_TITLE_CSS]),
             self._switch,
             self._hint,
             pn.layout.HSpacer(),
+            *self._student_link(),
             self._theme,
             self._behaviour,
             sizing_mode="stretch_width", height=56, margin=0, stylesheets=[_HEADER_CSS],
@@ -241,3 +266,5 @@ _HINT_CSS = f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; }}"
 _SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"
 _NOTICE_ROW_CSS = ":host { background: #fff4d6; border: 2px solid #e0a100; border-radius: 6px; }"
 _NOTICE_CSS = ":host { font-size: 16px; color: #3d2c00; }"
+_STUDENT_CSS = (f":host .nn-student-url {{ display: flex; align-items: center; gap: 8px; font-size: 15px; "
+                f"color: {_TEXT}; }} :host svg {{ background: #fff; height: 52px; width: 52px; }}")

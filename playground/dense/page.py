@@ -38,7 +38,7 @@ from playground.dense.settings import (
     LEARNING_RATES, MAX_LAYERS, MAX_NEURONS, NEW_DATA, REG_RATES, RESETS_NETWORK, DenseSettings, datasets_for,
     query_names,
 )
-from playground.dense.trainer import Trainer
+from playground.dense.trainer import HISTORY_CAP, Trainer
 
 SLICE_PERIOD_S = 0.025      # one training slice starts this often...
 TRAIN_BUDGET_S = 0.018      # ...and trains (in a worker thread) for about this long
@@ -91,7 +91,7 @@ class DensePage(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self.settings, self.notices = DenseSettings.from_query(session_query())
-        self.trainer = Trainer(self.settings)
+        self.trainer = Trainer(self.settings, history_cap=HISTORY_CAP)
         self._focus: tuple[int, int] | None = None      # hovered node shown in the big view
         self._link: tuple[int, int, int] | None = None  # picked link whose weight can be typed
         self._frame = 0
@@ -355,12 +355,23 @@ class DensePage(pn.viewable.Viewer):
         """
         loop = asyncio.get_running_loop()
         while self.playing and run == self._runs and self._alive:
+            if not _browser_connected(doc):
+                # The tab is closed: stop now rather than when Bokeh discards the
+                # session (about 30 s later), and never touch the document again.
+                self._alive = False
+                return
             started = loop.time()
             await loop.run_in_executor(None, self._train_slice)
-            doc.add_next_tick_callback(self._after_slice)
+            try:
+                doc.add_next_tick_callback(self._after_slice)
+            except Exception:      # the session went while the slice trained
+                self._alive = False
+                return
             await asyncio.sleep(max(0.0, SLICE_PERIOD_S - (loop.time() - started)))
 
     def _train_slice(self) -> None:
+        if not self._alive:
+            return
         # "Speed" is epochs per drawn frame: once a frame's worth is trained, wait
         # for the browser (speed 1 shows every single epoch).
         with self._trainer_lock:
@@ -369,7 +380,7 @@ class DensePage(pn.viewable.Viewer):
                 self.trainer.train_for(TRAIN_BUDGET_S, todo)
 
     def _after_slice(self) -> None:
-        if not self.playing:
+        if not self.playing or not self._alive:
             return
         if self.trainer.diverged:
             self.playing = False      # draws the diverged state
@@ -385,7 +396,7 @@ class DensePage(pn.viewable.Viewer):
         self._sent_at = time.perf_counter()
 
     def _frame_taken(self, attr, old, new) -> None:
-        if self._pending is None or new["frame"][0] < self._pending:
+        if not self._alive or self._pending is None or new["frame"][0] < self._pending:
             return
         self._pending = None
         # The browser is ready: show what has been trained since, without waiting
@@ -510,3 +521,19 @@ _FEATURE_CSS = """
 .bk-btn-group > .bk-btn.bk-active { opacity: 1; border: 3px solid #0877bd !important; }
 """
 _CARD_CSS = ":host .card-title, :host .card-header { font-size: 17px; }"
+
+
+def _browser_connected(doc) -> bool:
+    """Whether `doc`'s session still exists and has a browser attached.
+
+    With none, it asks Bokeh to discard the session at its next check, which
+    frees the session's memory sooner than waiting out the unused-session lifetime.
+    """
+    context = doc.session_context
+    session = getattr(context, "_session", None) if context is not None else None
+    if session is None or session.destroyed:
+        return False
+    if session.connection_count == 0:
+        session.request_expiration()
+        return False
+    return True
