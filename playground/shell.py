@@ -9,7 +9,8 @@ A page may offer, besides `__panel__`:
 - `notices` (a param.List of str): shown in the notice area;
 - `shortcut(action)`: called with "play", "step" or "reset" for Space, → and R;
 - `set_theme(name)`: called with "light" or "dark";
-- `pause()`: called when the learner switches to the other page (nothing trains unseen).
+- `pause()`: called when the learner switches to the other page (nothing trains unseen);
+- `tab_hidden()` / `tab_shown()`: called when the browser tab is hidden / shown again (else `pause()`).
 """
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ class PageBehaviour(pn.custom.JSComponent):
       document.addEventListener("keyup", onKeyUp);
       document.documentElement.dataset.shortcuts = "on";   // lets tests know keys are live
       // A tab the learner is not looking at pauses its training (the Page Visibility API).
-      const onVisibility = () => { if (document.visibilityState === "hidden") model.send_msg("hidden"); };
+      const onVisibility = () => model.send_msg(document.visibilityState === "hidden" ? "hidden" : "visible");
       document.addEventListener("visibilitychange", onVisibility);
       model.on("remove", () => {
         document.removeEventListener("keydown", onKeyDown);
@@ -109,7 +110,7 @@ class PageBehaviour(pn.custom.JSComponent):
         self._on_action = on_action
 
     def _handle_msg(self, msg) -> None:
-        if self._on_action and msg in ("play", "step", "reset", "hidden"):
+        if self._on_action and msg in ("play", "step", "reset", "hidden", "visible"):
             self._on_action(msg)
 
 
@@ -206,9 +207,14 @@ class AppShell(pn.viewable.Viewer):
 
     def _shortcut(self, action: str) -> None:
         page = self._built.get(self.page)
-        if action == "hidden":      # the tab was hidden: nothing trains unseen
-            if hasattr(page, "pause"):
+        if action == "hidden":      # the tab was hidden (or is closing): nothing trains unseen
+            if hasattr(page, "tab_hidden"):
+                page.tab_hidden()
+            elif hasattr(page, "pause"):
                 page.pause()
+        elif action == "visible":
+            if hasattr(page, "tab_shown"):
+                page.tab_shown()
         elif hasattr(page, "shortcut"):
             page.shortcut(action)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import threading
 import time
 
@@ -39,6 +40,12 @@ from playground.dense.settings import (
     query_names,
 )
 from playground.dense.trainer import HISTORY_CAP, Trainer
+
+log = logging.getLogger(__name__)
+if log.level == logging.NOTSET:
+    # `panel serve` shows INFO for Bokeh's own logger only; a live loop's end is as
+    # worth a line as the websocket closing that caused it.
+    log.setLevel(logging.INFO)
 
 SLICE_PERIOD_S = 0.025      # one training slice starts this often...
 TRAIN_BUDGET_S = 0.018      # ...and trains (in a worker thread) for about this long
@@ -100,6 +107,7 @@ class DensePage(pn.viewable.Viewer):
         self._drawn_epoch = 0
         self._runs = 0                                  # numbers the live loops; an old one stops
         self._alive = True
+        self._hidden = False                            # the tab is hidden: no training, nothing sent
         # The training thread and the page take turns with the trainer.
         self._trainer_lock = threading.RLock()
         self._map_classes: int | None = None
@@ -337,14 +345,36 @@ class DensePage(pn.viewable.Viewer):
             return
         self.play_button.label = "❚❚ Pause" if event.new else "▶ Play"
         if event.new:
-            self._pending = None
-            self._drawn_epoch = self.trainer.epoch
-            self._runs += 1
-            doc = pn.state.curdoc
-            if doc is not None and doc.session_context is not None:
-                doc.add_next_tick_callback(without_document_lock(functools.partial(self._run, doc, self._runs)))
+            self._start_loop()
         elif not self._quiet:
             self._redraw()      # show exactly where training stopped
+
+    def _start_loop(self) -> None:
+        self._hidden = False
+        self._pending = None
+        self._drawn_epoch = self.trainer.epoch
+        self._runs += 1
+        doc = pn.state.curdoc
+        if doc is not None and doc.session_context is not None:
+            doc.add_next_tick_callback(without_document_lock(functools.partial(self._run, doc, self._runs)))
+
+    def tab_hidden(self) -> None:
+        """The tab is hidden (the shell calls this): training stops until `tab_shown`.
+
+        Nothing is sent to the browser here, since a tab that is closing hides
+        first and a message racing its socket's close would be logged as an error.
+        "Playing" stays on, so training goes on when the learner comes back.
+        """
+        self._hidden = True
+        self._runs += 1          # ends the live loop at its next check
+
+    def tab_shown(self) -> None:
+        """The tab is visible again: resume what `tab_hidden` stopped."""
+        if self._hidden and self._alive:
+            self._hidden = False
+            if self.playing:
+                self._start_loop()
+                self._redraw()
 
     async def _run(self, doc, run: int) -> None:
         """The live loop: train a slice in a worker thread, then let the page draw.
@@ -359,6 +389,7 @@ class DensePage(pn.viewable.Viewer):
                 # The tab is closed: stop now rather than when Bokeh discards the
                 # session (about 30 s later), and never touch the document again.
                 self._alive = False
+                log.info("live loop ended: the tab is closed (epoch %d)", self.trainer.epoch)
                 return
             started = loop.time()
             await loop.run_in_executor(None, self._train_slice)
@@ -366,6 +397,7 @@ class DensePage(pn.viewable.Viewer):
                 doc.add_next_tick_callback(self._after_slice)
             except Exception:      # the session went while the slice trained
                 self._alive = False
+                log.info("live loop ended: the session is gone (epoch %d)", self.trainer.epoch)
                 return
             await asyncio.sleep(max(0.0, SLICE_PERIOD_S - (loop.time() - started)))
 
@@ -380,7 +412,7 @@ class DensePage(pn.viewable.Viewer):
                 self.trainer.train_for(TRAIN_BUDGET_S, todo)
 
     def _after_slice(self) -> None:
-        if not self.playing or not self._alive:
+        if not self.playing or not self._alive or self._hidden:
             return
         if self.trainer.diverged:
             self.playing = False      # draws the diverged state
@@ -396,7 +428,7 @@ class DensePage(pn.viewable.Viewer):
         self._sent_at = time.perf_counter()
 
     def _frame_taken(self, attr, old, new) -> None:
-        if not self._alive or self._pending is None or new["frame"][0] < self._pending:
+        if not self._alive or self._hidden or self._pending is None or new["frame"][0] < self._pending:
             return
         self._pending = None
         # The browser is ready: show what has been trained since, without waiting

@@ -22,18 +22,24 @@ HISTORY_CAP = 4000
 
 
 def thin_history(history: dict[str, list], cap: int) -> None:
-    """Past `cap` points, keep every 2nd point of the older half (in place), as a chart would.
+    """Past `cap` points, keep every `stride`-th epoch (in place), as a chart would.
 
-    Every list thins alike, "epoch" included, so each kept point keeps its epoch
-    number; the first and the newest points always stay.
+    The stride is the smallest power of two that halves the history, so the kept
+    points are evenly spread (no gaps in the chart) and the length stays between
+    about cap/2 and cap. Every list thins alike, "epoch" included, so each kept point
+    keeps its epoch number; the first and the newest points always stay.
     """
-    n = len(history["epoch"])
+    epochs = history["epoch"]
+    n = len(epochs)
     if n <= cap:
         return
-    half = n // 2
+    stride = 2
+    while sum(1 for e in epochs if e % stride == 0) > cap // 2:
+        stride *= 2
+    keep = [i for i, e in enumerate(epochs) if e % stride == 0 or i == n - 1]
     for key, values in history.items():
         if len(values) == n:
-            values[:half] = values[:half:2]
+            history[key] = [values[i] for i in keep]
 
 
 def targets(data: Dataset, settings: DenseSettings) -> np.ndarray:
