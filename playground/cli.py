@@ -86,8 +86,6 @@ def serve_command(args) -> tuple[list[str], dict[str, str]]:
 
 
 def _serve(args) -> int:
-    import subprocess
-
     cmd, env = serve_command(args)
     url = env.get(STUDENT_URL_ENV)
     if url:
@@ -103,7 +101,9 @@ def _serve(args) -> int:
         import segno
 
         segno.make(url, error="m").terminal(compact=True)
-    return subprocess.call(cmd, env={**os.environ, **env})
+    sys.stdout.flush()
+    # Become the server (not its parent): Ctrl+C and a service manager's SIGTERM reach it directly.
+    os.execve(cmd[0], cmd, {**os.environ, **env})
 
 
 def build_parser() -> argparse.ArgumentParser:

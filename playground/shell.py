@@ -246,9 +246,11 @@ class AppShell(pn.viewable.Viewer):
         url = os.environ.get(STUDENT_URL_ENV, "")
         if not url:
             return []
-        text = _("Students open {url}").format(url=safe_text(url))
+        # Two short lines and a small code, so the header still fits at 1366 px.
+        shown = url.removeprefix("http://")
+        text = _("Students open {url}").format(url=f"<br><b>{safe_text(shown)}</b>")
         html = f"<div class='nn-student-url'><span>{text}</span>{qr_svg(url, scale=2)}</div>"
-        return [pn.pane.HTML(html, margin=(2, 10), stylesheets=[_STUDENT_CSS], name="student-url")]
+        return [pn.pane.HTML(html, margin=(3, 6), stylesheets=[_STUDENT_CSS], name="student-url")]
 
     def __panel__(self):
         header = pn.Row(
@@ -272,5 +274,6 @@ _HINT_CSS = f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; }}"
 _SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"
 _NOTICE_ROW_CSS = ":host { background: #fff4d6; border: 2px solid #e0a100; border-radius: 6px; }"
 _NOTICE_CSS = ":host { font-size: 16px; color: #3d2c00; }"
-_STUDENT_CSS = (f":host .nn-student-url {{ display: flex; align-items: center; gap: 8px; font-size: 15px; "
-                f"color: {_TEXT}; }} :host svg {{ background: #fff; height: 52px; width: 52px; }}")
+_STUDENT_CSS = (f":host .nn-student-url {{ display: flex; align-items: center; gap: 8px; font-size: 14px; "
+                f"line-height: 1.25; color: {_TEXT}; text-align: right; }} "
+                ":host svg { background: #fff; height: 48px; width: 48px; flex: none; }")

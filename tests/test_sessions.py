@@ -114,7 +114,7 @@ def test_hidden_tab_pauses_closed_tab_stops_and_nothing_is_logged_as_an_error(br
         # 1. The header shows the student URL and its QR code.
         context, page = open_and_play(browser, url)
         assert page.locator(".nn-student-url svg").count() == 1
-        assert url_for_students in page.locator(".nn-student-url").inner_text()
+        assert "192.168.10.23:5006/app" in page.locator(".nn-student-url").inner_text()
 
         # 2. A hidden tab trains no more; shown again, it goes on.
         page.evaluate(VISIBILITY, "hidden")
