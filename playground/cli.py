@@ -2,8 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ipaddress
+import os
+import shlex
+import socket
 import sys
 from pathlib import Path
+
+
+# The variable the page shell reads to show the student URL and its QR code
+# (the same name as playground.shell.STUDENT_URL_ENV; the CLI does not import Panel).
+STUDENT_URL_ENV = "NN_PLAYGROUND_STUDENT_URL"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -12,15 +22,88 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"playground: error: {message}\n")
 
 
-def _serve(args) -> int:
-    import subprocess
+def lan_address() -> str:
+    """This machine's address on the local network, for students' devices to reach.
 
+    A UDP socket's `connect` sends no packet: it only asks the kernel which
+    interface would route to a private address, and that interface's address is
+    the LAN address. Then the host name's address; then loopback.
+    """
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 1))
+        address = probe.getsockname()[0]
+        if _usable(address):
+            return address
+    with contextlib.suppress(OSError):
+        address = socket.gethostbyname(socket.gethostname())
+        if _usable(address):
+            return address
+    return "127.0.0.1"
+
+
+def _usable(address: str) -> bool:
+    try:
+        ip = ipaddress.IPv4Address(address)
+    except ValueError:
+        return False
+    return not (ip.is_loopback or ip.is_unspecified or ip.is_link_local)
+
+
+def websocket_max_bytes() -> int:
+    """Bokeh's websocket message limit that lets the CNN page's largest upload through.
+
+    An upload travels base64-encoded (4/3 of its size) inside a JSON message; the
+    margin covers the message around it.
+    """
+    from playground.cnn.loading import _MAX_MODEL_BYTES   # no TensorFlow at import
+
+    return _MAX_MODEL_BYTES * 4 // 3 + 1024 * 1024
+
+
+def serve_command(args) -> tuple[list[str], dict[str, str]]:
+    """The `panel serve` command line and the extra environment for `playground serve`."""
     app = Path(__file__).with_name("app.py")
-    cmd = [sys.executable, "-m", "panel", "serve", str(app), "--port", str(args.port),
-           "--address", args.address, "--allow-websocket-origin", f"*:{args.port}"]
+    address = "0.0.0.0" if args.lan else args.address
+    cmd = [sys.executable, "-m", "panel", "serve", str(app), "--port", str(args.port), "--address", address,
+           "--websocket-max-message-size", str(websocket_max_bytes()),
+           # Closed tabs' sessions are looked for every 5 s rather than 17 s: a training
+           # page asks to be discarded once its tab is gone, so memory is freed sooner.
+           # (The lifetime stays Bokeh's 15 s: a slow first page load must not lose its session.)
+           "--check-unused-sessions", "5000"]
+    env = {}
+    if args.lan:
+        host = lan_address()
+        for origin in (f"{host}:{args.port}", f"localhost:{args.port}", f"127.0.0.1:{args.port}"):
+            cmd += ["--allow-websocket-origin", origin]
+        env[STUDENT_URL_ENV] = f"http://{host}:{args.port}/app"
+    else:
+        cmd += ["--allow-websocket-origin", f"*:{args.port}"]
+    if args.num_procs != 1:
+        cmd += ["--num-procs", str(args.num_procs)]
     if args.show:
         cmd.append("--show")
-    return subprocess.call(cmd)
+    return cmd, env
+
+
+def _serve(args) -> int:
+    cmd, env = serve_command(args)
+    url = env.get(STUDENT_URL_ENV)
+    if url:
+        print(f"Students open: {url}")
+        if url.startswith("http://127.0.0.1"):
+            print("(no network address found: only this machine can open it)")
+    if args.dry_run:
+        for name, value in env.items():
+            print(f"{name}={shlex.quote(value)}")
+        print(shlex.join(cmd))
+        return 0
+    if url:
+        import segno
+
+        segno.make(url, error="m").terminal(compact=True)
+    sys.stdout.flush()
+    # Become the server (not its parent): Ctrl+C and a service manager's SIGTERM reach it directly.
+    os.execve(cmd[0], cmd, {**os.environ, **env})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5006)
     serve.add_argument("--address", default="127.0.0.1")
     serve.add_argument("--show", action="store_true", help="open a browser tab")
+    serve.add_argument("--lan", action="store_true",
+                       help="serve a class: listen on every interface and print the URL students open")
+    serve.add_argument("--num-procs", type=int, default=1, help="worker processes (0: one per core)")
+    serve.add_argument("--dry-run", action="store_true", help="print the panel serve command instead of running it")
     serve.set_defaults(func=_serve)
 
     # Subcommands registered by the modules that own them (imports stay light:

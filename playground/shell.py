@@ -9,19 +9,25 @@ A page may offer, besides `__panel__`:
 - `notices` (a param.List of str): shown in the notice area;
 - `shortcut(action)`: called with "play", "step" or "reset" for Space, → and R;
 - `set_theme(name)`: called with "light" or "dark";
-- `pause()`: called when the learner switches to the other page (nothing trains unseen).
+- `pause()`: called when the learner switches to the other page (nothing trains unseen);
+- `tab_hidden()` / `tab_shown()`: called when the browser tab is hidden / shown again (else `pause()`).
 """
 from __future__ import annotations
 
 import importlib
+import os
 
 import panel as pn
 import param
 
+from playground.components.qr_code import qr_svg
 from playground.components.safe_text import safe_text
 from playground.i18n import (LANGUAGE_NAMES, LANGUAGES, N_, _, pick_language, set_session_language,
                              unknown_language_notice)
 from playground.theme import CSS_TEXT, HEADER_CSS, NOTICE_CSS, NOTICE_ROW_CSS, THEME_CSS
+
+# Set by `playground serve --lan`: the URL students open, shown in the header with its QR code.
+STUDENT_URL_ENV = "NN_PLAYGROUND_STUDENT_URL"
 
 # page key -> (label in the header, "module:Class" of a pn.viewable.Viewer)
 PAGES = {
@@ -71,9 +77,13 @@ class PageBehaviour(pn.custom.JSComponent):
       document.addEventListener("keydown", onKeyDown);
       document.addEventListener("keyup", onKeyUp);
       document.documentElement.dataset.shortcuts = "on";   // lets tests know keys are live
+      // A tab the learner is not looking at pauses its training (the Page Visibility API).
+      const onVisibility = () => model.send_msg(document.visibilityState === "hidden" ? "hidden" : "visible");
+      document.addEventListener("visibilitychange", onVisibility);
       model.on("remove", () => {
         document.removeEventListener("keydown", onKeyDown);
         document.removeEventListener("keyup", onKeyUp);
+        document.removeEventListener("visibilitychange", onVisibility);
       });
     }
     """
@@ -83,7 +93,7 @@ class PageBehaviour(pn.custom.JSComponent):
         self._on_action = on_action
 
     def _handle_msg(self, msg) -> None:
-        if self._on_action and msg in ("play", "step", "reset"):
+        if self._on_action and msg in ("play", "step", "reset", "hidden", "visible"):
             self._on_action(msg)
 
 
@@ -198,7 +208,15 @@ class AppShell(pn.viewable.Viewer):
 
     def _shortcut(self, action: str) -> None:
         page = self._built.get(self.page)
-        if hasattr(page, "shortcut"):
+        if action == "hidden":      # the tab was hidden (or is closing): nothing trains unseen
+            if hasattr(page, "tab_hidden"):
+                page.tab_hidden()
+            elif hasattr(page, "pause"):
+                page.pause()
+        elif action == "visible":
+            if hasattr(page, "tab_shown"):
+                page.tab_shown()
+        elif hasattr(page, "shortcut"):
             page.shortcut(action)
 
     # ---- notices and theme -------------------------------------------------------------
@@ -227,11 +245,24 @@ class AppShell(pn.viewable.Viewer):
         if pn.state.location is not None:
             pn.state.location.update_query(theme="dark" if event.new else "default")
 
+    @staticmethod
+    def _student_link() -> list:
+        """With `playground serve --lan`: the address students open, as text and a QR code."""
+        url = os.environ.get(STUDENT_URL_ENV, "")
+        if not url:
+            return []
+        # Two short lines and a small code, so the header still fits at 1366 px.
+        shown = url.removeprefix("http://")
+        text = _("Students open {url}").format(url=f"<br><b>{safe_text(shown)}</b>")
+        html = f"<div class='nn-student-url'><span>{text}</span>{qr_svg(url, scale=2)}</div>"
+        return [pn.pane.HTML(html, margin=(3, 6), stylesheets=[_STUDENT_CSS], name="student-url")]
+
     def __panel__(self):
         header = pn.Row(
             pn.pane.HTML("<h1>nn-playground</h1>", margin=(0, 16), stylesheets=[_TITLE_CSS]),
             self._switch,
             self._hint,
+            *self._student_link(),
             self._language,
             self._theme,
             self._behaviour,
@@ -249,3 +280,6 @@ _HINT_CSS = (f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; white-sp
 _SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"
 _NOTICE_ROW_CSS = NOTICE_ROW_CSS
 _NOTICE_CSS = NOTICE_CSS
+_STUDENT_CSS = (f":host .nn-student-url {{ display: flex; align-items: center; gap: 8px; font-size: 14px; "
+                f"line-height: 1.25; color: {_TEXT}; text-align: right; }} "
+                ":host svg { background: #fff; height: 48px; width: 48px; flex: none; }")

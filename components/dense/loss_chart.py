@@ -24,6 +24,13 @@ def thin(epochs: np.ndarray, n: int) -> np.ndarray:
     return np.unique(idx)
 
 
+def _epochs(history: dict[str, list[float]]) -> np.ndarray:
+    """The epoch of each history point: the "epoch" list of a thinned history, else 0, 1, 2…"""
+    if "epoch" in history:
+        return np.asarray(history["epoch"], dtype=np.int64)
+    return np.arange(len(history["train_loss"]))
+
+
 def _fmt(value: float | None, percent: bool = False) -> str:
     if value is None:
         return "–"
@@ -78,7 +85,11 @@ class LossChart(pn.viewable.Viewer):
         self._acc_axis.visible = visible
 
     def show(self, history: dict[str, list[float]], epoch: int) -> None:
-        """Bring numbers and chart up to `epoch` (history lists hold one entry per epoch, from 0)."""
+        """Bring numbers and chart up to `epoch`.
+
+        History lists hold one entry per epoch from 0, or, with an "epoch" list,
+        one entry per kept point (a thinned history), the newest being `epoch`.
+        """
         last = {k: (history[k][-1] if history.get(k) else None) for k in KEYS}
         accuracy = [("" if last[k] is None else f"acc. {_fmt(last[k], True)}") for k in ("test_accuracy", "train_accuracy")]
         self.numbers.show(["▬", "Test loss", _fmt(last["test_loss"]), accuracy[0],
@@ -96,7 +107,7 @@ class LossChart(pn.viewable.Viewer):
         self.figure.y_range.end = 1.05 * self._loss_max if self._loss_max > 0 else 1.0
 
     def _send_all(self, history: dict[str, list[float]]) -> None:
-        epochs = np.arange(len(history["train_loss"]))
+        epochs = _epochs(history)
         idx = thin(epochs, MAX_POINTS // 3)
         columns = {k: self._column(history, k)[idx] for k in KEYS}
         self.source.data = {"epoch": epochs[idx].astype(np.float32), **columns}
@@ -117,7 +128,12 @@ class LossChart(pn.viewable.Viewer):
     @staticmethod
     def _value(history, key, epoch) -> float:
         values = history.get(key) or []
-        v = values[epoch] if epoch < len(values) else float("nan")
+        if "epoch" in history:     # a thinned history: only its newest point can be `epoch`
+            known = history["epoch"]
+            i = len(known) - 1 if known and known[-1] == epoch and len(values) == len(known) else None
+        else:
+            i = epoch if epoch < len(values) else None
+        v = values[i] if i is not None else float("nan")
         return v if math.isfinite(v) else float("nan")
 
     def set_theme(self, name: str) -> None:

@@ -87,8 +87,8 @@ class LessonPanel(pn.viewable.Viewer):
 
     # ---- progress ---------------------------------------------------------------------
 
-    def show_progress(self, epoch: int, test_losses: list[float]) -> None:
-        """After a frame: `test_losses` holds one test loss per epoch from 0 to `epoch`."""
+    def show_progress(self, epoch: int, epochs: list[int], test_losses: list[float]) -> None:
+        """After a frame: the test loss at each recorded epoch (a long run keeps fewer old points)."""
         lesson = self.lesson
         if lesson is None:
             return
@@ -100,7 +100,7 @@ class LessonPanel(pn.viewable.Viewer):
         if self._started is None:
             self._started = now
         if self._solved_at is None:
-            first = next((e for e, loss in enumerate(test_losses) if loss <= lesson.target), None)
+            first = next((e for e, loss in zip(epochs, test_losses) if loss <= lesson.target), None)
             if first is not None:
                 self._solved_at = (first, now - self._started)
                 self.marker.object = "✔ " + _("Solved at epoch {epoch}, after {seconds:.1f} s.").format(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import threading
 import time
 
@@ -42,8 +43,14 @@ from playground.dense.settings import (
     query_names,
 )
 from playground.dense.tf_links import settings_from_tf_hash
-from playground.dense.trainer import Trainer
+from playground.dense.trainer import HISTORY_CAP, Trainer
 from playground.i18n import N_, _
+
+log = logging.getLogger(__name__)
+if log.level == logging.NOTSET:
+    # `panel serve` shows INFO for Bokeh's own logger only; a live loop's end is as
+    # worth a line as the websocket closing that caused it.
+    log.setLevel(logging.INFO)
 
 SLICE_PERIOD_S = 0.025      # one training slice starts this often...
 TRAIN_BUDGET_S = 0.018      # ...and trains (in a worker thread) for about this long
@@ -98,7 +105,7 @@ class DensePage(pn.viewable.Viewer):
         query, lesson_notices = lesson_query(session_query())   # ?lesson=ID, the query's own settings on top
         self.settings, notices = DenseSettings.from_query(query)
         self.notices = [*lesson_notices, *notices]
-        self.trainer = Trainer(self.settings)
+        self.trainer = Trainer(self.settings, history_cap=HISTORY_CAP)
         self._focus: tuple[int, int] | None = None      # hovered node shown in the big view
         self._link: tuple[int, int, int] | None = None  # picked link whose weight can be typed
         self._frame = 0
@@ -107,6 +114,7 @@ class DensePage(pn.viewable.Viewer):
         self._drawn_epoch = 0
         self._runs = 0                                  # numbers the live loops; an old one stops
         self._alive = True
+        self._hidden = False                            # the tab is hidden: no training, nothing sent
         # The training thread and the page take turns with the trainer.
         self._trainer_lock = threading.RLock()
         self._map_classes: int | None = None
@@ -393,14 +401,36 @@ class DensePage(pn.viewable.Viewer):
             return
         self.play_button.label = _("❚❚ Pause") if event.new else _("▶ Play")
         if event.new:
-            self._pending = None
-            self._drawn_epoch = self.trainer.epoch
-            self._runs += 1
-            doc = pn.state.curdoc
-            if doc is not None and doc.session_context is not None:
-                doc.add_next_tick_callback(without_document_lock(functools.partial(self._run, doc, self._runs)))
+            self._start_loop()
         elif not self._quiet:
             self._redraw()      # show exactly where training stopped
+
+    def _start_loop(self) -> None:
+        self._hidden = False
+        self._pending = None
+        self._drawn_epoch = self.trainer.epoch
+        self._runs += 1
+        doc = pn.state.curdoc
+        if doc is not None and doc.session_context is not None:
+            doc.add_next_tick_callback(without_document_lock(functools.partial(self._run, doc, self._runs)))
+
+    def tab_hidden(self) -> None:
+        """The tab is hidden (the shell calls this): training stops until `tab_shown`.
+
+        Nothing is sent to the browser here, since a tab that is closing hides
+        first and a message racing its socket's close would be logged as an error.
+        "Playing" stays on, so training goes on when the learner comes back.
+        """
+        self._hidden = True
+        self._runs += 1          # ends the live loop at its next check
+
+    def tab_shown(self) -> None:
+        """The tab is visible again: resume what `tab_hidden` stopped."""
+        if self._hidden and self._alive:
+            self._hidden = False
+            if self.playing:
+                self._start_loop()
+                self._redraw()
 
     async def _run(self, doc, run: int) -> None:
         """The live loop: train a slice in a worker thread, then let the page draw.
@@ -411,12 +441,25 @@ class DensePage(pn.viewable.Viewer):
         """
         loop = asyncio.get_running_loop()
         while self.playing and run == self._runs and self._alive:
+            if not _browser_connected(doc):
+                # The tab is closed: stop now rather than when Bokeh discards the
+                # session (about 30 s later), and never touch the document again.
+                self._alive = False
+                log.info("live loop ended: the tab is closed (epoch %d)", self.trainer.epoch)
+                return
             started = loop.time()
             await loop.run_in_executor(None, self._train_slice)
-            doc.add_next_tick_callback(self._after_slice)
+            try:
+                doc.add_next_tick_callback(self._after_slice)
+            except Exception:      # the session went while the slice trained
+                self._alive = False
+                log.info("live loop ended: the session is gone (epoch %d)", self.trainer.epoch)
+                return
             await asyncio.sleep(max(0.0, SLICE_PERIOD_S - (loop.time() - started)))
 
     def _train_slice(self) -> None:
+        if not self._alive:
+            return
         # "Speed" is epochs per drawn frame: once a frame's worth is trained, wait
         # for the browser (speed 1 shows every single epoch).
         with self._trainer_lock:
@@ -425,7 +468,7 @@ class DensePage(pn.viewable.Viewer):
                 self.trainer.train_for(TRAIN_BUDGET_S, todo)
 
     def _after_slice(self) -> None:
-        if not self.playing:
+        if not self.playing or not self._alive or self._hidden:
             return
         if self.trainer.diverged:
             self.playing = False      # draws the diverged state
@@ -441,7 +484,7 @@ class DensePage(pn.viewable.Viewer):
         self._sent_at = time.perf_counter()
 
     def _frame_taken(self, attr, old, new) -> None:
-        if self._pending is None or new["frame"][0] < self._pending:
+        if not self._alive or self._hidden or self._pending is None or new["frame"][0] < self._pending:
             return
         self._pending = None
         # The browser is ready: show what has been trained since, without waiting
@@ -501,7 +544,7 @@ class DensePage(pn.viewable.Viewer):
         self.decision_map.set_alert(_(DIVERGED) if t.diverged else None)
         self.map_caption.object = caption
         self.chart.show(t.history, t.epoch)
-        self.lessons.show_progress(t.epoch, t.history["test_loss"])
+        self.lessons.show_progress(t.epoch, t.history["epoch"], t.history["test_loss"])
         self.epoch_counter.show([_("Epoch"), f"{t.epoch:,}"])
         self.play_button.disabled = t.diverged
 
@@ -567,3 +610,19 @@ _FEATURE_CSS = """
 .bk-btn-group > .bk-btn.bk-active { opacity: 1; border: 3px solid #0877bd !important; }
 """
 _CARD_CSS = ":host .card-title, :host .card-header { font-size: 17px; }"
+
+
+def _browser_connected(doc) -> bool:
+    """Whether `doc`'s session still exists and has a browser attached.
+
+    With none, it asks Bokeh to discard the session at its next check, which
+    frees the session's memory sooner than waiting out the unused-session lifetime.
+    """
+    context = doc.session_context
+    session = getattr(context, "_session", None) if context is not None else None
+    if session is None or session.destroyed:
+        return False
+    if session.connection_count == 0:
+        session.request_expiration()
+        return False
+    return True

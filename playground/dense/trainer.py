@@ -16,6 +16,30 @@ from playground.dense.engine import Network, Optimizer, build_network, is_finite
 from playground.dense.settings import NEW_DATA, RESETS_NETWORK, DenseSettings
 
 HISTORY_KEYS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+# A served page keeps at most about this many history points: a session that plays
+# for an hour would otherwise grow its history without bound.
+HISTORY_CAP = 4000
+
+
+def thin_history(history: dict[str, list], cap: int) -> None:
+    """Past `cap` points, keep every `stride`-th epoch (in place), as a chart would.
+
+    The stride is the smallest power of two that halves the history, so the kept
+    points are evenly spread (no gaps in the chart) and the length stays between
+    about cap/2 and cap. Every list thins alike, "epoch" included, so each kept point
+    keeps its epoch number; the first and the newest points always stay.
+    """
+    epochs = history["epoch"]
+    n = len(epochs)
+    if n <= cap:
+        return
+    stride = 2
+    while sum(1 for e in epochs if e % stride == 0) > cap // 2:
+        stride *= 2
+    keep = [i for i, e in enumerate(epochs) if e % stride == 0 or i == n - 1]
+    for key, values in history.items():
+        if len(values) == n:
+            history[key] = [values[i] for i in keep]
 
 
 def targets(data: Dataset, settings: DenseSettings) -> np.ndarray:
@@ -33,8 +57,10 @@ def output_size(settings: DenseSettings) -> int:
 class Trainer:
     """Everything one session trains: rebuilt by `reset`, advanced by `step`."""
 
-    def __init__(self, settings: DenseSettings | None = None):
+    def __init__(self, settings: DenseSettings | None = None, history_cap: int | None = None):
         self.settings = settings or DenseSettings()
+        # None keeps one point per epoch (headless runs index the history by epoch).
+        self.history_cap = history_cap
         self._grid = grid_points()
         self.reset(new_data=True)
 
@@ -71,6 +97,7 @@ class Trainer:
         self.epoch = 0
         self.diverged = False
         self.history = {k: [] for k in HISTORY_KEYS}
+        self.history["epoch"] = []     # the epoch of each point (thinning drops points)
         self._record()
 
     def apply(self, changed: set[str] | frozenset[str]) -> None:
@@ -116,6 +143,7 @@ class Trainer:
             losses = loss_per_point(out, y, self.network.loss)
         train_loss = float(losses[:n].mean()) if n else float("nan")
         test_loss = float(losses[n:].mean()) if len(losses) > n else float("nan")
+        self.history["epoch"].append(self.epoch)
         self.history["train_loss"].append(train_loss)
         self.history["test_loss"].append(test_loss)
         if self.settings.kind != "regression":
@@ -124,6 +152,8 @@ class Trainer:
             self.history["test_accuracy"].append(float(correct[n:].mean()) if len(correct) > n else float("nan"))
         if not (np.isfinite(train_loss) and is_finite(self.network)):
             self.diverged = True
+        if self.history_cap is not None:
+            thin_history(self.history, self.history_cap)
 
     def _correct(self, out: np.ndarray) -> np.ndarray:
         labels = np.concatenate([self.train.labels, self.test.labels])
