@@ -114,7 +114,7 @@ def test_adding_a_layer_toggling_a_feature_and_changing_data_redraw(page, app_ur
     page.wait_for_function("(n) => Bokeh.documents[0].get_model_by_name('train-points').data.x[0] !== n",
                            arg=float(points0[0]))
     assert frame(page) > frame0
-    assert page.locator("text=Spiral").first.is_visible()
+    assert page.get_by_text("Spiral", exact=True).first.is_visible()   # the data set caption, not a lesson title
     assert page.errors == []
 
 

@@ -96,9 +96,7 @@ class Trainer:
         self._carry = None
         self.epoch = 0
         self.diverged = False
-        self.history = {k: [] for k in HISTORY_KEYS}
-        self.history["epoch"] = []     # the epoch of each point (thinning drops points)
-        self._record()
+        self._clear_history()
 
     def apply(self, changed: set[str] | frozenset[str]) -> None:
         """Bring the run up to date after the settings named in `changed` changed."""
@@ -206,7 +204,11 @@ class Trainer:
         self._carry = None
         self.epoch = 0
         self.diverged = False
+        self._clear_history()
+
+    def _clear_history(self) -> None:
         self.history = {k: [] for k in HISTORY_KEYS}
+        self.history["epoch"] = []     # the epoch of each point (thinning drops points)
         self._record()
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
