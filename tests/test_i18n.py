@@ -92,3 +92,15 @@ def test_two_sessions_keep_their_own_language():
         assert _(message) != message
     with set_curdoc(second):
         assert _(message) == message
+
+
+def test_no_message_literal_hides_inside_an_f_string():
+    # Babel cannot see `{_("…")}` inside an f-string on Python 3.11: such a message would
+    # never reach the catalogue and stay English on a Ukrainian page.
+    import re
+
+    pattern = re.compile(r"""f(["']).*?\{(_|N_|ngettext)\(\s*["']""")
+    hidden = [f"{path.relative_to(ROOT)}:{n}" for folder in ("playground", "components", "datasets")
+              for path in (ROOT / folder).rglob("*.py")
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert not hidden

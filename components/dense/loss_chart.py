@@ -10,6 +10,7 @@ from bokeh.plotting import figure
 
 from playground.components.canvas_text import CanvasText, Slot
 from playground.components.palettes import THEMES
+from playground.i18n import _
 
 MAX_POINTS = 1500      # past this the chart is redrawn from a thinned history
 KEYS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
@@ -91,9 +92,9 @@ class LossChart(pn.viewable.Viewer):
         one entry per kept point (a thinned history), the newest being `epoch`.
         """
         last = {k: (history[k][-1] if history.get(k) else None) for k in KEYS}
-        accuracy = [("" if last[k] is None else f"acc. {_fmt(last[k], True)}") for k in ("test_accuracy", "train_accuracy")]
-        self.numbers.show(["▬", "Test loss", _fmt(last["test_loss"]), accuracy[0],
-                           "▬", "Training loss", _fmt(last["train_loss"]), accuracy[1]])
+        accuracy = [("" if last[k] is None else _("acc. {value}").format(value=_fmt(last[k], True))) for k in ("test_accuracy", "train_accuracy")]
+        self.numbers.show(["▬", _("Test loss"), _fmt(last["test_loss"]), accuracy[0],
+                           "▬", _("Training loss"), _fmt(last["train_loss"]), accuracy[1]])
         if epoch < self._sent_epoch or self._sent_epoch < 0 or self._points >= MAX_POINTS:
             self._send_all(history)
         elif epoch > self._sent_epoch:

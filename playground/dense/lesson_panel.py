@@ -79,10 +79,12 @@ class LessonPanel(pn.viewable.Viewer):
         if lesson is None:
             self.text.object = ""
             return
-        parts = [f"<p><b>{_('Goal')}:</b> {_(lesson.goal)}</p>", f"<p><b>{_('Try')}:</b> {_(lesson.tries)}</p>"]
+        goal, tries, lecture = _("Goal"), _("Try"), _("In the lecture")
+        parts = [f"<p><b>{goal}:</b> {_(lesson.goal)}</p>", f"<p><b>{tries}:</b> {_(lesson.tries)}</p>"]
         if lesson.lecture:
-            parts.append(f"<p><b>{_('In the lecture')}:</b> {_(lesson.lecture)}</p>")
-        parts.append(f"<p>{_('Solved when the test loss is at most {target}.').format(target=lesson.target)}</p>")
+            parts.append(f"<p><b>{lecture}:</b> {_(lesson.lecture)}</p>")
+        solved_when = _("Solved when the test loss is at most {target}.").format(target=lesson.target)
+        parts.append(f"<p>{solved_when}</p>")
         self.text.object = "".join(parts)
 
     # ---- progress ---------------------------------------------------------------------

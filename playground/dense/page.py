@@ -139,7 +139,7 @@ class DensePage(pn.viewable.Viewer):
                                                         width=120, height=48, stylesheets=[_BIG_BUTTON_CSS])
         self.step_button = pn.widgets.Button(label=_("Step"), width=84, height=48,
                                              stylesheets=[_BIG_BUTTON_CSS])
-        self.reset_button = pn.widgets.Button(label=_("Reset"), width=90, height=48, stylesheets=[_BIG_BUTTON_CSS])
+        self.reset_button = pn.widgets.Button(label=_("Reset"), width=112, height=48, stylesheets=[_BIG_BUTTON_CSS])
         self.step_button.on_click(lambda _: self.step())
         self.reset_button.on_click(lambda _: self.reset())
         self.epoch_counter = CanvasText([Slot(0, 11, 15, True), Slot(0, 36, 30, True)], width=120, height=52,
