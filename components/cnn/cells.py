@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Callable
 
 import panel as pn
-from bokeh.models import ColumnDataSource, CustomJS
+from bokeh.models import ColumnDataSource, CustomJS, Range1d
+from bokeh.plotting import figure
 
 _PICK_JS = """
 const x = cb_obj.x, y = cb_obj.y, d = regions.data;
@@ -90,6 +91,16 @@ class Ticker:
         if self._callback is not None:
             self._callback.stop()
             self._callback = None
+
+
+def pixel_canvas(width: int, height: int):
+    """A bare figure whose data units are pixels, (0, 0) at the bottom left: no axes, grid or tools."""
+    fig = figure(width=width, height=height, toolbar_location=None, tools="",
+                 x_range=Range1d(0, width), y_range=Range1d(0, height),
+                 min_border=0, outline_line_color=None)
+    fig.axis.visible = False
+    fig.grid.visible = False
+    return fig
 
 
 def bokeh_pane(fig, css_class: str, **kwargs) -> pn.pane.Bokeh:

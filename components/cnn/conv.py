@@ -13,10 +13,9 @@ from typing import Callable
 
 import numpy as np
 import panel as pn
-from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
-from bokeh.plotting import figure
+from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper
 
-from playground.components.cnn.cells import CellPicker, bokeh_pane
+from playground.components.cnn.cells import CellPicker, bokeh_pane, pixel_canvas
 from playground.components.cnn.theming import ThemedFigure
 from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, symmetric_limit
 
@@ -53,11 +52,7 @@ class ConvView(ThemedFigure, pn.viewable.Viewer):
         self.links = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]))
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[], size=[], align=[]))
 
-        fig = figure(width=width, height=height, toolbar_location=None, tools="",
-                     x_range=Range1d(0, width), y_range=Range1d(0, height),
-                     min_border=0, outline_line_color=None)
-        fig.axis.visible = False
-        fig.grid.visible = False
+        fig = pixel_canvas(width, height)
         fig.segment("x0", "y0", "x1", "y1", source=self.links, line_color="#999999", line_width=1.2)
         fig.rect("x", "y", "w", "h", source=self.current, fill_color="#fff3c4", line_color=None)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.inputs, color_mapper=self.in_mapper)

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Callable
 
 import panel as pn
-from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
-from bokeh.plotting import figure
+from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper
 
-from playground.components.cnn.cells import CellPicker, bokeh_pane
+from playground.components.cnn.cells import CellPicker, bokeh_pane, pixel_canvas
 from playground.components.cnn.colors import ACTIVATION_PALETTE
 from playground.components.cnn.theming import ThemedFigure
 
@@ -29,11 +28,7 @@ class MapCanvas(ThemedFigure, pn.viewable.Viewer):
         self.frames = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
         self.marks = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[], align=[]))
-        fig = figure(width=width, height=height, toolbar_location=None, tools="",
-                     x_range=Range1d(0, width), y_range=Range1d(0, height),
-                     min_border=0, outline_line_color=None)
-        fig.axis.visible = False
-        fig.grid.visible = False
+        fig = pixel_canvas(width, height)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.maps, color_mapper=self.mapper)
         fig.rect("x", "y", "w", "h", source=self.frames, fill_alpha=0, line_color="#aaaaaa")
         fig.rect("x", "y", "w", "h", source=self.marks, fill_alpha=0.15, fill_color="#ffd400",

@@ -17,11 +17,9 @@ from typing import Callable
 
 import numpy as np
 import panel as pn
-from bokeh.models import (ColumnDataSource, CustomJS, HoverTool, LinearColorMapper, Range1d,
-                          TapTool)
-from bokeh.plotting import figure
+from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMapper, TapTool
 
-from playground.components.cnn.cells import bokeh_pane
+from playground.components.cnn.cells import bokeh_pane, pixel_canvas
 from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, module_ids
 from playground.components.cnn.theming import ThemedFigure, themed_column
 
@@ -138,11 +136,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[], size=[], align=[], color=[]))
         self.selected = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
 
-        fig = figure(width=width, height=height, toolbar_location=None, tools="",
-                     x_range=Range1d(0, width), y_range=Range1d(0, height),
-                     min_border=0, outline_line_color=None)
-        fig.axis.visible = False
-        fig.grid.visible = False
+        fig = pixel_canvas(width, height)
         fig.segment("x0", "y0", "x1", "y1", source=self.edges, line_color="#555555",
                     line_alpha=0.6, line_width=1.5)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.input_images,
