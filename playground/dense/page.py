@@ -45,6 +45,7 @@ from playground.dense.settings import (
 from playground.dense.tf_links import settings_from_tf_hash
 from playground.dense.trainer import HISTORY_CAP, Trainer
 from playground.i18n import N_, _
+from playground.serve import scheduler
 
 log = logging.getLogger(__name__)
 if log.level == logging.NOTSET:
@@ -52,8 +53,7 @@ if log.level == logging.NOTSET:
     # worth a line as the websocket closing that caused it.
     log.setLevel(logging.INFO)
 
-SLICE_PERIOD_S = 0.025      # one training slice starts this often...
-TRAIN_BUDGET_S = 0.018      # ...and trains (in a worker thread) for about this long
+SLICE_PERIOD_S = 0.025      # one training slice starts this often (the scheduler sets its length)
 ACK_TIMEOUT_S = 1.0         # draw anyway when the browser has not confirmed a frame for this long
 
 ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": N_("Sigmoid"), "linear": N_("Linear"),
@@ -448,7 +448,7 @@ class DensePage(pn.viewable.Viewer):
                 log.info("live loop ended: the tab is closed (epoch %d)", self.trainer.epoch)
                 return
             started = loop.time()
-            await loop.run_in_executor(None, self._train_slice)
+            await scheduler.run_slice(id(self), self._train_slice)
             try:
                 doc.add_next_tick_callback(self._after_slice)
             except Exception:      # the session went while the slice trained
@@ -457,7 +457,7 @@ class DensePage(pn.viewable.Viewer):
                 return
             await asyncio.sleep(max(0.0, SLICE_PERIOD_S - (loop.time() - started)))
 
-    def _train_slice(self) -> None:
+    def _train_slice(self, budget_s: float) -> None:
         if not self._alive:
             return
         # "Speed" is epochs per drawn frame: once a frame's worth is trained, wait
@@ -465,7 +465,7 @@ class DensePage(pn.viewable.Viewer):
         with self._trainer_lock:
             todo = self.settings.epochs_per_frame - (self.trainer.epoch - self._drawn_epoch)
             if self.playing and not self.trainer.diverged and todo > 0:
-                self.trainer.train_for(TRAIN_BUDGET_S, todo)
+                self.trainer.train_for(budget_s, todo)
 
     def _after_slice(self) -> None:
         if not self.playing or not self._alive or self._hidden:

@@ -1,0 +1,1 @@
+"""What the server shares between sessions: the fair training scheduler."""
