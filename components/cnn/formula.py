@@ -13,6 +13,8 @@ import html
 import numpy as np
 import panel as pn
 
+from playground.i18n import _
+
 from playground.components.cnn.colors import (ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, hex_colors,
                          symmetric_limit, text_color)
 from playground.theme import (CSS_BACKGROUND, CSS_GRID, CSS_HIGHLIGHT, CSS_INK, CSS_MUTED, CSS_SURFACE,
@@ -182,6 +184,75 @@ def pool_formula_html(layer: str, neuron: int, row: int, col: int, window: np.nd
             + _number(value, "cnn-formula-output", lim, result=True) + "</div>"
             '<div class="row note">Max-pooling keeps the largest value of each window.</div>')
     return _root("pool", body, layer=layer, neuron=neuron, row=row, col=col)
+
+
+def dropout_formula_html(layer: str, neuron: int, row: int, col: int, x: float, y: float, rate: float,
+                         limit: float | None = None) -> str:
+    """Dropout at inference: y = x, with what it does while training said in words."""
+    lim = limit or symmetric_limit(np.array([x, y]))
+    label = _esc(_("Dropout at inference:"))
+    note = _esc(_("The explainer shows the model as it predicts, where Dropout passes every value unchanged. "
+                  "While training, it sets a random {percent} % of the values to 0 and multiplies the rest "
+                  "by 1/(1 − {rate}).").format(percent=f"{100 * rate:.0f}", rate=fmt(rate, 2)))
+    body = (f'<div class="row"><span class="note">{label}</span>'
+            + _number(x, "cnn-formula-input", lim) + '<span class="op">=</span>'
+            + _number(y, "cnn-formula-output", lim, result=True) + "</div>"
+            f'<div class="row note">{note}</div>')
+    return _root("dropout", body, layer=layer, neuron=neuron, row=row, col=col)
+
+
+def batchnorm_formula_html(layer: str, channel: int, row: int, col: int, x: float, mean: float,
+                           variance: float, epsilon: float, gamma: float, beta: float, y: float,
+                           limit: float | None = None) -> str:
+    """BatchNormalization at inference for one value: γ · (x − μ) / √(σ² + ε) + β = y."""
+    lim = limit or symmetric_limit(np.array([x, y]))
+    std = float(np.sqrt(np.float32(variance) + np.float32(epsilon)))
+    normalised = (x - mean) / std
+
+    def plain(value, css, digits=3):
+        return f'<span class="num {css}">{fmt(value, digits)}</span>'
+
+    eps = f"{epsilon:.0e}" if epsilon < 1e-3 else fmt(epsilon, 4)
+    note = _esc(_("y = γ · (x − μ) / √(σ² + ε) + β, with the moving mean μ and variance σ² of channel "
+                  "{channel} learned in training").format(channel=channel))
+    body = (
+        f'<div class="row note">{note}</div>'
+        '<div class="row"><span class="note">γ</span>' + plain(gamma, "cnn-formula-gamma")
+        + '<span class="op">·</span><span class="op">(</span>' + _number(x, "cnn-formula-input", lim)
+        + f'<span class="op">{MINUS}</span><span class="note">μ</span>' + plain(mean, "cnn-formula-mean")
+        + '<span class="op">) /</span><span class="note">√(σ²</span>' + plain(variance, "cnn-formula-variance", 4)
+        + f'<span class="op">+</span><span class="note">ε</span><span class="num cnn-formula-epsilon">{eps}</span>'
+        + '<span class="note">)</span><span class="op">+</span><span class="note">β</span>'
+        + plain(beta, "cnn-formula-beta") + "</div>"
+        '<div class="row"><span class="op">=</span>' + plain(gamma, "") + '<span class="op">·</span>'
+        + plain(normalised, "cnn-formula-normalised") + '<span class="op">+</span>' + plain(beta, "")
+        + '<span class="op">=</span>' + _number(y, "cnn-formula-output", lim, result=True) + "</div>"
+    )
+    return _root("batchnorm", body, layer=layer, neuron=channel, row=row, col=col)
+
+
+def average_formula_html(layer: str, neuron: int, row: int, col: int, window: np.ndarray, value: float,
+                         limit: float | None = None) -> str:
+    """The mean of a pooling window (NaN cells are padding, left out) = output."""
+    pad = np.isnan(window)
+    n = int((~pad).sum())
+    lim = limit or symmetric_limit(np.nan_to_num(window))
+    h, w = window.shape
+    if window.size <= 64:
+        shown = _block(grid_html(np.nan_to_num(window), "cnn-formula-window", ACTIVATION_PALETTE, lim,
+                                 pad_mask=pad if pad.any() else None),
+                       _esc(_("{h}×{w} window").format(h=h, w=w)))
+    else:   # a global average over a big map: the grid would not fit, the sum says the same
+        shown = '<span class="note">' + _esc(_("the {h}×{w} map").format(h=h, w=w)) + "</span>"
+    total = float(np.nansum(window, dtype=np.float64))
+    mean = _esc(_("mean"))
+    note = _esc(_("Average pooling keeps the mean of each window (padding cells are not counted)."))
+    body = (f'<div class="row"><span class="op">{mean}</span>{shown}<span class="op">=</span>'
+            f'<span class="num cnn-formula-sum">{fmt(total)}</span><span class="op">/</span>'
+            f'<span class="num cnn-formula-count">{n}</span><span class="op">=</span>'
+            + _number(value, "cnn-formula-output", lim, result=True) + "</div>"
+            f'<div class="row note">{note}</div>')
+    return _root("average", body, layer=layer, neuron=neuron, row=row, col=col)
 
 
 def flatten_formula_html(layer: str, source: str, shape_hwc: tuple[int, int, int],
