@@ -7,28 +7,26 @@ the shell imports it only when the CNN page is first opened.
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import panel as pn
 
-from playground.cnn.explain import (conv_intermediate, conv_window, flatten_index, pool_window,
-                                    softmax_terms, unflatten_index)
 from playground.cnn.explain import explain as explain_image
+from playground.cnn.kinds import OUTPUT, Selection, kind_of
 from playground.cnn.loading import ModelLoadError, load_default_model, load_model, one_line_error
 from playground.cnn.state import CnnState
-from playground.cnn.geometry import (WINDOWED, next_cell, output_cell_for_input, padding_mask,
-                                  samples_for_shape, window_of)
+from playground.cnn.geometry import next_cell, samples_for_shape
 from playground.components.cnn.cells import Ticker
-from playground.components.cnn.colors import symmetric_limit, unit_limits
+from playground.components.cnn.colors import unit_limits
 from playground.components.cnn.conv import ConvView
 from playground.components.cnn.flatten import FlattenView
-from playground.components.cnn.formula import (FormulaView, conv_formula_html, dense_formula_html,
-                                               flatten_formula_html, pool_formula_html,
-                                               relu_formula_html, softmax_html)
+from playground.components.cnn.formula import FormulaView
 from playground.components.cnn.hyperparameters import HyperparamsView
 from playground.components.cnn.input import DrawingPad, SamplePicker, UploadBox, inert_line
 from playground.components.cnn.overview import Overview, drawn_layers
 from playground.components.cnn.pair import PairView
-from playground.i18n import _
+from playground.i18n import N_, _
 from playground.shell import Page
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
 from playground.datasets.images import load_mnist_5k
@@ -42,23 +40,10 @@ BUTTONS_CSS = ":host .bk-btn { font-size: 16px; }"
 CHECKBOX_CSS = ":host, :host label, :host span { font-size: 16px; }"
 SLIDER_CSS = ":host .bk-slider-title, :host .bk-input-group { font-size: 17px; }"
 
-HINTS = {
-    None: "**Click a neuron** in the overview to see how it is computed: a convolution, ReLU or "
-          "max-pool map, the flatten column or an output class. Hover a neuron to see what it reads.",
-    "input": "**The input image**, one map per channel (0 white, 1 black). Click a neuron of a later "
-             "layer to see what is computed from it.",
-    "conv": "**Convolution.** Every input channel is slid over by its own kernel; the intermediate maps "
-            "are added up with the bias. Hover or click any cell to move the window; ▶ animates it.",
-    "relu": "**ReLU** keeps positive values and turns negative ones into 0, cell by cell. Hover or click "
-            "a cell to see its numbers.",
-    "linear": "**Linear activation**: the output equals the input, cell by cell.",
-    "pool": "**Max-pooling** keeps the largest value of each window, so the map shrinks. Hover or click "
-            "a cell to move the window.",
-    "flatten": "**Flatten** unrolls the maps into one vector: row by row, and inside each pixel every "
-               "channel in turn. Hover or click a cell on either side.",
-    "dense": "**Dense layer**: each output is the sum of all inputs times their weights, plus a bias.",
-    "softmax": "**Softmax** turns the output layer's logits into probabilities that add up to 1.",
-}
+# Under the overview until a neuron is chosen; then the chosen layer's kind gives the hint.
+NO_SELECTION_HINT = N_("**Click a neuron** in the overview to see how it is computed: a convolution, ReLU, "
+                       "pooling or normalisation map, the flatten column or an output class. Hover a neuron to "
+                       "see what it reads.")
 
 
 class CnnPage(Page):
@@ -96,7 +81,7 @@ class CnnPage(Page):
         self.drawing = DrawingPad(self._use_drawing)
         self.image_upload = UploadBox("Upload a picture (PNG or JPEG)", ".png,.jpg,.jpeg,image/*",
                                       self._upload_image, "cnn-image-upload")
-        self.model_upload = UploadBox("Upload your own model (.keras)", ".keras",
+        self.model_upload = UploadBox(_("Upload your own model (.keras or .h5)"), ".keras,.h5",
                                       self._upload_model, "cnn-model-upload")
 
         # Small widgets and text.
@@ -105,12 +90,14 @@ class CnnPage(Page):
                                             styles={"font-size": "19px"})
         self._play = pn.widgets.Toggle.from_param(s.playing, label="▶ Play", color="primary",
                                                   width=120, css_classes=["cnn-play"], stylesheets=[BUTTONS_CSS])
-        self._detail_title = pn.pane.HTML(_markdown_bold(HINTS[None]), css_classes=["cnn-detail-title"],
+        self._detail_title = pn.pane.HTML(_markdown_bold(_(NO_SELECTION_HINT)), css_classes=["cnn-detail-title"],
                                               sizing_mode="stretch_width", styles={"font-size": "16px"},
                                               margin=(0, 10))
         self._model_info = pn.pane.HTML("", css_classes=["cnn-model-info"], width=440,
                                             styles={"font-size": "15px"})
         self._play_row = pn.Row(self._play, visible=False)
+        # The detail views a layer kind can draw into (`Kind.show_detail`, `Kind.show_cell`).
+        self._detail_views = SimpleNamespace(conv=self.conv_view, pair=self.pair_view, flatten=self.flatten_view)
         # Each view sits in its own Column, shown or hidden as a whole (a Bokeh pane's own
         # `visible` is synced back from its figure and does not stick).
         self._views = {"conv": pn.Column(self.conv_view, visible=False),
@@ -180,13 +167,17 @@ class CnnPage(Page):
     def _render_overview(self) -> None:
         e = self._explanation
         traces = e.traces
-        kinds = [t.kind for t in traces]
+        roles = self._roles()
         outputs = [t.output for t in traces]
-        self.overview.show([t.name for t in traces], kinds, outputs,
-                           unit_limits(outputs, kinds, self.state.color_range), e.probabilities,
+        self.overview.show([t.name for t in traces], roles, outputs,
+                           unit_limits(outputs, roles, self.state.color_range), e.probabilities,
                            e.class_names, details=self.state.show_details,
                            input_range=self._input_range(), range_mode=self.state.color_range)
         self._outline_selection()
+
+    def _roles(self) -> list[str]:
+        """How the overview draws each trace (its kind's overview role)."""
+        return [kind_of(t).overview_role for t in self._explanation.traces]
 
     def _input_range(self) -> tuple[float, float]:
         image = self._explanation.image
@@ -203,8 +194,7 @@ class CnnPage(Page):
         if index is None:
             self.overview.select(None)
             return
-        kinds = [t.kind for t in self._explanation.traces]
-        shown = drawn_layers(kinds)
+        shown = drawn_layers(self._roles())
         if index not in shown:  # a final dense merged into the output column
             index = shown[-1]
         self.overview.select(index, self.state.neuron)
@@ -218,12 +208,22 @@ class CnnPage(Page):
         return None
 
     def _is_output(self, index: int) -> bool:
-        return index >= drawn_layers([t.kind for t in self._explanation.traces])[-1]
+        return index >= drawn_layers(self._roles())[-1]
+
+    def _kind(self, index: int):
+        """The layer kind that explains trace `index` (the output column is explained by its softmax)."""
+        return OUTPUT if self._is_output(index) else kind_of(self._explanation.traces[index])
+
+    def _selection(self, index: int) -> Selection:
+        st = self.state
+        return Selection(self._explanation.traces[index], index, self._explanation, st.neuron, st.row, st.col,
+                         st.in_channel, self._input_range())
 
     def _windowed(self, index: int) -> bool:
-        """True for a map step whose output cells read an input window (conv, ReLU, pool)."""
+        """True for a map step whose output cells read an input window (conv, ReLU, pool…): it animates."""
         trace = self._explanation.traces[index]
-        return trace.kind in WINDOWED and trace.output.ndim == 3 and not self._is_output(index)
+        return (trace.output.ndim == 3 and not self._is_output(index)
+                and self._kind(index).window(trace) is not None)
 
     def _select(self, index: int, channel: int) -> None:
         """A neuron was clicked in the overview."""
@@ -243,28 +243,8 @@ class CnnPage(Page):
         """Show the view for the selected neuron and draw its maps."""
         e, st = self._explanation, self.state
         index = self._selected_index()
-        visible = None
-        kind = None if index is None else e.traces[index].kind
-        if index is not None:
-            trace = e.traces[index]
-            prev = e.traces[index - 1] if index else None
-            k = st.neuron
-            if self._is_output(index):
-                kind = "softmax"
-            elif kind == "conv":
-                c_in = trace.input.shape[2]
-                mids = np.stack([conv_intermediate(trace.input, trace.kernel, i, k, trace.strides,
-                                                   trace.padding) for i in range(c_in)])
-                self.conv_view.show(trace.input, trace.kernel[:, :, :, k], mids, float(trace.bias[k]),
-                                    trace.output[:, :, k], prev.name, f"{trace.name} · neuron {k}",
-                                    input_is_image=prev.kind == "input", input_range=self._input_range())
-                visible = "conv"
-            elif self._windowed(index):
-                self.pair_view.show(trace.input[:, :, k], trace.output[:, :, k], prev.name, trace.name, k)
-                visible = "pair"
-            elif kind == "flatten":
-                self.flatten_view.show(trace.input, trace.output, prev.name, trace.name)
-                visible = "flatten"
+        kind = None if index is None else self._kind(index)
+        visible = None if index is None else kind.show_detail(self._detail_views, self._selection(index))
         with pn.io.hold():
             for key, pane in self._views.items():
                 pane.visible = key == visible
@@ -272,105 +252,36 @@ class CnnPage(Page):
             self._play_row.visible = windowed
             if not windowed and st.playing:
                 st.playing = False
-            title = _markdown_bold(HINTS.get(kind, HINTS[None]))
-            if index is not None and kind not in (None, "input"):
-                title = f"<b>{inert_line(e.traces[index].name)}</b>, neuron {st.neuron}. " + title
+            title = _markdown_bold(_(kind.hint) if kind is not None else _(NO_SELECTION_HINT))
+            if index is not None and index > 0:
+                title = _("<b>{layer}</b>, neuron {k}. ").format(layer=inert_line(e.traces[index].name),
+                                                               k=st.neuron) + title
             self._detail_title.object = title
             self._outline_selection()
             self._render_window()
 
     def _render_window(self) -> None:
         """Move the window to (row, col) and write out its numbers."""
-        e, st = self._explanation, self.state
+        st = self.state
         index = self._selected_index()
         if index is None:
             self.formula.show("")
             return
-        trace = e.traces[index]
-        k, name = st.neuron, trace.name
-        if self._is_output(index):
-            terms = softmax_terms(e.logits)
-            self.formula.show(softmax_html(name, e.class_names, terms.logits, terms.shifted, terms.exps,
-                                           terms.total, e.probabilities, min(k, len(e.class_names) - 1)))
+        kind, sel = self._kind(index), self._selection(index)
+        row, col, in_ch = kind.clamp(sel)
+        if (row, col, in_ch) != (st.row, st.col, st.in_channel):
+            st.param.update(row=row, col=col, in_channel=in_ch)  # re-enters with valid values
             return
-        if self._windowed(index):
-            oh, ow = trace.output.shape[:2]
-            row, col = min(st.row, oh - 1), min(st.col, ow - 1)
-            in_ch = min(st.in_channel, trace.input.shape[2] - 1)
-            if (row, col, in_ch) != (st.row, st.col, st.in_channel):
-                st.param.update(row=row, col=col, in_channel=in_ch)  # re-enters with valid values
-                return
-            window = window_of(trace, row, col)
-            if trace.kind == "conv":
-                cw = conv_window(trace.input, trace.kernel, trace.bias, k, row, col, trace.strides,
-                                 trace.padding)
-                sums = cw.products.sum(axis=(0, 1))
-                prev = e.traces[index - 1]
-                html = conv_formula_html(name, k, row, col, in_ch, cw.window[:, :, in_ch],
-                                         cw.kernel[:, :, in_ch], cw.products[:, :, in_ch], sums, cw.bias,
-                                         float(trace.output[row, col, k]), padding_mask(trace, row, col),
-                                         input_is_image=prev.kind == "input", input_range=self._input_range(),
-                                         limits=(symmetric_limit(trace.input), symmetric_limit(cw.kernel),
-                                                 symmetric_limit(trace.output[:, :, k])))
-                with pn.io.hold():
-                    self.conv_view.move(window, row, col, in_ch)
-                    self.formula.show(html)
-                return
-            if trace.kind == "pool":
-                pw = pool_window(trace.input, k, row, col, trace.pool_size, trace.strides, trace.padding)
-                html = pool_formula_html(name, k, row, col, pw.window, pw.argmax,
-                                         float(trace.output[row, col, k]), symmetric_limit(trace.input[:, :, k]))
-            else:
-                html = relu_formula_html(name, k, row, col, float(trace.input[row, col, k]),
-                                         float(trace.output[row, col, k]), linear=trace.kind == "linear",
-                                         limit=symmetric_limit(trace.input[:, :, k]))
-            with pn.io.hold():
-                self.pair_view.move(window, row, col)
-                self.formula.show(html)
-            return
-        if trace.kind == "flatten":
-            shape = trace.input.shape
-            row, col, ch = min(st.row, shape[0] - 1), min(st.col, shape[1] - 1), min(st.in_channel, shape[2] - 1)
-            i = flatten_index(shape, row, col, ch)
-            with pn.io.hold():
-                self.flatten_view.move(row, col, ch, i)
-                self.formula.show(flatten_formula_html(name, e.traces[index - 1].name, shape, row, col, ch, i,
-                                                       float(trace.output[i])))
-            return
-        if trace.kind in ("relu", "linear"):  # on a vector: one value at a time
-            k = min(k, trace.output.shape[0] - 1)
-            self.formula.show(relu_formula_html(name, k, 0, 0, float(trace.input[k]), float(trace.output[k]),
-                                                linear=trace.kind == "linear"))
-            return
-        if trace.kind == "dense":
-            k = min(k, trace.output.shape[0] - 1)
-            self.formula.show(dense_formula_html(name, k, trace.input, trace.kernel[:, k], float(trace.bias[k]),
-                                                 float(trace.output[k])))
-            return
-        self.formula.show("")
+        with pn.io.hold():
+            self.formula.show(kind.show_cell(self._detail_views, sel))
 
     def _pick_cell(self, role: str, channel: int, row: int, col: int, tapped: bool) -> None:
         """The user pointed at a cell of a step-through map: move the window there."""
         index = self._selected_index()
         if index is None:
             return
-        trace = self._explanation.traces[index]
-        update = {"playing": False}
-        if trace.kind == "flatten":
-            if role == "vector":
-                h, w, c = trace.input.shape
-                row, col, channel = unflatten_index((h, w, c), min(row * w * c + col, h * w * c - 1))
-            update.update(row=row, col=col, in_channel=channel)
-        elif role == "input":
-            row, col = output_cell_for_input(trace, row, col)
-            update.update(row=row, col=col, in_channel=channel)
-        elif role == "kernel":
-            update.update(in_channel=channel)
-        elif role == "intermediate":
-            update.update(row=row, col=col, in_channel=channel)
-        else:
-            update.update(row=row, col=col)
-        self.state.param.update(**update)
+        update = self._kind(index).pick(self._selection(index), role, channel, row, col)
+        self.state.param.update(playing=False, **update)
 
     # ------------------------------------------------------------------ animation
 
