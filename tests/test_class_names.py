@@ -99,3 +99,39 @@ def test_cli_labels_a_model_without_names_class_0_and_never_with_digits(tmp_path
     assert summary["predicted_name"] == f"class {summary['predicted']}"
     write_class_names(tmp_path / "foreign.keras", list("ABCDEFGHIJ"))
     assert names(tmp_path / "foreign.keras")["class_names"] == list("ABCDEFGHIJ")
+
+
+@pytest.mark.browser
+@pytest.mark.keras
+def test_an_upload_without_names_says_class_0_and_takes_typed_names(page, app_url, tmp_path):
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.save(tmp_path / "three.keras")
+    page.goto(app_url + "?page=cnn")
+    page.locator(".cnn-overview").first.wait_for(timeout=90_000)
+    page.get_by_text("Your image & model", exact=True).click()
+    page.locator(".cnn-model-upload-input input[type=file]").set_input_files(
+        files=[{"name": "three.keras", "mimeType": "application/octet-stream",
+                "buffer": (tmp_path / "three.keras").read_bytes()}])
+    page.locator(".cnn-model-upload-message", has_text="stores no class names").wait_for(timeout=30_000)
+    assert page.locator(".cnn-prediction", has_text="Prediction: class ").count() == 1
+
+    names = page.locator(".cnn-class-names input")
+    names.fill("cat, dog")                      # one name short: refused, nothing changes
+    page.locator(".cnn-class-names-apply button").click()
+    page.locator(".cnn-model-upload-message", has_text="3 classes, and 2 names").wait_for(timeout=10_000)
+    names.fill("cat, dog, <i>owl</i>")
+    page.locator(".cnn-class-names-apply button").click()
+    page.locator(".cnn-model-upload-message", has_text="now named: cat, dog, <i>owl</i>").wait_for(timeout=10_000)
+    image = np.asarray(load_mnist_first_zero())
+    expected = ["cat", "dog", "<i>owl</i>"][int(np.argmax(model(image[None])))]
+    page.locator(".cnn-prediction", has_text=f"Prediction: {expected} (").wait_for(state="attached", timeout=10_000)
+    assert page.errors == []
+
+
+def load_mnist_first_zero():
+    """The sample the page shows first for a 28×28×1 model: the first held-out 0."""
+    from playground.datasets.images import load_mnist_5k
+
+    data = load_mnist_5k()
+    return data.x_test[np.flatnonzero(data.y_test == 0)[0]]

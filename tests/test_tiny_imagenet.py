@@ -142,3 +142,56 @@ def test_the_converter_reproduces_the_shipped_file(tmp_path):
     for a, b in zip(again.get_weights(), load_built_in("tiny-imagenet").get_weights()):
         np.testing.assert_array_equal(a, b)
     assert read_class_names(out) == list(CLASS_NAMES)
+
+
+def test_the_overview_draws_an_rgb_input_as_three_coloured_maps():
+    from playground.components.cnn.colors import CHANNEL_PALETTES, INPUT_PALETTE, unit_limits
+    from playground.components.cnn.overview import Overview
+    from playground.theme import CHANNEL_COLOURS
+
+    overview = Overview(lambda *args: None)
+    for key, grey in (("tiny-imagenet", 0), ("mnist", 1)):
+        images, names = built_in_samples(key)
+        e = explain(load_built_in(key), images[0], names)
+        outputs, kinds = [t.output for t in e.traces], [t.kind for t in e.traces]
+        overview.show([t.name for t in e.traces], kinds, outputs, unit_limits(outputs, kinds, "module"),
+                      e.probabilities, e.class_names)
+        drawn = [len(s.data["image"]) for s in overview.channel_images]
+        assert drawn == ([0, 0, 0] if grey else [1, 1, 1])
+        assert len(overview.input_images.data["image"]) == grey
+        if not grey:   # channel c's map is the image's channel c, each with its own colour scale
+            for c, source in enumerate(overview.channel_images):
+                np.testing.assert_allclose(source.data["image"][0][::-1], images[0][:, :, c], atol=1e-6)
+            labels = [u for u in overview.units.data["label"] if u.startswith("<b>input</b>")]
+            assert [label.split(" · ")[1].split("<")[0] for label in labels] == ["R", "G", "B"]
+    mappers = [r.glyph.color_mapper for r in overview.figure.renderers
+               if getattr(r.glyph, "color_mapper", None) is not None]
+    palettes = [list(m.palette) for m in mappers]
+    for colour, palette in zip(CHANNEL_COLOURS, CHANNEL_PALETTES):
+        assert palette[-1] == colour.lower() and list(palette) in palettes
+    assert list(INPUT_PALETTE) in palettes
+
+
+@pytest.mark.browser
+def test_the_page_switches_to_the_tiny_imagenet_model_and_explains_its_photos(page, app_url):
+    from playground.components.cnn.input import sample_pitch, sample_position
+
+    model, (images, names) = load_built_in("tiny-imagenet"), built_in_samples("tiny-imagenet")
+    page.goto(app_url + "?page=cnn")
+    page.locator(".cnn-overview").first.wait_for(timeout=90_000)
+    page.locator(".cnn-model-choice select").select_option(label="TinyVGG · Tiny ImageNet photos (64×64, RGB)")
+    first = np.asarray(model(images[0][None]))[0]
+    page.locator(".cnn-prediction", has_text=f"Prediction: {names[int(first.argmax())]} "
+                 f"({100 * first.max():.1f} %)").wait_for(timeout=30_000)
+    assert page.locator(".cnn-model-info", has_text="Input 64×64×3, 10 classes").count() == 1
+
+    # A click on the red panda's thumbnail: Keras's own prediction for it appears.
+    page.wait_for_timeout(600)
+    box = page.locator(".cnn-samples").first.bounding_box()
+    x, y = sample_position(7, pitch=sample_pitch(names))
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    panda = np.asarray(model(images[7][None]))[0]
+    page.locator(".cnn-prediction", has_text=f"Prediction: {names[int(panda.argmax())]} "
+                 f"({100 * panda.max():.1f} %)").wait_for(timeout=15_000)
+    assert names[int(panda.argmax())] == "red panda"
+    assert page.errors == []

@@ -111,6 +111,7 @@ class BuiltInModel:
     class_names: tuple[str, ...]
     samples: Callable[[], tuple[list[np.ndarray], list[int]]]   # images (H, W, C), their labels
     note: str                        # where the model and its samples come from (message id)
+    samples_name: str                # what its samples are, for another model's note (message id)
 
     @property
     def path(self) -> Path:
@@ -150,12 +151,12 @@ def _tiny_imagenet_names() -> tuple[str, ...]:
 BUILT_IN = {
     "mnist": BuiltInModel("mnist", N_("TinyVGG · MNIST digits (28×28, grey)"), "tinyvgg_mnist.keras",
                           _digits(), _mnist_samples,
-                          N_("the shipped TinyVGG, trained on the offline MNIST digits")),
+                          N_("the shipped TinyVGG, trained on the offline MNIST digits"), N_("MNIST digits")),
     "tiny-imagenet": BuiltInModel(
         "tiny-imagenet", N_("TinyVGG · Tiny ImageNet photos (64×64, RGB)"), "tinyvgg_tiny_imagenet.keras",
         _tiny_imagenet_names(), _tiny_imagenet_samples,
         N_("CNN Explainer's TinyVGG (Polo Club of Data Science, MIT licence), trained on ten "
-           "Tiny ImageNet classes; the samples are its own")),
+           "Tiny ImageNet classes; the samples are its own"), N_("Tiny ImageNet photos")),
 }
 DEFAULT_MODEL = "mnist"
 
@@ -175,3 +176,23 @@ def built_in_samples(key: str) -> tuple[list[np.ndarray], list[str]]:
     model = BUILT_IN[key]
     images, labels = model.samples()
     return list(images), [model.class_names[c] for c in labels]
+
+
+def stand_in_samples(shape: tuple[int, int, int]) -> tuple[list[np.ndarray], list[str], str | None]:
+    """Samples for a model the project has no data for: (images, the images' own names, source).
+
+    A built-in model's samples when they fit `shape` as they are (source None);
+    otherwise the shipped samples closest to it — the photos for a colour model,
+    the digits for a grey one — resized and converted to `shape` as an upload
+    would be (source: the built-in model whose samples they are).
+    """
+    from playground.cnn.geometry import samples_for_shape
+
+    shape = tuple(int(d) for d in shape)
+    for key in BUILT_IN:
+        images, names = built_in_samples(key)
+        if tuple(images[0].shape) == shape:
+            return images, names, None
+    source = "tiny-imagenet" if shape[2] == 3 else DEFAULT_MODEL
+    images, names = built_in_samples(source)
+    return samples_for_shape(images, shape), names, source
