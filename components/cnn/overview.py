@@ -31,6 +31,8 @@ SIDE = 12
 TILE_MAX, TILE_GAP = 100, 4
 STRIP_WIDTH = 14
 OUTPUT_WIDTH = 190            # class name, bar, percentage
+NAME_ROOM = 34                # the class names' part of it, for short names ("0"…"9")
+NAME_CHAR = 8                 # screen pixels per character of a class name (14 px font)
 MIN_COLUMN_GAP = 18
 
 # An RGB input's three maps, each drawn in its own colour (playground.theme.CHANNEL_COLOURS).
@@ -62,9 +64,17 @@ def drawn_layers(kinds: list[str]) -> list[int]:
     return keep
 
 
+def name_room(class_names: list[str]) -> float:
+    """Room for the class names left of the output bars: more for "bell pepper" than for "7"."""
+    return max([NAME_ROOM] + [NAME_CHAR * len(n) + 8 for n in class_names])
+
+
 def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
-                   height: float = HEIGHT, legend: bool = False) -> list[Column]:
-    """Place every drawn layer's column so the whole network fits `width` × `height`."""
+                   height: float = HEIGHT, legend: bool = False, names: float = NAME_ROOM) -> list[Column]:
+    """Place every drawn layer's column so the whole network fits `width` × `height`.
+
+    `names` is the room the output column keeps for its class names (see `name_room`).
+    """
     layers = drawn_layers(kinds)
     last = len(kinds) - 1
     top, bottom = height - TOP, BOTTOM + (LEGEND_HEIGHT if legend else 0)
@@ -79,7 +89,7 @@ def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
     for i in layers:
         shape = shapes[i]
         if i == last:
-            specs.append(("output", OUTPUT_WIDTH, avail_h / max(shape[0], 1), shape[0]))
+            specs.append(("output", OUTPUT_WIDTH - NAME_ROOM + names, avail_h / max(shape[0], 1), shape[0]))
         elif len(shape) == 3:
             th, tw = tile_for(shape)
             specs.append(("maps", tw, th, shape[2]))
@@ -218,7 +228,8 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         "global") only changes what the legends say.
         """
         shapes = [tuple(o.shape) for o in outputs]
-        self._columns = cols = layout_columns(shapes, kinds, self._width, self._height, legend=details)
+        room = name_room(class_names)
+        self._columns = cols = layout_columns(shapes, kinds, self._width, self._height, legend=details, names=room)
         in_lo, in_hi = input_range
         inp = dict(image=[], x=[], y=[], dw=[], dh=[])
         act = dict(image=[], x=[], y=[], dw=[], dh=[])
@@ -281,7 +292,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                                label, prev_first, prev_count, False)
             else:  # the output: one bar per class
                 best = int(np.argmax(probabilities))
-                bar_left, bar_len = col.x - col.width / 2 + 34, col.width - 34 - 58
+                bar_left, bar_len = col.x - col.width / 2 + room, col.width - room - 58
                 for c, p in enumerate(probabilities):
                     y, h = col.ys[c], min(col.tile_h * 0.7, 30)
                     bars["left"].append(bar_left)

@@ -100,7 +100,7 @@ class CnnPage(pn.viewable.Viewer):
         self.model_upload = UploadBox("Upload your own model (.keras)", ".keras",
                                       self._upload_model, "cnn-model-upload")
         self._model_choice = pn.widgets.Select(name=_("Model"), options=self._model_options(), value=DEFAULT_MODEL,
-                                               width=400, css_classes=["cnn-model-choice"],
+                                               width=460, css_classes=["cnn-model-choice"],
                                                stylesheets=[SELECT_CSS], margin=(0, 10, 6, 10))
         self._model_choice.param.watch(self._choose_model, "value")
         # A model without stored class names gets "class 0", "class 1", … until the learner names them.
