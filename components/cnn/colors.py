@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.theme import CHANNEL_COLOURS
+
 N_SHADES = 255  # odd, so the middle shade is exactly the colour of zero
 
 
@@ -28,6 +30,7 @@ ACTIVATION_PALETTE = _interpolate(["#b2182b", "#d6604d", "#f4a582", "#fddbc7", "
 WEIGHT_PALETTE = _interpolate(["#b35806", "#e08214", "#fdb863", "#fee0b6", "#ffffff",
                                "#d8daeb", "#b2abd2", "#8073ac", "#542788"])
 INPUT_PALETTE = _interpolate(["#ffffff", "#000000"])
+CHANNEL_PALETTES = tuple(_interpolate(["#ffffff", colour]) for colour in CHANNEL_COLOURS)   # R, G, B
 
 
 def hex_colors(values: np.ndarray, limit: float, palette: list[str], low: float | None = None) -> np.ndarray:

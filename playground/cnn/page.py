@@ -13,10 +13,12 @@ import numpy as np
 import panel as pn
 
 from playground.cnn.explain import explain as explain_image
+from playground.cnn.catalogue import (BUILT_IN, DEFAULT_MODEL, built_in_samples, fallback_class_names,
+                                      load_built_in, parse_class_names, read_class_names, stand_in_samples)
 from playground.cnn.kinds import OUTPUT, Selection, kind_of
-from playground.cnn.loading import ModelLoadError, load_default_model, load_model, one_line_error
+from playground.cnn.loading import ModelLoadError, load_model, one_line_error
 from playground.cnn.state import CnnState
-from playground.cnn.geometry import next_cell, samples_for_shape
+from playground.cnn.geometry import next_cell
 from playground.components.cnn.cells import Ticker
 from playground.components.cnn.colors import unit_limits
 from playground.components.cnn.conv import ConvView
@@ -29,7 +31,6 @@ from playground.components.cnn.pair import PairView
 from playground.i18n import N_, _
 from playground.shell import Page
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
-from playground.datasets.images import load_mnist_5k
 
 EXPLAINER_TAB, HYPERPARAMS_TAB, INPUT_TAB = 0, 1, 2
 
@@ -39,6 +40,7 @@ TABS_CSS = (":host .bk-header .bk-tab { font-size: 17px; padding: 6px 16px; }"
 BUTTONS_CSS = ":host .bk-btn { font-size: 16px; }"
 CHECKBOX_CSS = ":host, :host label, :host span { font-size: 16px; }"
 SLIDER_CSS = ":host .bk-slider-title, :host .bk-input-group { font-size: 17px; }"
+SELECT_CSS = ":host label, :host select { font-size: 16px; }"
 
 # Under the overview until a neuron is chosen; then the chosen layer's kind gives the hint.
 NO_SELECTION_HINT = N_("**Click a neuron** in the overview to see how it is computed: a convolution, ReLU, "
@@ -52,14 +54,14 @@ class CnnPage(Page):
     def __init__(self, **params):
         super().__init__(**params)
         self.state = CnnState()
-        self._images = load_mnist_5k()
-        self._model = load_default_model()
-        self._model_note = "the shipped TinyVGG, trained on the offline MNIST digits"
-        self._class_names = list(self._images.class_names)
-        # One held-out sample of each class: the first of each label in the test split.
-        self._raw_samples = [self._images.x_test[np.flatnonzero(self._images.y_test == c)[0]]
-                             for c in range(len(self._class_names))]
-        self._samples = list(self._raw_samples)
+        # The model shown, its class names and samples: a built-in model (see cnn/catalogue.py)
+        # or the learner's upload, kept in `_uploaded` so the chooser can go back to it.
+        self._model_key = DEFAULT_MODEL
+        self._model = load_built_in(DEFAULT_MODEL)
+        self._model_note = _(BUILT_IN[DEFAULT_MODEL].note)
+        self._class_names = list(BUILT_IN[DEFAULT_MODEL].class_names)
+        self._samples, self._sample_names = built_in_samples(DEFAULT_MODEL)
+        self._uploaded: dict | None = None
         self._explanation = None
         self._source = ""
 
@@ -83,6 +85,17 @@ class CnnPage(Page):
                                       self._upload_image, "cnn-image-upload")
         self.model_upload = UploadBox(_("Upload your own model (.keras or .h5)"), ".keras,.h5",
                                       self._upload_model, "cnn-model-upload")
+        self._model_choice = pn.widgets.Select(name=_("Model"), options=self._model_options(), value=DEFAULT_MODEL,
+                                               width=460, css_classes=["cnn-model-choice"],
+                                               stylesheets=[SELECT_CSS], margin=(0, 10, 6, 10))
+        self._model_choice.param.watch(self._choose_model, "value")
+        # A model without stored class names gets "class 0", "class 1", … until the learner names them.
+        self._names_input = pn.widgets.TextInput(name=_("Its class names, separated by commas"),
+                                                 placeholder=_("e.g. cat, dog, horse"), width=420,
+                                                 css_classes=["cnn-class-names"], visible=False)
+        self._names_apply = pn.widgets.Button(name=_("Use these names"), css_classes=["cnn-class-names-apply"],
+                                              stylesheets=[BUTTONS_CSS], visible=False)
+        self._names_apply.on_click(lambda event: self._apply_class_names())
 
         # Small widgets and text.
         # HTML panes, not Markdown: they show file and layer names, escaped with inert_line (safe_text, one line).
@@ -117,7 +130,7 @@ class CnnPage(Page):
 
         self._on_hyperparams()
         self._describe_model()
-        self.samples.show(self._samples, self._class_names, 0)
+        self.samples.show(self._samples, self._sample_names, 0)
         self._show_image(self._samples[0], "")
 
     # ------------------------------------------------------------------ layout
@@ -125,6 +138,7 @@ class CnnPage(Page):
     def _build_layout(self) -> pn.Tabs:
         s = self.state.param
         options = pn.Column(
+            self._model_choice,
             self._prediction,
             pn.Row(pn.pane.Markdown("Colour range:", margin=(4, 4, 0, 10), styles={"font-size": "16px"}),
                    pn.widgets.RadioButtonGroup.from_param(s.color_range, css_classes=["cnn-color-range"],
@@ -141,7 +155,8 @@ class CnnPage(Page):
         )
         inputs = pn.Row(
             pn.Column(pn.pane.Markdown("### Draw a digit", margin=(0, 10)), self.drawing),
-            pn.Column(self.image_upload, self.model_upload, self._model_info),
+            pn.Column(self.image_upload, self.model_upload, self._names_input, self._names_apply,
+                      self._model_info),
         )
         return pn.Tabs(("Explainer", explainer), ("Hyperparameters", self.hyperparams),
                        ("Your image & model", inputs), css_classes=["cnn-tabs"], stylesheets=[TABS_CSS],
@@ -397,9 +412,10 @@ class CnnPage(Page):
             model = load_model(data)
             shape = tuple(int(d) for d in model.inputs[0].shape[1:])
             n_classes = int(model.outputs[0].shape[-1])
-            names = (list(self._images.class_names) if n_classes == len(self._images.class_names)
-                     else [str(i) for i in range(n_classes)])
-            samples = samples_for_shape(self._raw_samples, shape)
+            stored = read_class_names(data)
+            named = stored is not None and len(stored) == n_classes
+            names = stored if named else fallback_class_names(n_classes)
+            samples, sample_names, source = stand_in_samples(shape)
             explain_image(model, samples[0], names)  # fails here, not half-way through the views
         except (ModelLoadError, ImageInputError) as exc:
             self.model_upload.say(_("<b>{name}</b>: {reason}. The current model stays.").format(
@@ -412,19 +428,71 @@ class CnnPage(Page):
                 name=inert_line(filename or _("The file")),
                 reason=inert_line(f"{type(exc).__name__}: {one_line_error(exc)}")), ok=False)
             return
-        self._model, self._class_names, self._samples = model, names, samples
-        converted = shape != tuple(self._raw_samples[0].shape)
-        self._model_note = f"your model {filename}" + (
-            f"; the 28×28×1 samples are resized to {shape[0]}×{shape[1]}×{shape[2]} for it" if converted else "")
-        self.model_upload.say(_("Loaded <b>{name}</b>.").format(name=inert_line(filename)), ok=True)
+        note = _("your model {name}").format(name=filename)
+        if source is not None:
+            note = _("your model {name}; the samples are {samples}, resized to {h}×{w}×{c}").format(
+                name=filename, samples=_(BUILT_IN[source].samples_name), h=shape[0], w=shape[1], c=shape[2])
+        self._uploaded = dict(model=model, names=names, samples=samples, sample_names=sample_names, note=note)
+        if named:
+            self.model_upload.say(_("Loaded <b>{name}</b> with its class names.").format(
+                name=inert_line(filename)), ok=True)
+        else:
+            self.model_upload.say(_("Loaded <b>{name}</b>. It stores no class names, so they read "
+                                    "“class 0”, “class 1”, …; you can type them below.").format(
+                name=inert_line(filename)), ok=True)
+        self._names_input.value = ", ".join(names) if named else ""
+        self._model_choice.options = self._model_options()
+        if self._model_choice.value == "upload":
+            self._use_model("upload")
+        else:
+            self._model_choice.value = "upload"    # the watcher switches to it
+
+    def _model_options(self) -> dict[str, str]:
+        """The chooser's entries: every built-in model, then the learner's upload if there is one."""
+        options = {_(model.label): key for key, model in BUILT_IN.items()}
+        if self._uploaded is not None:
+            options[_("Your uploaded model")] = "upload"
+        return options
+
+    def _choose_model(self, event) -> None:
+        self._use_model(event.new)
+
+    def _use_model(self, key: str) -> None:
+        """Show built-in model `key` (or "upload": the learner's), with its samples and class names."""
+        if key == "upload":
+            up = self._uploaded
+            model, names, samples, sample_names, note = (up["model"], up["names"], up["samples"],
+                                                         up["sample_names"], up["note"])
+        else:
+            model, names = load_built_in(key), list(BUILT_IN[key].class_names)
+            (samples, sample_names), note = built_in_samples(key), _(BUILT_IN[key].note)
+        self._model_key, self._model, self._class_names = key, model, list(names)
+        self._samples, self._sample_names, self._model_note = samples, sample_names, note
+        self._names_input.visible = self._names_apply.visible = key == "upload"
         self._describe_model()
         with pn.io.hold():
             self.state.param.update(layer="", neuron=0, row=0, col=0, in_channel=0, playing=False)
-            self.samples.show(self._samples, [self._images.class_names[c] for c in range(len(self._samples))], 0)
+            self.samples.show(self._samples, self._sample_names, 0)
             if self.state.sample != 0:
                 self.state.sample = 0  # the watcher shows it
             else:
                 self._show_image(self._samples[0], "")
+
+    def _apply_class_names(self) -> None:
+        """The learner typed the uploaded model's class names."""
+        if self._uploaded is None or self._model_key != "upload":
+            return
+        try:
+            names = parse_class_names(self._names_input.value, len(self._class_names))
+        except ValueError as exc:
+            self.model_upload.say(_("The class names were not changed: {reason}.").format(
+                reason=inert_line(exc)), ok=False)
+            return
+        self._uploaded["names"] = self._class_names = names
+        self.model_upload.say(_("The model's classes are now named: {names}.").format(
+            names=inert_line(", ".join(names), limit=600)), ok=True)
+        self._describe_model()
+        self._show_image(self._explanation.image, self._source)
 
     def _describe_model(self) -> None:
         h, w, c = self._model_shape()
