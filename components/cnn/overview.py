@@ -22,6 +22,9 @@ from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMappe
 from playground.components.cnn.cells import bokeh_pane, pixel_canvas
 from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, module_ids
 from playground.components.cnn.theming import ThemedFigure, themed_column
+from playground.components.safe_text import safe_text
+from playground.i18n import _
+from playground.theme import CNN_BAR, CNN_BAR_BEST, CNN_FRAME, CNN_INK, CNN_MUTED, CNN_TEXT
 
 WIDTH, HEIGHT = 1240, 440
 TOP, BOTTOM = 52, 8           # room for layer names (and shapes) above; legends below when detailed
@@ -137,7 +140,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         self.selected = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
 
         fig = pixel_canvas(width, height)
-        fig.segment("x0", "y0", "x1", "y1", source=self.edges, line_color="#555555",
+        fig.segment("x0", "y0", "x1", "y1", source=self.edges, line_color=CNN_MUTED,
                     line_alpha=0.6, line_width=1.5)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.input_images,
                   color_mapper=self.input_mapper)
@@ -145,12 +148,12 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                   color_mapper=self.act_mapper)
         fig.quad(left="left", right="right", bottom="y", top="height", source=self.bars,
                  fill_color="color", line_color=None)
-        units = fig.rect("x", "y", "w", "h", source=self.units, fill_alpha=0, line_color="#bbbbbb",
-                         line_alpha="frame", line_width=1, hover_line_color="#111111",
+        units = fig.rect("x", "y", "w", "h", source=self.units, fill_alpha=0, line_color=CNN_FRAME,
+                         line_alpha="frame", line_width=1, hover_line_color=CNN_INK,
                          hover_line_width=2, hover_line_alpha=1,
                          nonselection_fill_alpha=0, selection_fill_alpha=0,
-                         selection_line_color="#bbbbbb", nonselection_line_color="#bbbbbb")
-        fig.rect("x", "y", "w", "h", source=self.selected, fill_alpha=0, line_color="#111111",
+                         selection_line_color=CNN_FRAME, nonselection_line_color=CNN_FRAME)
+        fig.rect("x", "y", "w", "h", source=self.selected, fill_alpha=0, line_color=CNN_INK,
                  line_width=3.5)
         fig.text("x", "y", text="text", source=self.labels, text_font_size="size",
                  text_align="align", text_baseline="middle", text_color="color")
@@ -225,20 +228,20 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         for col in cols:
             i, out, kind = col.layer, outputs[col.layer], kinds[col.layer]
             first = len(index)
-            shown_name = "output" if col.kind == "output" else names[i]
+            shown_name = _("output") if col.kind == "output" else names[i]
             labels["x"].append(col.x)
             labels["y"].append(name_y)
             labels["text"].append(shown_name)
             labels["size"].append("14px")
             labels["align"].append("center")
-            labels["color"].append("#222222")
+            labels["color"].append(CNN_TEXT)
             if details:
                 labels["x"].append(col.x)
                 labels["y"].append(name_y - 20)
                 labels["text"].append("×".join(str(s) for s in out.shape))
                 labels["size"].append("13px")
                 labels["align"].append("center")
-                labels["color"].append("#555555")
+                labels["color"].append(CNN_MUTED)
             one = kind in ONE_TO_ONE
             if col.kind == "maps":
                 n = out.shape[2]
@@ -254,8 +257,9 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                     target["dw"].append(col.width)
                     target["dh"].append(col.tile_h)
                     a = out[:, :, c]
-                    label = (f"<b>{names[i]}</b> · neuron {c}<br>{a.shape[0]}×{a.shape[1]} · "
-                             f"min {a.min():.3g}, max {a.max():.3g}")
+                    label = _("<b>{layer}</b> · neuron {n}<br>{h}×{w} · min {low}, max {high}").format(
+                        layer=safe_text(names[i]), n=c, h=a.shape[0], w=a.shape[1], low=f"{a.min():.3g}",
+                        high=f"{a.max():.3g}")
                     self._add_unit(units, index, col.x, col.ys[c], col.width, col.tile_h, i, c,
                                    label, prev_first, prev_count, one)
             elif col.kind == "vector":
@@ -264,8 +268,8 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 act["y"].append(col.ys[0] - col.tile_h / 2)
                 act["dw"].append(col.width)
                 act["dh"].append(col.tile_h)
-                label = (f"<b>{names[i]}</b> · {out.shape[0]} values<br>"
-                         f"min {out.min():.3g}, max {out.max():.3g}")
+                label = _("<b>{layer}</b> · {count} values<br>min {low}, max {high}").format(
+                    layer=safe_text(names[i]), count=out.shape[0], low=f"{out.min():.3g}", high=f"{out.max():.3g}")
                 self._add_unit(units, index, col.x, col.ys[0], col.width, col.tile_h, i, 0,
                                label, prev_first, prev_count, False)
             else:  # the output: one bar per class
@@ -277,7 +281,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                     bars["right"].append(bar_left + max(float(p), 0.0) * bar_len)
                     bars["y"].append(y - h / 2)
                     bars["height"].append(y + h / 2)
-                    bars["color"].append("#2166ac" if c == best else "#92c5de")
+                    bars["color"].append(CNN_BAR_BEST if c == best else CNN_BAR)
                     for x, text, align in ((bar_left - 6, class_names[c], "right"),
                                            (bar_left + bar_len + 4, f"{100 * p:.1f}%", "left")):
                         labels["x"].append(x)
@@ -285,8 +289,8 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                         labels["text"].append(text)
                         labels["size"].append("14px")
                         labels["align"].append(align)
-                        labels["color"].append("#111111" if c == best else "#444444")
-                    label = f"<b>{class_names[c]}</b>: probability {p:.3f}"
+                        labels["color"].append(CNN_INK if c == best else CNN_MUTED)
+                    label = _("<b>{name}</b>: probability {p}").format(name=safe_text(class_names[c]), p=f"{p:.3f}")
                     self._add_unit(units, index, col.x, y, col.width, col.tile_h, i, c, label,
                                    prev_first, prev_count, False, frameless=True)
             prev_first, prev_count = first, len(index) - first
@@ -358,14 +362,14 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 labels["text"].append(text)
                 labels["size"].append("13px")
                 labels["align"].append(align)
-                labels["color"].append("#333333")
+                labels["color"].append(CNN_TEXT)
             if not is_input:
                 labels["x"].append((left + right) / 2)
                 labels["y"].append(y - 11)
                 labels["text"].append("0")
                 labels["size"].append("13px")
                 labels["align"].append("center")
-                labels["color"].append("#333333")
+                labels["color"].append(CNN_TEXT)
 
     def select(self, layer: int | None, channel: int = 0) -> None:
         """Outline the selected neuron (None clears the outline)."""
