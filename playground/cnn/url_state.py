@@ -53,7 +53,7 @@ def to_query(view: CnnView, default_model: str) -> dict[str, str]:
 def _index(raw: str, count: int) -> int:
     """`raw` as an index in [0, count); ValueError otherwise."""
     text = raw.strip()
-    if not text.isdigit() or len(text) > MAX_NUMBER_CHARS or int(text) >= count:
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_NUMBER_CHARS or int(text) >= count:
         raise ValueError
     return int(text)
 
