@@ -110,6 +110,41 @@ def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
     return columns
 
 
+# The lines from unit `i` to the units of the previous column it reads (i = -1: none).
+_EDGES_JS = """
+if (edges._last_unit === i) return;
+edges._last_unit = i;
+const u = units.data, x0 = [], y0 = [], x1 = [], y1 = [];
+if (i >= 0 && u.prev_count[i] > 0) {
+    const first = u.prev_first[i], n = u.prev_count[i];
+    const from = u.one_to_one[i] ? [first + Math.min(u.channel[i], n - 1)]
+                                 : Array.from({length: n}, (_, k) => first + k);
+    for (const j of from) {
+        x0.push(u.x[j] + u.w[j] / 2); y0.push(u.y[j]);
+        x1.push(u.x[i] - u.w[i] / 2); y1.push(u.y[i]);
+    }
+}
+edges.data = {x0, y0, x1, y1};
+"""
+# The unit under the pointer. Leaving every unit clears the lines, except after a tap: on a
+# touch screen the hover tool reports "no unit" right after the tap that drew them.
+_HOVERED_UNIT_JS = """
+const ids = cb_data.index.indices;
+const i = ids.length ? ids[0] : -1;
+if (i < 0 && edges._tapped) return;
+edges._tapped = false;
+"""
+# The unit under a tap (cb_obj is the tap event, in data coordinates).
+_UNIT_AT_JS = """
+const ux = units.data.x, uy = units.data.y, uw = units.data.w, uh = units.data.h;
+let i = -1;
+for (let j = 0; j < ux.length; j++) {
+    if (Math.abs(cb_obj.x - ux[j]) <= uw[j] / 2 && Math.abs(cb_obj.y - uy[j]) <= uh[j] / 2) { i = j; break; }
+}
+edges._tapped = i >= 0;
+"""
+
+
 def _flip(a: np.ndarray) -> np.ndarray:
     # Bokeh draws an image's row 0 at the bottom; maps have row 0 at the top.
     return np.ascontiguousarray(a[::-1], dtype=np.float32)
@@ -134,7 +169,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         self.units = ColumnDataSource(dict(x=[], y=[], w=[], h=[], layer=[], channel=[], label=[],
                                            prev_first=[], prev_count=[], one_to_one=[],
                                            frame=[]))
-        self.edges = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]))
+        self.edges = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]), name="cnn-overview-edges")
         self.bars = ColumnDataSource(dict(left=[], right=[], y=[], height=[], color=[]))
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[], size=[], align=[], color=[]))
         self.selected = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
@@ -158,23 +193,10 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         fig.text("x", "y", text="text", source=self.labels, text_font_size="size",
                  text_align="align", text_baseline="middle", text_color="color")
 
-        show_edges = CustomJS(args=dict(units=self.units, edges=self.edges), code="""
-            const ids = cb_data.index.indices;
-            const i = ids.length ? ids[0] : -1;
-            if (edges._last_unit === i) return;
-            edges._last_unit = i;
-            const u = units.data, x0 = [], y0 = [], x1 = [], y1 = [];
-            if (i >= 0 && u.prev_count[i] > 0) {
-                const first = u.prev_first[i], n = u.prev_count[i];
-                const from = u.one_to_one[i] ? [first + Math.min(u.channel[i], n - 1)]
-                                             : Array.from({length: n}, (_, k) => first + k);
-                for (const j of from) {
-                    x0.push(u.x[j] + u.w[j] / 2); y0.push(u.y[j]);
-                    x1.push(u.x[i] - u.w[i] / 2); y1.push(u.y[i]);
-                }
-            }
-            edges.data = {x0, y0, x1, y1};
-        """)
+        show_edges = CustomJS(args=dict(units=self.units, edges=self.edges),
+                              code=_HOVERED_UNIT_JS + _EDGES_JS)
+        # A touch screen has no hover: a tap draws the same connections (and selects, as a click does).
+        fig.js_on_event("tap", CustomJS(args=dict(units=self.units, edges=self.edges), code=_UNIT_AT_JS + _EDGES_JS))
         fig.add_tools(HoverTool(renderers=[units], callback=show_edges,
                                 tooltips='<div style="font-size:15px">@label{safe}</div>'),
                       TapTool(renderers=[units]))
