@@ -124,3 +124,50 @@ def test_the_page_applies_a_link_and_writes_it_back():
     fresh = CnnPage()
     fresh._apply_link({"cnn_layer": "nope", "cnn_neuron": "2", "cnn_tab": "<script>"})
     assert len(fresh.notices) == 2 and fresh.state.layer == "" and fresh._tabs.active == 0
+
+
+# ---------------------------------------------------------------- in a real browser
+
+@pytest.mark.browser
+def test_a_link_opens_the_same_view_and_the_url_follows_the_learner(page, app_url):
+    page.goto(app_url + "?page=cnn&cnn_sample=3&cnn_layer=conv_1_2&cnn_neuron=4&cnn_range=unit")
+    page.locator('.cnn-formula-conv[data-layer="conv_1_2"][data-neuron="4"]').wait_for(timeout=90_000)
+    page.locator(".cnn-detail-title", has_text="conv_1_2, neuron 4.").wait_for()
+    page.locator(".cnn-prediction", has_text="Prediction: 3 ").wait_for()
+    assert "bk-active" in page.locator(".cnn-color-range button", has_text="per neuron").get_attribute("class")
+    page.locator(".cnn-tutorial [data-tutorial='conv']").wait_for()
+
+    # The learner changes tab, colour range and neuron: the address follows each change.
+    page.get_by_text("Hyperparameters", exact=True).click()
+    page.wait_for_function("location.search.includes('cnn_tab=hyperparameters')", timeout=10_000)
+    page.locator(".cnn-hp-tutorial [data-tutorial='hyperparameters']").wait_for()
+    page.get_by_text("Explainer", exact=True).click()
+    page.locator(".cnn-color-range button", has_text="global").click()
+    page.wait_for_function("location.search.includes('cnn_range=global')"
+                           " && location.search.includes('cnn_tab=explainer')", timeout=10_000)
+    page.locator(".cnn-samples").first.wait_for()
+    from playground.components.cnn.input import sample_position
+
+    thumbs = page.locator(".cnn-samples").first.bounding_box()
+    x, y = sample_position(7)
+    page.mouse.click(thumbs["x"] + x, thumbs["y"] + y)
+    page.wait_for_function("location.search.includes('cnn_sample=7')", timeout=10_000)
+
+    # The address now reproduces the screen in a new tab.
+    link = page.url
+    assert "cnn_layer=conv_1_2" in link and "cnn_neuron=4" in link
+    again = page.context.new_page()
+    again.goto(link)
+    again.locator('.cnn-formula-conv[data-layer="conv_1_2"][data-neuron="4"]').wait_for(timeout=60_000)
+    again.locator(".cnn-prediction", has_text="Prediction: 7 ").wait_for()
+    assert "bk-active" in again.locator(".cnn-color-range button", has_text="global").get_attribute("class")
+    again.close()
+
+
+@pytest.mark.browser
+def test_a_bad_link_value_is_a_notice_and_the_rest_is_honoured(page, app_url):
+    page.goto(app_url + "?page=cnn&cnn_layer=conv_1_2&cnn_neuron=4&cnn_tab=%3Cimg%20src%3Dx%3E")
+    page.locator('.cnn-formula-conv[data-layer="conv_1_2"][data-neuron="4"]').wait_for(timeout=90_000)
+    notice = page.get_by_text("Ignored cnn_tab='<img src=x>'")
+    notice.wait_for(timeout=10_000)
+    assert page.locator("img[src=x]").count() == 0
