@@ -19,6 +19,7 @@ from playground.components.cnn.cells import bokeh_pane
 from playground.components.cnn.colors import INPUT_PALETTE
 from playground.components.safe_text import safe_text
 from playground.i18n import _
+from playground.theme import CNN_CHOSEN, CNN_FRAME, CNN_INK, CNN_MUTED, CNN_PAPER, CNN_TEXT
 from playground.components.cnn.theming import ThemedFigure
 
 PAD_SIZE = 280          # drawing pad, screen pixels
@@ -91,13 +92,13 @@ class SamplePicker(ThemedFigure, pn.viewable.Viewer):
         fig.grid.visible = False
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.images, color_mapper=self.mapper)
         fig.image_rgba("image", x="x", y="y", dw="dw", dh="dh", source=self.colour_images)
-        fig.rect("x", "y", thumb + 6, thumb + 6, source=self.chosen, fill_alpha=0, line_color="#d62728",
+        fig.rect("x", "y", thumb + 6, thumb + 6, source=self.chosen, fill_alpha=0, line_color=CNN_CHOSEN,
                  line_width=3)
-        hits = fig.rect("x", "y", thumb, thumb, source=self.hits, fill_alpha=0, line_color="#bbbbbb",
+        hits = fig.rect("x", "y", thumb, thumb, source=self.hits, fill_alpha=0, line_color=CNN_FRAME,
                         nonselection_fill_alpha=0, selection_fill_alpha=0,
-                        selection_line_color="#bbbbbb", nonselection_line_color="#bbbbbb")
+                        selection_line_color=CNN_FRAME, nonselection_line_color=CNN_FRAME)
         fig.text("x", "y", text="text", source=self.labels, text_font_size="14px", text_align="center",
-                 text_baseline="middle", text_color="#333333")
+                 text_baseline="middle", text_color=CNN_TEXT)
         fig.add_tools(TapTool(renderers=[hits]))
         self.hits.selected.on_change("indices", self._tapped)
         self.figure = fig
@@ -170,20 +171,20 @@ class DrawingPad(ThemedFigure, pn.viewable.Viewer):
         self._on_use = on_use
         self.strokes = ColumnDataSource(dict(xs=[], ys=[]))
         fig = figure(width=PAD_SIZE, height=PAD_SIZE, x_range=Range1d(0, 1), y_range=Range1d(0, 1),
-                     toolbar_location=None, tools="", min_border=0, background_fill_color="#ffffff",
-                     outline_line_color="#555555")
+                     toolbar_location=None, tools="", min_border=0, background_fill_color=CNN_PAPER,
+                     outline_line_color=CNN_MUTED)
         fig.axis.visible = False
         fig.grid.visible = False
-        lines = fig.multi_line("xs", "ys", source=self.strokes, line_width=PEN_WIDTH, line_color="#111111",
+        lines = fig.multi_line("xs", "ys", source=self.strokes, line_width=PEN_WIDTH, line_color=CNN_INK,
                                line_cap="round", line_join="round")
         pen = FreehandDrawTool(renderers=[lines])
         fig.add_tools(pen)
         fig.toolbar.active_drag = pen
         self.figure = fig
         big = [":host .bk-btn { font-size: 16px; }"]
-        self._use = pn.widgets.Button(label="Use drawing", color="primary", css_classes=["cnn-use-drawing"],
+        self._use = pn.widgets.Button(label=_("Use drawing"), color="primary", css_classes=["cnn-use-drawing"],
                                       stylesheets=big)
-        self._clear = pn.widgets.Button(label="Clear", css_classes=["cnn-clear-drawing"], stylesheets=big)
+        self._clear = pn.widgets.Button(label=_("Clear"), css_classes=["cnn-clear-drawing"], stylesheets=big)
         self._use.on_click(lambda _: self._on_use(self.raster()))
         self._clear.on_click(lambda _: self.clear())
         self.message = MessageLine("", alert_type="danger", visible=False, css_classes=["cnn-drawing-message"],

@@ -23,6 +23,8 @@ from playground.components.cnn.cells import bokeh_pane, pixel_canvas
 from playground.components.cnn.colors import ACTIVATION_PALETTE, CHANNEL_PALETTES, INPUT_PALETTE, module_ids
 from playground.components.cnn.theming import ThemedFigure, themed_column
 from playground.components.safe_text import safe_text
+from playground.i18n import _
+from playground.theme import CNN_BAR, CNN_BAR_BEST, CNN_FRAME, CNN_INK, CNN_MUTED, CNN_TEXT
 
 WIDTH, HEIGHT = 1240, 440
 TOP, BOTTOM = 52, 8           # room for layer names (and shapes) above; legends below when detailed
@@ -121,6 +123,41 @@ def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
     return columns
 
 
+# The lines from unit `i` to the units of the previous column it reads (i = -1: none).
+_EDGES_JS = """
+if (edges._last_unit === i) return;
+edges._last_unit = i;
+const u = units.data, x0 = [], y0 = [], x1 = [], y1 = [];
+if (i >= 0 && u.prev_count[i] > 0) {
+    const first = u.prev_first[i], n = u.prev_count[i];
+    const from = u.one_to_one[i] ? [first + Math.min(u.channel[i], n - 1)]
+                                 : Array.from({length: n}, (_, k) => first + k);
+    for (const j of from) {
+        x0.push(u.x[j] + u.w[j] / 2); y0.push(u.y[j]);
+        x1.push(u.x[i] - u.w[i] / 2); y1.push(u.y[i]);
+    }
+}
+edges.data = {x0, y0, x1, y1};
+"""
+# The unit under the pointer. Leaving every unit clears the lines, except after a tap: on a
+# touch screen the hover tool reports "no unit" right after the tap that drew them.
+_HOVERED_UNIT_JS = """
+const ids = cb_data.index.indices;
+const i = ids.length ? ids[0] : -1;
+if (i < 0 && edges._tapped) return;
+edges._tapped = false;
+"""
+# The unit under a tap (cb_obj is the tap event, in data coordinates).
+_UNIT_AT_JS = """
+const ux = units.data.x, uy = units.data.y, uw = units.data.w, uh = units.data.h;
+let i = -1;
+for (let j = 0; j < ux.length; j++) {
+    if (Math.abs(cb_obj.x - ux[j]) <= uw[j] / 2 && Math.abs(cb_obj.y - uy[j]) <= uh[j] / 2) { i = j; break; }
+}
+edges._tapped = i >= 0;
+"""
+
+
 def _flip(a: np.ndarray) -> np.ndarray:
     # Bokeh draws an image's row 0 at the bottom; maps have row 0 at the top.
     return np.ascontiguousarray(a[::-1], dtype=np.float32)
@@ -146,13 +183,13 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         self.units = ColumnDataSource(dict(x=[], y=[], w=[], h=[], layer=[], channel=[], label=[],
                                            prev_first=[], prev_count=[], one_to_one=[],
                                            frame=[]))
-        self.edges = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]))
+        self.edges = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]), name="cnn-overview-edges")
         self.bars = ColumnDataSource(dict(left=[], right=[], y=[], height=[], color=[]))
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[], size=[], align=[], color=[]))
         self.selected = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
 
         fig = pixel_canvas(width, height)
-        fig.segment("x0", "y0", "x1", "y1", source=self.edges, line_color="#555555",
+        fig.segment("x0", "y0", "x1", "y1", source=self.edges, line_color=CNN_MUTED,
                     line_alpha=0.6, line_width=1.5)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.input_images,
                   color_mapper=self.input_mapper)
@@ -163,33 +200,20 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                       color_mapper=LinearColorMapper(palette=palette, low=0, high=1))
         fig.quad(left="left", right="right", bottom="y", top="height", source=self.bars,
                  fill_color="color", line_color=None)
-        units = fig.rect("x", "y", "w", "h", source=self.units, fill_alpha=0, line_color="#bbbbbb",
-                         line_alpha="frame", line_width=1, hover_line_color="#111111",
+        units = fig.rect("x", "y", "w", "h", source=self.units, fill_alpha=0, line_color=CNN_FRAME,
+                         line_alpha="frame", line_width=1, hover_line_color=CNN_INK,
                          hover_line_width=2, hover_line_alpha=1,
                          nonselection_fill_alpha=0, selection_fill_alpha=0,
-                         selection_line_color="#bbbbbb", nonselection_line_color="#bbbbbb")
-        fig.rect("x", "y", "w", "h", source=self.selected, fill_alpha=0, line_color="#111111",
+                         selection_line_color=CNN_FRAME, nonselection_line_color=CNN_FRAME)
+        fig.rect("x", "y", "w", "h", source=self.selected, fill_alpha=0, line_color=CNN_INK,
                  line_width=3.5)
         fig.text("x", "y", text="text", source=self.labels, text_font_size="size",
                  text_align="align", text_baseline="middle", text_color="color")
 
-        show_edges = CustomJS(args=dict(units=self.units, edges=self.edges), code="""
-            const ids = cb_data.index.indices;
-            const i = ids.length ? ids[0] : -1;
-            if (edges._last_unit === i) return;
-            edges._last_unit = i;
-            const u = units.data, x0 = [], y0 = [], x1 = [], y1 = [];
-            if (i >= 0 && u.prev_count[i] > 0) {
-                const first = u.prev_first[i], n = u.prev_count[i];
-                const from = u.one_to_one[i] ? [first + Math.min(u.channel[i], n - 1)]
-                                             : Array.from({length: n}, (_, k) => first + k);
-                for (const j of from) {
-                    x0.push(u.x[j] + u.w[j] / 2); y0.push(u.y[j]);
-                    x1.push(u.x[i] - u.w[i] / 2); y1.push(u.y[i]);
-                }
-            }
-            edges.data = {x0, y0, x1, y1};
-        """)
+        show_edges = CustomJS(args=dict(units=self.units, edges=self.edges),
+                              code=_HOVERED_UNIT_JS + _EDGES_JS)
+        # A touch screen has no hover: a tap draws the same connections (and selects, as a click does).
+        fig.js_on_event("tap", CustomJS(args=dict(units=self.units, edges=self.edges), code=_UNIT_AT_JS + _EDGES_JS))
         fig.add_tools(HoverTool(renderers=[units], callback=show_edges,
                                 tooltips='<div style="font-size:15px">@label{safe}</div>'),
                       TapTool(renderers=[units]))
@@ -245,20 +269,20 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         for col in cols:
             i, out, kind = col.layer, outputs[col.layer], kinds[col.layer]
             first = len(index)
-            shown_name = "output" if col.kind == "output" else names[i]
+            shown_name = _("output") if col.kind == "output" else names[i]
             labels["x"].append(col.x)
             labels["y"].append(name_y)
             labels["text"].append(shown_name)
             labels["size"].append("14px")
             labels["align"].append("center")
-            labels["color"].append("#222222")
+            labels["color"].append(CNN_TEXT)
             if details:
                 labels["x"].append(col.x)
                 labels["y"].append(name_y - 20)
                 labels["text"].append("×".join(str(s) for s in out.shape))
                 labels["size"].append("13px")
                 labels["align"].append("center")
-                labels["color"].append("#555555")
+                labels["color"].append(CNN_MUTED)
             one = kind in ONE_TO_ONE
             if col.kind == "maps":
                 n = out.shape[2]
@@ -275,9 +299,10 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                     target["dw"].append(col.width)
                     target["dh"].append(col.tile_h)
                     a = out[:, :, c]
-                    unit = CHANNEL_LETTERS[c] if rgb else f"neuron {c}"
-                    label = (f"<b>{names[i]}</b> · {unit}<br>{a.shape[0]}×{a.shape[1]} · "
-                             f"min {a.min():.3g}, max {a.max():.3g}")
+                    unit = CHANNEL_LETTERS[c] if rgb else _("neuron {n}").format(n=c)
+                    label = _("<b>{layer}</b> · {unit}<br>{h}×{w} · min {low}, max {high}").format(
+                        layer=safe_text(names[i]), unit=unit, h=a.shape[0], w=a.shape[1], low=f"{a.min():.3g}",
+                        high=f"{a.max():.3g}")
                     self._add_unit(units, index, col.x, col.ys[c], col.width, col.tile_h, i, c,
                                    label, prev_first, prev_count, one)
             elif col.kind == "vector":
@@ -286,8 +311,8 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 act["y"].append(col.ys[0] - col.tile_h / 2)
                 act["dw"].append(col.width)
                 act["dh"].append(col.tile_h)
-                label = (f"<b>{names[i]}</b> · {out.shape[0]} values<br>"
-                         f"min {out.min():.3g}, max {out.max():.3g}")
+                label = _("<b>{layer}</b> · {count} values<br>min {low}, max {high}").format(
+                    layer=safe_text(names[i]), count=out.shape[0], low=f"{out.min():.3g}", high=f"{out.max():.3g}")
                 self._add_unit(units, index, col.x, col.ys[0], col.width, col.tile_h, i, 0,
                                label, prev_first, prev_count, False)
             else:  # the output: one bar per class
@@ -299,7 +324,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                     bars["right"].append(bar_left + max(float(p), 0.0) * bar_len)
                     bars["y"].append(y - h / 2)
                     bars["height"].append(y + h / 2)
-                    bars["color"].append("#2166ac" if c == best else "#92c5de")
+                    bars["color"].append(CNN_BAR_BEST if c == best else CNN_BAR)
                     for x, text, align in ((bar_left - 6, class_names[c], "right"),
                                            (bar_left + bar_len + 4, f"{100 * p:.1f}%", "left")):
                         labels["x"].append(x)
@@ -307,9 +332,9 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                         labels["text"].append(text)
                         labels["size"].append("14px")
                         labels["align"].append(align)
-                        labels["color"].append("#111111" if c == best else "#444444")
+                        labels["color"].append(CNN_INK if c == best else CNN_MUTED)
                     # Class names come from the model file or the learner: the tooltip is HTML.
-                    label = f"<b>{safe_text(class_names[c])}</b>: probability {p:.3f}"
+                    label = _("<b>{name}</b>: probability {p}").format(name=safe_text(class_names[c]), p=f"{p:.3f}")
                     self._add_unit(units, index, col.x, y, col.width, col.tile_h, i, c, label,
                                    prev_first, prev_count, False, frameless=True)
             prev_first, prev_count = first, len(index) - first
@@ -383,14 +408,14 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 labels["text"].append(text)
                 labels["size"].append("13px")
                 labels["align"].append(align)
-                labels["color"].append("#333333")
+                labels["color"].append(CNN_TEXT)
             if not is_input:
                 labels["x"].append((left + right) / 2)
                 labels["y"].append(y - 11)
                 labels["text"].append("0")
                 labels["size"].append("13px")
                 labels["align"].append("center")
-                labels["color"].append("#333333")
+                labels["color"].append(CNN_TEXT)
 
     def select(self, layer: int | None, channel: int = 0) -> None:
         """Outline the selected neuron (None clears the outline)."""

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import panel as pn
+import param
 
 from playground.cnn.explain import explain as explain_image
 from playground.cnn.catalogue import (BUILT_IN, DEFAULT_MODEL, built_in_samples, fallback_class_names,
@@ -19,6 +20,8 @@ from playground.cnn.kinds import OUTPUT, Selection, kind_of
 from playground.cnn.loading import ModelLoadError, load_model, one_line_error
 from playground.cnn.state import CnnState
 from playground.cnn.geometry import next_cell
+from playground.cnn.tutorials import tutorial
+from playground.cnn.url_state import TABS, UPLOADED, CnnView, read_query, to_query
 from playground.components.cnn.cells import Ticker
 from playground.components.cnn.colors import unit_limits
 from playground.components.cnn.conv import ConvView
@@ -28,6 +31,7 @@ from playground.components.cnn.hyperparameters import HyperparamsView
 from playground.components.cnn.input import DrawingPad, SamplePicker, UploadBox, inert_line
 from playground.components.cnn.overview import Overview, drawn_layers
 from playground.components.cnn.pair import PairView
+from playground.components.cnn.tutorial_card import TutorialCard
 from playground.i18n import N_, _
 from playground.shell import Page
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
@@ -48,8 +52,14 @@ NO_SELECTION_HINT = N_("**Click a neuron** in the overview to see how it is comp
                        "see what it reads.")
 
 
+# Colour-range choices as the learner reads them; the state keeps the short names.
+COLOR_RANGE_LABELS = {"unit": N_("per neuron"), "module": N_("per module"), "global": N_("global")}
+
+
 class CnnPage(Page):
     """The CNN explainer: pick an image, see every layer, step through any neuron."""
+
+    notices = param.List(default=[], doc="messages for the page shell's notice area (bad link values)")
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -74,14 +84,14 @@ class CnnPage(Page):
         self.formula = FormulaView(width=560)
         s = self.state.param
         self.hyperparams = HyperparamsView([
-            pn.widgets.IntSlider.from_param(s.hp_input, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.IntSlider.from_param(s.hp_padding, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.IntSlider.from_param(s.hp_kernel, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.IntSlider.from_param(s.hp_stride, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.Checkbox.from_param(s.hp_playing, label="Animate the window", stylesheets=[CHECKBOX_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_input, name=_(s.hp_input.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_padding, name=_(s.hp_padding.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_kernel, name=_(s.hp_kernel.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_stride, name=_(s.hp_stride.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.Checkbox.from_param(s.hp_playing, label=_("Animate the window"), stylesheets=[CHECKBOX_CSS]),
         ])
         self.drawing = DrawingPad(self._use_drawing)
-        self.image_upload = UploadBox("Upload a picture (PNG or JPEG)", ".png,.jpg,.jpeg,image/*",
+        self.image_upload = UploadBox(_("Upload a picture (PNG or JPEG)"), ".png,.jpg,.jpeg,image/*",
                                       self._upload_image, "cnn-image-upload")
         self.model_upload = UploadBox(_("Upload your own model (.keras or .h5)"), ".keras,.h5",
                                       self._upload_model, "cnn-model-upload")
@@ -101,7 +111,7 @@ class CnnPage(Page):
         # HTML panes, not Markdown: they show file and layer names, escaped with inert_line (safe_text, one line).
         self._prediction = pn.pane.HTML("", css_classes=["cnn-prediction"], margin=(4, 10, 0, 10),
                                             styles={"font-size": "19px"})
-        self._play = pn.widgets.Toggle.from_param(s.playing, label="▶ Play", color="primary",
+        self._play = pn.widgets.Toggle.from_param(s.playing, label=_("▶ Play"), color="primary",
                                                   width=120, css_classes=["cnn-play"], stylesheets=[BUTTONS_CSS])
         self._detail_title = pn.pane.HTML(_markdown_bold(_(NO_SELECTION_HINT)), css_classes=["cnn-detail-title"],
                                               sizing_mode="stretch_width", styles={"font-size": "16px"},
@@ -116,6 +126,11 @@ class CnnPage(Page):
         self._views = {"conv": pn.Column(self.conv_view, visible=False),
                        "pair": pn.Column(self.pair_view, visible=False),
                        "flatten": pn.Column(self.flatten_view, visible=False)}
+
+        # A short tutorial beside the step-through view, and one beside the hyperparameter playground.
+        self.tutorial = TutorialCard("cnn-tutorial", width=560)
+        self.hp_tutorial = TutorialCard("cnn-hp-tutorial")
+        self.hp_tutorial.show(*_tutorial_parts(tutorial("hyperparameters")))
 
         self._ticker = Ticker(self._tick, period_ms=400)
         self._hp_ticker = Ticker(self.hyperparams.advance, period_ms=600)
@@ -132,6 +147,10 @@ class CnnPage(Page):
         self._describe_model()
         self.samples.show(self._samples, self._sample_names, 0)
         self._show_image(self._samples[0], "")
+        self._apply_link(_session_query())
+        s.watch(lambda *_events: self._sync_url(), ["model", "sample", "layer", "neuron", "color_range"])
+        self._tabs.param.watch(lambda _event: self._sync_url(), "active")
+        self._sync_url()
 
     # ------------------------------------------------------------------ layout
 
@@ -140,26 +159,27 @@ class CnnPage(Page):
         options = pn.Column(
             self._model_choice,
             self._prediction,
-            pn.Row(pn.pane.Markdown("Colour range:", margin=(4, 4, 0, 10), styles={"font-size": "16px"}),
-                   pn.widgets.RadioButtonGroup.from_param(s.color_range, css_classes=["cnn-color-range"],
-                                                          stylesheets=[BUTTONS_CSS], margin=(2, 10)),
-                   pn.widgets.Checkbox.from_param(s.show_details, css_classes=["cnn-details"],
+            pn.Row(pn.pane.Markdown(_("Colour range:"), margin=(4, 4, 0, 10), styles={"font-size": "16px"}),
+                   pn.widgets.RadioButtonGroup.from_param(
+                       s.color_range, options={_(label): key for key, label in COLOR_RANGE_LABELS.items()},
+                       css_classes=["cnn-color-range"], stylesheets=[BUTTONS_CSS], margin=(2, 10)),
+                   pn.widgets.Checkbox.from_param(s.show_details, name=_("Show details"), css_classes=["cnn-details"],
                                                   stylesheets=[CHECKBOX_CSS], margin=(10, 10, 0, 20))),
         )
         explainer = pn.Column(
             pn.Row(self.samples, options),
             self.overview,
             self._detail_title,
-            pn.Row(pn.Column(*self._views.values()), pn.Column(self._play_row, self.formula)),
+            pn.Row(pn.Column(*self._views.values()), pn.Column(self._play_row, self.formula, self.tutorial)),
             sizing_mode="stretch_width",
         )
         inputs = pn.Row(
-            pn.Column(pn.pane.Markdown("### Draw a digit", margin=(0, 10)), self.drawing),
+            pn.Column(pn.pane.Markdown("### " + _("Draw a digit"), margin=(0, 10)), self.drawing),
             pn.Column(self.image_upload, self.model_upload, self._names_input, self._names_apply,
                       self._model_info),
         )
-        return pn.Tabs(("Explainer", explainer), ("Hyperparameters", self.hyperparams),
-                       ("Your image & model", inputs), css_classes=["cnn-tabs"], stylesheets=[TABS_CSS],
+        return pn.Tabs((_("Explainer"), explainer), (_("Hyperparameters"), pn.Column(self.hyperparams, self.hp_tutorial)),
+                       (_("Your image & model"), inputs), css_classes=["cnn-tabs"], stylesheets=[TABS_CSS],
                        sizing_mode="stretch_width")
 
     def __panel__(self):
@@ -200,8 +220,8 @@ class CnnPage(Page):
 
     def _render_prediction(self) -> None:
         e = self._explanation
-        text = (f"Prediction: <b>{inert_line(e.predicted_name)}</b> "
-                f"({100 * e.probabilities[e.predicted]:.1f} %)")
+        text = _("Prediction: <b>{name}</b> ({percent} %)").format(
+            name=inert_line(e.predicted_name), percent=f"{100 * e.probabilities[e.predicted]:.1f}")
         self._prediction.object = text + (f" · {inert_line(self._source)}" if self._source else "")
 
     def _outline_selection(self) -> None:
@@ -272,6 +292,7 @@ class CnnPage(Page):
                 title = _("<b>{layer}</b>, neuron {k}. ").format(layer=inert_line(e.traces[index].name),
                                                                k=st.neuron) + title
             self._detail_title.object = title
+            self.tutorial.show(*_tutorial_parts(tutorial(kind.tutorial if kind is not None else "overview")))
             self._outline_selection()
             self._render_window()
 
@@ -309,7 +330,7 @@ class CnnPage(Page):
         return page in (None, "cnn")
 
     def _on_playing(self, event) -> None:
-        self._play.label = "❚❚ Pause" if event.new else "▶ Play"
+        self._play.label = _("❚❚ Pause") if event.new else _("▶ Play")
         if event.new:
             self._ticker.start()
         else:
@@ -357,6 +378,39 @@ class CnnPage(Page):
         else:
             self._hp_ticker.stop()
 
+    # ------------------------------------------------------------------ the link
+
+    def _layer_sizes(self) -> dict[str, int]:
+        """Each layer a link may select → its number of neurons (channels, values or classes)."""
+        return {t.name: int(t.output.shape[-1]) for t in self._explanation.traces}
+
+    def _apply_link(self, query: dict[str, str]) -> None:
+        """Show what a link asks for; each value it cannot honour becomes a notice and changes nothing."""
+        models = [DEFAULT_MODEL, *(key for key in BUILT_IN if key != DEFAULT_MODEL)]
+        view, notices = read_query(query, models, len(self._samples), self._layer_sizes())
+        if view.model and view.model != self._model_key:
+            self._model_choice.value = view.model       # the watcher shows that model
+            # Its samples and layers are what the rest of the link refers to.
+            view, notices = read_query(query, models, len(self._samples), self._layer_sizes())
+        with pn.io.hold():
+            if view.sample != self.state.sample:
+                self.state.sample = view.sample      # the watcher shows it
+            self.state.color_range = view.color_range
+            if view.layer:
+                self.state.param.update(layer=view.layer, neuron=view.neuron, row=0, col=0, in_channel=0)
+            self._tabs.active = TABS.index(view.tab)
+        self.notices = notices
+
+    def _sync_url(self) -> None:
+        """Write what is on screen into the URL's query, so that the address is a link to it."""
+        loc = pn.state.location
+        if loc is None:
+            return
+        st = self.state
+        view = CnnView(model=st.model, sample=st.sample, layer=st.layer, neuron=st.neuron,
+                       color_range=st.color_range, tab=TABS[self._tabs.active])
+        loc.update_query(**to_query(view, DEFAULT_MODEL))
+
     def _on_hyperparams(self, *_events) -> None:
         s = self.state
         self.hyperparams.show(s.hp_input, s.hp_padding, s.hp_kernel, s.hp_stride)
@@ -396,7 +450,7 @@ class CnnPage(Page):
             return
         self.image_upload.say(_("Showing <b>{name}</b>, resized and cropped to {h}×{w}×{c}.").format(
             name=inert_line(filename), h=h, w=w, c=c), ok=True)
-        self._show_own(image, f"your picture {filename}")
+        self._show_own(image, _("your picture {name}").format(name=filename))
 
     def _use_drawing(self, raster: np.ndarray) -> None:
         try:
@@ -405,7 +459,7 @@ class CnnPage(Page):
             self.drawing.say(_("The drawing cannot be used: {reason}.").format(reason=inert_line(exc)), ok=False)
             return
         self.drawing.say("", ok=True)
-        self._show_own(image, "your drawing")
+        self._show_own(image, _("your drawing"))
 
     def _upload_model(self, data: bytes, filename: str) -> None:
         try:
@@ -442,16 +496,16 @@ class CnnPage(Page):
                 name=inert_line(filename)), ok=True)
         self._names_input.value = ", ".join(names) if named else ""
         self._model_choice.options = self._model_options()
-        if self._model_choice.value == "upload":
-            self._use_model("upload")
+        if self._model_choice.value == UPLOADED:
+            self._use_model(UPLOADED)
         else:
-            self._model_choice.value = "upload"    # the watcher switches to it
+            self._model_choice.value = UPLOADED    # the watcher switches to it
 
     def _model_options(self) -> dict[str, str]:
         """The chooser's entries: every built-in model, then the learner's upload if there is one."""
         options = {_(model.label): key for key, model in BUILT_IN.items()}
         if self._uploaded is not None:
-            options[_("Your uploaded model")] = "upload"
+            options[_("Your uploaded model")] = UPLOADED
         return options
 
     def _choose_model(self, event) -> None:
@@ -459,7 +513,7 @@ class CnnPage(Page):
 
     def _use_model(self, key: str) -> None:
         """Show built-in model `key` (or "upload": the learner's), with its samples and class names."""
-        if key == "upload":
+        if key == UPLOADED:
             up = self._uploaded
             model, names, samples, sample_names, note = (up["model"], up["names"], up["samples"],
                                                          up["sample_names"], up["note"])
@@ -468,10 +522,11 @@ class CnnPage(Page):
             (samples, sample_names), note = built_in_samples(key), _(BUILT_IN[key].note)
         self._model_key, self._model, self._class_names = key, model, list(names)
         self._samples, self._sample_names, self._model_note = samples, sample_names, note
-        self._names_input.visible = self._names_apply.visible = key == "upload"
+        self._names_input.visible = self._names_apply.visible = key == UPLOADED
         self._describe_model()
         with pn.io.hold():
-            self.state.param.update(layer="", neuron=0, row=0, col=0, in_channel=0, playing=False)
+            self.state.param.update(model="" if key == DEFAULT_MODEL else key, layer="", neuron=0, row=0, col=0,
+                                    in_channel=0, playing=False)
             self.samples.show(self._samples, self._sample_names, 0)
             if self.state.sample != 0:
                 self.state.sample = 0  # the watcher shows it
@@ -480,7 +535,7 @@ class CnnPage(Page):
 
     def _apply_class_names(self) -> None:
         """The learner typed the uploaded model's class names."""
-        if self._uploaded is None or self._model_key != "upload":
+        if self._uploaded is None or self._model_key != UPLOADED:
             return
         try:
             names = parse_class_names(self._names_input.value, len(self._class_names))
@@ -497,9 +552,21 @@ class CnnPage(Page):
     def _describe_model(self) -> None:
         h, w, c = self._model_shape()
         layers = ", ".join(layer.name for layer in self._model.layers)
-        self._model_info.object = (f"<b>Current model:</b> {inert_line(self._model_note)}.<br>"
-                                   f"Input {h}×{w}×{c}, {len(self._class_names)} classes.<br>"
-                                   f"Layers: {inert_line(layers, limit=600)}.")
+        self._model_info.object = _("<b>Current model:</b> {note}.<br>Input {h}×{w}×{c}, {n} classes.<br>"
+                                    "Layers: {layers}.").format(note=inert_line(self._model_note), h=h, w=w, c=c,
+                                                                n=len(self._class_names),
+                                                                layers=inert_line(layers, limit=600))
+
+
+def _session_query() -> dict[str, str]:
+    """This session's URL query as plain strings (the last value of each key); {} outside a server."""
+    args = pn.state.session_args or {}
+    return {k: v[-1].decode("utf-8", "replace") for k, v in args.items() if v}
+
+
+def _tutorial_parts(t) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    """The tutorial card's arguments for tutorial `t` (components receive plain texts)."""
+    return t.key, t.title, t.paragraphs, t.try_this
 
 
 def _markdown_bold(text: str) -> str:
