@@ -231,7 +231,7 @@ def batchnorm_formula_html(layer: str, channel: int, row: int, col: int, x: floa
         + term("β", beta, "cnn-formula-beta") + "</div>"
         '<div class="row"><span class="note">(x − μ) / √(σ² + ε) =</span>'
         f'<span class="num cnn-formula-normalised">{fmt(normalised)}</span></div>'
-        f'<div class="row"><span class="note">y = γ · … + β =</span><span class="num">{fmt(gamma)}</span>'
+        f'<div class="row"><span class="note">y =</span><span class="num">{fmt(gamma)}</span>'
         f'<span class="op">·</span><span class="num">{fmt(normalised)}</span><span class="op">+</span>'
         f'<span class="num">{fmt(beta)}</span><span class="op">=</span>' + _number(y, "cnn-formula-output", lim, result=True) + "</div>"
     )
