@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.dense.help_texts import HELP, help_text, help_tooltip
+from playground.dense.help_texts import HELP, help_html, help_text, help_tooltip
 from playground.dense.share import CONTROLS
 from playground.i18n import reset_language, use_language
 
@@ -39,4 +39,4 @@ def test_the_english_help_reads_the_marked_texts():
 
 def test_each_widget_gets_its_own_tooltip_model():
     a, b = help_tooltip("noise"), help_tooltip("noise")
-    assert a is not b and a.content.html == b.content.html == [help_text("noise")]
+    assert a is not b and a.content.html == b.content.html == [help_html("noise")]

@@ -29,24 +29,25 @@ class Callout:
     side: str = "right"   # where the note sits: "right", "left", "below" or "above" the anchor
 
 
-def diagram_anchors(nodes, figure_height: float, features_width: float) -> dict[str, tuple[float, float]]:
-    """Anchors on the network figure (class nn-network) for a diagram's `nodes` (layer, index, x, y).
+def diagram_anchors(diagram, features_width: float) -> dict[str, tuple[float, float]]:
+    """Anchors on a NetworkDiagram's figure (class nn-network), in pixels from its top left.
 
-    "features": the first feature button (left of the figure); "neuron": the first hidden
-    neuron (else the output); "link": halfway along the first feature's first link.
-    Node coordinates are the figure's data coordinates: pixels with y upwards.
+    "features": beside the lowest feature button (left of the figure), where the space
+    below is free; "neuron": the lowest neuron of the first hidden layer; "link": halfway
+    along the lowest link into that neuron. Diagram coordinates are pixels with y upwards.
     """
-    inputs = [n for n in nodes if n.layer == 0]
-    later = [n for n in nodes if n.layer > 0]
-    first_in = min(inputs, key=lambda n: n.index) if inputs else None
-    neuron = min(later, key=lambda n: (n.layer, n.index)) if later else None
-    anchors = {}
-    if first_in is not None:
-        anchors["features"] = (-features_width / 2, figure_height - first_in.y)
-    if neuron is not None:
-        anchors["neuron"] = (neuron.x, figure_height - neuron.y)
-        if first_in is not None:
-            anchors["link"] = ((first_in.x + neuron.x) / 2, figure_height - (first_in.y + neuron.y) / 2)
+    height, anchors = diagram.height, {}
+    inputs = [n for n in diagram.nodes if n.layer == 0]
+    if inputs:
+        anchors["features"] = (-features_width / 2, height - min(n.y for n in inputs) + 18)
+    first_layer = [n for n in diagram.nodes if n.layer == 1]
+    if len({n.layer for n in diagram.nodes}) > 2 and first_layer:   # there is a hidden layer
+        neuron = max(first_layer, key=lambda n: n.index)
+        anchors["neuron"] = (neuron.x + 14, height - neuron.y)
+        into = [k for k, (layer, _i, j) in enumerate(diagram.links) if layer == 0 and j == neuron.index]
+        if into:
+            xs, ys = diagram.link_source.data["xs"][into[-1]], diagram.link_source.data["ys"][into[-1]]
+            anchors["link"] = (xs[len(xs) // 2], height - ys[len(ys) // 2])
     return anchors
 
 
@@ -170,11 +171,11 @@ class Callouts(pn.custom.JSComponent):
 # Notice colours: they read on both themes (theme.py defines them for light and dark).
 _CSS = f"""
 .nn-callouts {{ position: absolute; left: 0; top: 0; width: 0; height: 0; z-index: 900; }}
-.nn-callout {{ position: absolute; max-width: 240px; padding: 8px 10px; border-radius: 8px;
+.nn-callout {{ position: absolute; width: 210px; box-sizing: border-box; padding: 8px 10px; border-radius: 8px;
   background: {CSS_NOTICE_BACKGROUND}; color: {CSS_NOTICE_TEXT}; border: 2px solid {CSS_NOTICE_BORDER};
   font: 15px/1.3 system-ui, sans-serif; box-shadow: 0 2px 8px rgba(0, 0, 0, .25); pointer-events: none; }}
-.nn-callout-buttons {{ display: flex; gap: 6px; margin-top: 6px; }}
-.nn-callout button {{ pointer-events: auto; font: 600 14px system-ui, sans-serif; padding: 3px 8px; cursor: pointer;
+.nn-callout-buttons {{ display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }}
+.nn-callout button {{ pointer-events: auto; font: 600 14px system-ui, sans-serif; padding: 3px 8px; cursor: pointer; white-space: nowrap;
   border-radius: 5px; border: 1px solid {CSS_NOTICE_BORDER}; background: transparent; color: {CSS_NOTICE_TEXT}; }}
 .nn-callout-dot {{ position: absolute; width: 14px; height: 14px; margin: -9px 0 0 -9px; border-radius: 50%;
   border: 3px solid {CSS_NOTICE_BORDER}; pointer-events: none; }}

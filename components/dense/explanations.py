@@ -39,7 +39,7 @@ _CSS = f"""
 h2 {{ font-size: 22px; margin: 14px 0 6px; }}
 h3 {{ font-size: 19px; margin: 4px 0 6px; }}
 p {{ font-size: 17px; line-height: 1.45; margin: 0 0 8px; max-width: 62ch; }}
-.nn-explain-grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 10px 28px; }}
+.nn-explain-grid {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 10px 28px; }}
 section {{ background: {CSS_SURFACE}; border-radius: 8px; padding: 10px 14px; }}
 .nn-legend {{ display: flex; gap: 22px; font-size: 17px; margin: 0 0 12px; flex-wrap: wrap; }}
 .nn-swatch {{ display: inline-flex; align-items: center; gap: 8px; }}

@@ -70,17 +70,24 @@ HELP: dict[str, tuple[str, str]] = {
 }
 
 
-def help_text(key: str) -> str:
-    """The tooltip's HTML in the session's language (our own texts: no user input)."""
+def help_text(key: str, title: str | None = None) -> str:
+    """The tooltip's HTML in the session's language (our own texts: no user input), under `title` if given."""
     does, tries = HELP[key]
     label = _("Try")
-    return f"<p>{_(does)}</p><p><b>{label}:</b> {_(tries)}</p>"
+    head = f"<b>{title}:</b> " if title else ""
+    return f"<p>{head}{_(does)}</p><p><b>{label}:</b> {_(tries)}</p>"
 
 
-def help_tooltip(key: str) -> Tooltip:
-    """A new Bokeh tooltip for control `key` (one per widget: models belong to one document)."""
-    return Tooltip(content=HTML(help_text(key)), position="right", stylesheets=[_TOOLTIP_CSS])
+def help_html(*controls: str | tuple[str, str]) -> str:
+    """The help of one control (its key), or of a row of them ((key, title) pairs), sized for a projector."""
+    parts = [help_text(c) if isinstance(c, str) else help_text(*c) for c in controls]
+    return f"<div style='font-size: 16px; line-height: 1.35'>{''.join(parts)}</div>"
+
+
+def help_tooltip(*controls: str | tuple[str, str]) -> Tooltip:
+    """A new Bokeh tooltip with `help_html(*controls)`, for a "?" icon (a model lives in one document)."""
+    return Tooltip(content=HTML(help_html(*controls)), position="right", stylesheets=[_TOOLTIP_CSS])
 
 
 # Large enough for a projector; wraps instead of running off the screen.
-_TOOLTIP_CSS = ":host { font-size: 16px; line-height: 1.35; max-width: 320px; white-space: normal; } p { margin: 2px 0; }"
+_TOOLTIP_CSS = ":host { max-width: 320px; white-space: normal; }"

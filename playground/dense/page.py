@@ -42,6 +42,8 @@ from playground.dense.settings import (
     LEARNING_RATES, MAX_LAYERS, MAX_NEURONS, NEW_DATA, REG_RATES, RESETS_NETWORK, DenseSettings, datasets_for,
     query_names,
 )
+from playground.dense.share import parse_view
+from playground.dense.teaching import add_help, apply_view, callouts, explanations, help_icon, share_dialog, with_help
 from playground.dense.tf_links import settings_from_tf_hash
 from playground.dense.trainer import HISTORY_CAP, Trainer
 from playground.i18n import N_, _
@@ -104,7 +106,8 @@ class DensePage(pn.viewable.Viewer):
         super().__init__(**params)
         query, lesson_notices = lesson_query(session_query())   # ?lesson=ID, the query's own settings on top
         self.settings, notices = DenseSettings.from_query(query)
-        self.notices = [*lesson_notices, *notices]
+        self.view, view_notices = parse_view(query)     # a teacher's hidden and locked controls
+        self.notices = [*lesson_notices, *notices, *view_notices]
         self.trainer = Trainer(self.settings, history_cap=HISTORY_CAP)
         self._focus: tuple[int, int] | None = None      # hovered node shown in the big view
         self._link: tuple[int, int, int] | None = None  # picked link whose weight can be typed
@@ -123,11 +126,17 @@ class DensePage(pn.viewable.Viewer):
         self._build_controls()
         self.lessons = LessonPanel(self.apply_query, session_query().get("lesson"))
         self._build_views()
+        add_help(self)
+        self.diagram.add_to_header(help_icon("hidden"), help_icon("features"))
+        apply_view(self.view, self, self.diagram)
+        self.share = share_dialog(self.settings.to_query)
+        self.explanations = explanations()
         self.settings.param.watch(self._settings_changed, query_names())
         self.param.watch(self._playing_changed, "playing")
         if pn.state.curdoc is not None:
             pn.state.on_session_destroyed(lambda _ctx: setattr(self, "_alive", False))
         self._redraw(structure=True, data=True)
+        self.callouts = callouts(self.diagram, self.features.width)   # anchored on the first drawn network
         self._sync_url()
         self._watch_tf_hash()
 
@@ -237,10 +246,16 @@ class DensePage(pn.viewable.Viewer):
         """
         with self._quietly():
             self.playing = False
+        if "seed" in self.view.frozen:      # a teacher fixed the seed: start over from the same weights
+            with self._trainer_lock:
+                self._apply_settings({"seed"})
+            return
         self.settings.seed = (self.settings.seed + 1) % (2**31 - 1)
 
     def regenerate(self) -> None:
         """New data from the same distribution; the network keeps its weights (as the original)."""
+        if "data_seed" in self.view.frozen:
+            return
         self.settings.data_seed = (self.settings.data_seed + 1) % (2**31 - 1)
 
     def pause(self) -> None:
@@ -292,9 +307,12 @@ class DensePage(pn.viewable.Viewer):
 
 
     def _pick_dataset(self, name: str) -> None:
-        self.settings.dataset = name
+        if "dataset" not in self.view.frozen:
+            self.settings.dataset = name
 
     def _change_layers(self, delta: int) -> None:
+        if "hidden" in self.view.frozen:
+            return
         hidden = list(self.settings.hidden)
         if delta > 0 and len(hidden) < MAX_LAYERS:
             hidden.append(2)
@@ -304,7 +322,7 @@ class DensePage(pn.viewable.Viewer):
 
     def _change_neurons(self, layer: int, delta: int) -> None:
         hidden = list(self.settings.hidden)
-        if 0 <= layer < len(hidden) and 1 <= hidden[layer] + delta <= MAX_NEURONS:
+        if "hidden" not in self.view.frozen and 0 <= layer < len(hidden) and 1 <= hidden[layer] + delta <= MAX_NEURONS:
             hidden[layer] += delta
             self.settings.hidden = hidden
 
@@ -345,7 +363,7 @@ class DensePage(pn.viewable.Viewer):
     def apply_query(self, query: dict[str, str]) -> None:
         """Start from the defaults with `query` on top (a lesson, its solution): one change, one reset."""
         parsed, notices = DenseSettings.from_query(query)
-        keep = {"epochs_per_frame", "seed", "data_seed"}     # the learner's speed; a lesson does not pin the draw
+        keep = {"epochs_per_frame", "seed", "data_seed"} | self.view.frozen   # the learner's speed; a lesson does not pin the draw; a teacher's frozen settings stay
         self.settings.param.update(**{n: getattr(parsed, n) for n in query_names() if n not in keep})
         if notices:
             self.notices = [*self.notices, *notices]
@@ -383,7 +401,7 @@ class DensePage(pn.viewable.Viewer):
         """Apply a TF Playground link's hash; what it cannot honour or parse becomes a notice."""
         query, notices = settings_from_tf_hash(hash_)
         parsed, more = DenseSettings.from_query(query)
-        names = set(query) | ({"problem"} if "dataset" in query else set())
+        names = (set(query) | ({"problem"} if "dataset" in query else set())) - self.view.frozen
         self.settings.param.update(**{n: getattr(parsed, n) for n in names})
         if notices or more:
             self.notices = [*self.notices, *notices, *more]
@@ -392,6 +410,7 @@ class DensePage(pn.viewable.Viewer):
         loc = pn.state.location
         if loc is not None:
             loc.update_query(**self.settings.to_query())
+        self.share.refresh()
 
     # ---- the live loop --------------------------------------------------------------------
 
@@ -565,24 +584,30 @@ class DensePage(pn.viewable.Viewer):
 
     def __panel__(self):
         top = pn.Row(
-            self.reset_button, self.play_button, self.step_button, pn.Column(self.epoch_counter, margin=(0, 10)),
+            self.reset_button, self.play_button, self.step_button,
+            help_icon(("reset", _("Reset")), ("play", _("▶ Play")), ("step", _("Step"))), pn.Column(self.epoch_counter, margin=(0, 10)),
             self.learning_rate, self.activation, self.regularization, self.reg_rate, self.problem,
             margin=(0, 0, 6, 0), align="end", styles={"align-items": "flex-end"},
         )
-        advanced = pn.Card(self.optimizer, self.loss, self.n_classes, self.seed, self.speed, self.shuffle,
+        advanced = pn.Card(self.optimizer, self.loss, with_help(self.n_classes, "n_classes", sizing_mode="stretch_width"),
+                           self.seed, with_help(self.speed, "epochs_per_frame", sizing_mode="stretch_width"),
+                           with_help(self.shuffle, "shuffle", sizing_mode="stretch_width"),
                            title=_("Advanced"), collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
                            stylesheets=[_CARD_CSS])
         data_column = pn.Column(
-            self.lessons, _heading(_("Data")), self.picker, self.dataset_label, self.train_ratio, self.noise, self.batch_size,
-            self.regenerate_button, advanced, width=250, margin=(0, 14, 0, 0),
+            self.lessons, with_help(_heading(_("Data")), "dataset"), self.picker, self.dataset_label,
+            *(with_help(getattr(self, key), key, sizing_mode="stretch_width") for key in ("train_ratio", "noise", "batch_size")),
+            with_help(self.regenerate_button, "data_seed", sizing_mode="stretch_width"), advanced, width=250, margin=(0, 14, 0, 0),
         )
-        network_column = pn.Column(self.diagram, self.weight_editor, margin=(0, 10))
+        network_column = pn.Column(self.diagram, with_help(self.weight_editor, "weight"), margin=(0, 10))
         output_column = pn.Column(
             self.chart, self.map_caption, self.decision_map,
-            pn.Row(self.show_test, self.discretize, margin=0), width=330, margin=0,
+            pn.Row(self.show_test, self.discretize, help_icon(("show_test_data", _("Show test data")),
+                                                              ("discretize", _("Discretize output"))), margin=0),
+            with_help(self.share.button, "share", sizing_mode="stretch_width"), width=330, margin=0,
         )
-        return pn.Column(top, pn.Row(data_column, network_column, output_column, margin=0),
-                         margin=(0, 10), name="dense-page")
+        return pn.Column(top, pn.Row(data_column, network_column, output_column, margin=0), self.share.body,
+                         self.explanations, self.callouts, margin=(0, 10), name="dense-page")
 
 
 def _heading(text: str) -> pn.pane.HTML:

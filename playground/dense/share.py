@@ -106,7 +106,7 @@ def share_link(base_url: str, settings: dict[str, str], view: TeacherView) -> st
 
 # The share dialog's words (components/dense/share_dialog.py draws them).
 DIALOG_TEXTS: dict[str, str] = {
-    "button": N_("🔗 Share a link…"),
+    "button": N_("Share a link…"),
     "intro": N_("The link opens the page exactly as it is now. For a class, tick the controls students should "
                 "not see or not change."),
     "hide": N_("Hide these controls"),
