@@ -27,6 +27,7 @@ from playground.dense.lesson_panel import LessonPanel
 from playground.dense.lessons import lesson_query
 from playground.dense.live_loop import LiveLoop
 from playground.dense.settings import MAX_LAYERS, MAX_NEURONS, NEW_DATA, RESETS_NETWORK, DenseSettings, query_names
+from playground.dense.help_texts import help_html
 from playground.dense.share import parse_view
 from playground.dense.teaching import add_help, apply_view, callouts, explanations, help_icon, share_dialog, with_help
 from playground.dense.tf_links import settings_from_tf_hash
@@ -124,6 +125,7 @@ class DensePage(Page):
 
     def _build_teaching(self) -> None:
         add_help(self.controls)
+        self.lessons.menu.description = help_html("lessons")
         self.diagram.add_to_header(help_icon("hidden"), help_icon("features"))
         apply_view(self.view, self.controls, self.diagram)
         self.share = share_dialog(self.settings.to_query)
