@@ -35,13 +35,14 @@ class ShareDialog(pn.viewable.Viewer):
                                              stylesheets=[_CHOICES_CSS])
         self.link = pn.widgets.TextAreaInput(name=texts["link"], value="", height=96, sizing_mode="stretch_width",
                                              css_classes=["nn-share-link"], stylesheets=[_LINK_CSS])
-        self.copy = pn.widgets.Button(label=texts["copy"], width=180, height=40, stylesheets=[_BUTTON_CSS])
+        self.copy = pn.widgets.Button(label=texts["copy"], width=260, height=40, button_type="primary",
+                                      stylesheets=[_BUTTON_CSS])
         # The clipboard needs a secure page (https or localhost); elsewhere the text is selected to copy by hand.
         self.copy.js_on_click(args={"area": self.link}, code="""
             const text = area.value;
             if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text); }
         """)
-        self.open_link = pn.pane.HTML("", margin=(10, 10), stylesheets=[_TEXT_CSS])
+        self.open_link = pn.pane.HTML("", margin=(12, 16), stylesheets=[_TEXT_CSS])
         self.body = pn.Column(
             pn.pane.HTML(f"<p>{texts['intro']}</p>", sizing_mode="stretch_width", stylesheets=[_TEXT_CSS]),
             self._heading(texts["hide"]), self.hide, self._heading(texts["lock"]), self.lock,
@@ -81,7 +82,8 @@ class ShareDialog(pn.viewable.Viewer):
 
 
 _BUTTON_CSS = ":host .bk-btn { font-size: 16px; font-weight: 600; }"
-_TEXT_CSS = f":host {{ color: {CSS_TEXT}; font-size: 16px; }} h3 {{ font-size: 16px; margin: 6px 0 2px; }} p {{ margin: 4px 0; }}"
+_TEXT_CSS = (f":host {{ color: {CSS_TEXT}; font-size: 16px; }} h3 {{ font-size: 16px; margin: 6px 0 2px; }} "
+             f"p {{ margin: 4px 0; }} a {{ color: {CSS_TEXT}; font-weight: 600; }}")
 _CHOICES_CSS = """
 :host { font-size: 15px; }
 .bk-input-group { display: flex; flex-wrap: wrap; gap: 2px 14px; }
