@@ -3,12 +3,16 @@
 Prints: the first opening of the CNN page on a fresh server (TensorFlow import,
 model load, first explanation, drawing) and a second opening in the same server;
 then the time from a click on a sample thumbnail to the new prediction on screen.
+Then, on another fresh server, the first opening of the CNN page after a learner
+has had the dense page open for `--idle` seconds (the server warms the CNN page
+up in the background meanwhile; `--no-warmup` turns that off, for the "before").
 
-    .venv/bin/python benchmarks/browser_cnn.py [--clicks 20]
+    .venv/bin/python benchmarks/browser_cnn.py [--clicks 20] [--idle 25] [--no-warmup]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_dense import CHROMIUM_ARGS, find_chromium, served_app, summary  # noqa: E402  (one recipe for both benchmarks)
+from browser_dense import READY, CHROMIUM_ARGS, find_chromium, served_app, summary  # noqa: E402  (one recipe for both benchmarks)
 
 
 def open_cnn_page(browser, url: str) -> tuple[object, float]:
@@ -30,7 +34,12 @@ def open_cnn_page(browser, url: str) -> tuple[object, float]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clicks", type=int, default=20, help="thumbnail clicks timed")
+    parser.add_argument("--idle", type=float, default=25, help="seconds on the dense page before the CNN page")
+    parser.add_argument("--no-warmup", action="store_true", help="servers without the background warm-up")
     args = parser.parse_args(argv)
+    if args.no_warmup:
+        os.environ["NN_PLAYGROUND_CNN_WARMUP"] = "0"   # the served app inherits it
+    print(f"background warm-up: {'off' if args.no_warmup else 'on'}; CPU cores: {os.cpu_count()}")
 
     from playwright.sync_api import sync_playwright
 
@@ -60,6 +69,16 @@ def main(argv=None) -> int:
             page.locator(".cnn-prediction", has_text=f"Prediction: {predicted[c]} (").wait_for(timeout=10_000)
             times.append(1000 * (time.perf_counter() - start))
         print(f"new image, click → new prediction shown: {summary(times, 'clicks')}")
+        browser.close()
+
+    with served_app() as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
+        dense = browser.new_page(viewport={"width": 1280, "height": 720})
+        dense.goto(url)
+        dense.wait_for_function(READY, timeout=60_000)
+        dense.wait_for_timeout(1000 * args.idle)
+        page, later = open_cnn_page(browser, url)
+        print(f"first opening of the CNN page, {args.idle:g} s after the dense page (fresh server): {later:.2f} s")
         browser.close()
     return 0
 

@@ -15,6 +15,7 @@ import os
 import panel as pn
 import param
 
+from playground.cnn import warmup
 from playground.components.qr_code import qr_svg
 from playground.components.safe_text import safe_text
 from playground.i18n import (LANGUAGE_NAMES, LANGUAGES, N_, _, pick_language, set_session_language,
@@ -171,8 +172,15 @@ class AppShell(pn.viewable.Viewer):
         self.param.watch(self._theme_changed, "dark")
         self._first_render_done = False
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
-            pn.state.onload(lambda: setattr(self, "_first_render_done", True))
+            pn.state.onload(self._on_first_render)
         self._show()
+
+    def _on_first_render(self) -> None:
+        self._first_render_done = True
+        if self.page not in SLOW_FIRST_BUILD:
+            # A page is on screen: get the CNN page ready in the background (once per server), so
+            # that its first opening does not wait for TensorFlow. A CNN page builds itself now anyway.
+            warmup.start()
 
     # ---- pages ---------------------------------------------------------------------------
 

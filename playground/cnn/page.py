@@ -7,31 +7,34 @@ the shell imports it only when the CNN page is first opened.
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import panel as pn
+import param
 
-from playground.cnn.explain import (conv_intermediate, conv_window, flatten_index, pool_window,
-                                    softmax_terms, unflatten_index)
 from playground.cnn.explain import explain as explain_image
-from playground.cnn.loading import ModelLoadError, load_default_model, load_model, one_line_error
+from playground.cnn.catalogue import (BUILT_IN, DEFAULT_MODEL, built_in_samples, fallback_class_names,
+                                      load_built_in, parse_class_names, read_class_names, stand_in_samples)
+from playground.cnn.kinds import OUTPUT, Selection, kind_of
+from playground.cnn.loading import ModelLoadError, load_model, one_line_error
 from playground.cnn.state import CnnState
-from playground.cnn.geometry import (WINDOWED, next_cell, output_cell_for_input, padding_mask,
-                                  samples_for_shape, window_of)
+from playground.cnn.geometry import next_cell
+from playground.cnn.tutorials import tutorial
+from playground.cnn.url_state import TABS, UPLOADED, CnnView, read_query, to_query
 from playground.components.cnn.cells import Ticker
-from playground.components.cnn.colors import symmetric_limit, unit_limits
+from playground.components.cnn.colors import unit_limits
 from playground.components.cnn.conv import ConvView
 from playground.components.cnn.flatten import FlattenView
-from playground.components.cnn.formula import (FormulaView, conv_formula_html, dense_formula_html,
-                                               flatten_formula_html, pool_formula_html,
-                                               relu_formula_html, softmax_html)
+from playground.components.cnn.formula import FormulaView
 from playground.components.cnn.hyperparameters import HyperparamsView
 from playground.components.cnn.input import DrawingPad, SamplePicker, UploadBox, inert_line
 from playground.components.cnn.overview import Overview, drawn_layers
 from playground.components.cnn.pair import PairView
-from playground.i18n import _
+from playground.components.cnn.tutorial_card import TutorialCard
+from playground.i18n import N_, _
 from playground.shell import Page
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
-from playground.datasets.images import load_mnist_5k
 
 EXPLAINER_TAB, HYPERPARAMS_TAB, INPUT_TAB = 0, 1, 2
 
@@ -41,40 +44,34 @@ TABS_CSS = (":host .bk-header .bk-tab { font-size: 17px; padding: 6px 16px; }"
 BUTTONS_CSS = ":host .bk-btn { font-size: 16px; }"
 CHECKBOX_CSS = ":host, :host label, :host span { font-size: 16px; }"
 SLIDER_CSS = ":host .bk-slider-title, :host .bk-input-group { font-size: 17px; }"
+SELECT_CSS = ":host label, :host select { font-size: 16px; }"
 
-HINTS = {
-    None: "**Click a neuron** in the overview to see how it is computed: a convolution, ReLU or "
-          "max-pool map, the flatten column or an output class. Hover a neuron to see what it reads.",
-    "input": "**The input image**, one map per channel (0 white, 1 black). Click a neuron of a later "
-             "layer to see what is computed from it.",
-    "conv": "**Convolution.** Every input channel is slid over by its own kernel; the intermediate maps "
-            "are added up with the bias. Hover or click any cell to move the window; ▶ animates it.",
-    "relu": "**ReLU** keeps positive values and turns negative ones into 0, cell by cell. Hover or click "
-            "a cell to see its numbers.",
-    "linear": "**Linear activation**: the output equals the input, cell by cell.",
-    "pool": "**Max-pooling** keeps the largest value of each window, so the map shrinks. Hover or click "
-            "a cell to move the window.",
-    "flatten": "**Flatten** unrolls the maps into one vector: row by row, and inside each pixel every "
-               "channel in turn. Hover or click a cell on either side.",
-    "dense": "**Dense layer**: each output is the sum of all inputs times their weights, plus a bias.",
-    "softmax": "**Softmax** turns the output layer's logits into probabilities that add up to 1.",
-}
+# Under the overview until a neuron is chosen; then the chosen layer's kind gives the hint.
+NO_SELECTION_HINT = N_("**Click a neuron** in the overview to see how it is computed: a convolution, ReLU, "
+                       "pooling or normalisation map, the flatten column or an output class. Hover a neuron to "
+                       "see what it reads.")
+
+
+# Colour-range choices as the learner reads them; the state keeps the short names.
+COLOR_RANGE_LABELS = {"unit": N_("per neuron"), "module": N_("per module"), "global": N_("global")}
 
 
 class CnnPage(Page):
     """The CNN explainer: pick an image, see every layer, step through any neuron."""
 
+    notices = param.List(default=[], doc="messages for the page shell's notice area (bad link values)")
+
     def __init__(self, **params):
         super().__init__(**params)
         self.state = CnnState()
-        self._images = load_mnist_5k()
-        self._model = load_default_model()
-        self._model_note = "the shipped TinyVGG, trained on the offline MNIST digits"
-        self._class_names = list(self._images.class_names)
-        # One held-out sample of each class: the first of each label in the test split.
-        self._raw_samples = [self._images.x_test[np.flatnonzero(self._images.y_test == c)[0]]
-                             for c in range(len(self._class_names))]
-        self._samples = list(self._raw_samples)
+        # The model shown, its class names and samples: a built-in model (see cnn/catalogue.py)
+        # or the learner's upload, kept in `_uploaded` so the chooser can go back to it.
+        self._model_key = DEFAULT_MODEL
+        self._model = load_built_in(DEFAULT_MODEL)
+        self._model_note = _(BUILT_IN[DEFAULT_MODEL].note)
+        self._class_names = list(BUILT_IN[DEFAULT_MODEL].class_names)
+        self._samples, self._sample_names = built_in_samples(DEFAULT_MODEL)
+        self._uploaded: dict | None = None
         self._explanation = None
         self._source = ""
 
@@ -87,35 +84,53 @@ class CnnPage(Page):
         self.formula = FormulaView(width=560)
         s = self.state.param
         self.hyperparams = HyperparamsView([
-            pn.widgets.IntSlider.from_param(s.hp_input, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.IntSlider.from_param(s.hp_padding, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.IntSlider.from_param(s.hp_kernel, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.IntSlider.from_param(s.hp_stride, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.Checkbox.from_param(s.hp_playing, label="Animate the window", stylesheets=[CHECKBOX_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_input, name=_(s.hp_input.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_padding, name=_(s.hp_padding.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_kernel, name=_(s.hp_kernel.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_stride, name=_(s.hp_stride.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.Checkbox.from_param(s.hp_playing, label=_("Animate the window"), stylesheets=[CHECKBOX_CSS]),
         ])
         self.drawing = DrawingPad(self._use_drawing)
-        self.image_upload = UploadBox("Upload a picture (PNG or JPEG)", ".png,.jpg,.jpeg,image/*",
+        self.image_upload = UploadBox(_("Upload a picture (PNG or JPEG)"), ".png,.jpg,.jpeg,image/*",
                                       self._upload_image, "cnn-image-upload")
-        self.model_upload = UploadBox("Upload your own model (.keras)", ".keras",
+        self.model_upload = UploadBox(_("Upload your own model (.keras or .h5)"), ".keras,.h5",
                                       self._upload_model, "cnn-model-upload")
+        self._model_choice = pn.widgets.Select(name=_("Model"), options=self._model_options(), value=DEFAULT_MODEL,
+                                               width=460, css_classes=["cnn-model-choice"],
+                                               stylesheets=[SELECT_CSS], margin=(0, 10, 6, 10))
+        self._model_choice.param.watch(self._choose_model, "value")
+        # A model without stored class names gets "class 0", "class 1", … until the learner names them.
+        self._names_input = pn.widgets.TextInput(name=_("Its class names, separated by commas"),
+                                                 placeholder=_("e.g. cat, dog, horse"), width=420,
+                                                 css_classes=["cnn-class-names"], visible=False)
+        self._names_apply = pn.widgets.Button(name=_("Use these names"), css_classes=["cnn-class-names-apply"],
+                                              stylesheets=[BUTTONS_CSS], visible=False)
+        self._names_apply.on_click(lambda event: self._apply_class_names())
 
         # Small widgets and text.
         # HTML panes, not Markdown: they show file and layer names, escaped with inert_line (safe_text, one line).
         self._prediction = pn.pane.HTML("", css_classes=["cnn-prediction"], margin=(4, 10, 0, 10),
                                             styles={"font-size": "19px"})
-        self._play = pn.widgets.Toggle.from_param(s.playing, label="▶ Play", color="primary",
+        self._play = pn.widgets.Toggle.from_param(s.playing, label=_("▶ Play"), color="primary",
                                                   width=120, css_classes=["cnn-play"], stylesheets=[BUTTONS_CSS])
-        self._detail_title = pn.pane.HTML(_markdown_bold(HINTS[None]), css_classes=["cnn-detail-title"],
+        self._detail_title = pn.pane.HTML(_markdown_bold(_(NO_SELECTION_HINT)), css_classes=["cnn-detail-title"],
                                               sizing_mode="stretch_width", styles={"font-size": "16px"},
                                               margin=(0, 10))
         self._model_info = pn.pane.HTML("", css_classes=["cnn-model-info"], width=440,
                                             styles={"font-size": "15px"})
         self._play_row = pn.Row(self._play, visible=False)
+        # The detail views a layer kind can draw into (`Kind.show_detail`, `Kind.show_cell`).
+        self._detail_views = SimpleNamespace(conv=self.conv_view, pair=self.pair_view, flatten=self.flatten_view)
         # Each view sits in its own Column, shown or hidden as a whole (a Bokeh pane's own
         # `visible` is synced back from its figure and does not stick).
         self._views = {"conv": pn.Column(self.conv_view, visible=False),
                        "pair": pn.Column(self.pair_view, visible=False),
                        "flatten": pn.Column(self.flatten_view, visible=False)}
+
+        # A short tutorial beside the step-through view, and one beside the hyperparameter playground.
+        self.tutorial = TutorialCard("cnn-tutorial", width=560)
+        self.hp_tutorial = TutorialCard("cnn-hp-tutorial")
+        self.hp_tutorial.show(*_tutorial_parts(tutorial("hyperparameters")))
 
         self._ticker = Ticker(self._tick, period_ms=400)
         self._hp_ticker = Ticker(self.hyperparams.advance, period_ms=600)
@@ -130,34 +145,41 @@ class CnnPage(Page):
 
         self._on_hyperparams()
         self._describe_model()
-        self.samples.show(self._samples, self._class_names, 0)
+        self.samples.show(self._samples, self._sample_names, 0)
         self._show_image(self._samples[0], "")
+        self._apply_link(_session_query())
+        s.watch(lambda *_events: self._sync_url(), ["model", "sample", "layer", "neuron", "color_range"])
+        self._tabs.param.watch(lambda _event: self._sync_url(), "active")
+        self._sync_url()
 
     # ------------------------------------------------------------------ layout
 
     def _build_layout(self) -> pn.Tabs:
         s = self.state.param
         options = pn.Column(
+            self._model_choice,
             self._prediction,
-            pn.Row(pn.pane.Markdown("Colour range:", margin=(4, 4, 0, 10), styles={"font-size": "16px"}),
-                   pn.widgets.RadioButtonGroup.from_param(s.color_range, css_classes=["cnn-color-range"],
-                                                          stylesheets=[BUTTONS_CSS], margin=(2, 10)),
-                   pn.widgets.Checkbox.from_param(s.show_details, css_classes=["cnn-details"],
+            pn.Row(pn.pane.Markdown(_("Colour range:"), margin=(4, 4, 0, 10), styles={"font-size": "16px"}),
+                   pn.widgets.RadioButtonGroup.from_param(
+                       s.color_range, options={_(label): key for key, label in COLOR_RANGE_LABELS.items()},
+                       css_classes=["cnn-color-range"], stylesheets=[BUTTONS_CSS], margin=(2, 10)),
+                   pn.widgets.Checkbox.from_param(s.show_details, name=_("Show details"), css_classes=["cnn-details"],
                                                   stylesheets=[CHECKBOX_CSS], margin=(10, 10, 0, 20))),
         )
         explainer = pn.Column(
             pn.Row(self.samples, options),
             self.overview,
             self._detail_title,
-            pn.Row(pn.Column(*self._views.values()), pn.Column(self._play_row, self.formula)),
+            pn.Row(pn.Column(*self._views.values()), pn.Column(self._play_row, self.formula, self.tutorial)),
             sizing_mode="stretch_width",
         )
         inputs = pn.Row(
-            pn.Column(pn.pane.Markdown("### Draw a digit", margin=(0, 10)), self.drawing),
-            pn.Column(self.image_upload, self.model_upload, self._model_info),
+            pn.Column(pn.pane.Markdown("### " + _("Draw a digit"), margin=(0, 10)), self.drawing),
+            pn.Column(self.image_upload, self.model_upload, self._names_input, self._names_apply,
+                      self._model_info),
         )
-        return pn.Tabs(("Explainer", explainer), ("Hyperparameters", self.hyperparams),
-                       ("Your image & model", inputs), css_classes=["cnn-tabs"], stylesheets=[TABS_CSS],
+        return pn.Tabs((_("Explainer"), explainer), (_("Hyperparameters"), pn.Column(self.hyperparams, self.hp_tutorial)),
+                       (_("Your image & model"), inputs), css_classes=["cnn-tabs"], stylesheets=[TABS_CSS],
                        sizing_mode="stretch_width")
 
     def __panel__(self):
@@ -180,13 +202,17 @@ class CnnPage(Page):
     def _render_overview(self) -> None:
         e = self._explanation
         traces = e.traces
-        kinds = [t.kind for t in traces]
+        roles = self._roles()
         outputs = [t.output for t in traces]
-        self.overview.show([t.name for t in traces], kinds, outputs,
-                           unit_limits(outputs, kinds, self.state.color_range), e.probabilities,
+        self.overview.show([t.name for t in traces], roles, outputs,
+                           unit_limits(outputs, roles, self.state.color_range), e.probabilities,
                            e.class_names, details=self.state.show_details,
                            input_range=self._input_range(), range_mode=self.state.color_range)
         self._outline_selection()
+
+    def _roles(self) -> list[str]:
+        """How the overview draws each trace (its kind's overview role)."""
+        return [kind_of(t).overview_role for t in self._explanation.traces]
 
     def _input_range(self) -> tuple[float, float]:
         image = self._explanation.image
@@ -194,8 +220,8 @@ class CnnPage(Page):
 
     def _render_prediction(self) -> None:
         e = self._explanation
-        text = (f"Prediction: <b>{inert_line(e.predicted_name)}</b> "
-                f"({100 * e.probabilities[e.predicted]:.1f} %)")
+        text = _("Prediction: <b>{name}</b> ({percent} %)").format(
+            name=inert_line(e.predicted_name), percent=f"{100 * e.probabilities[e.predicted]:.1f}")
         self._prediction.object = text + (f" · {inert_line(self._source)}" if self._source else "")
 
     def _outline_selection(self) -> None:
@@ -203,8 +229,7 @@ class CnnPage(Page):
         if index is None:
             self.overview.select(None)
             return
-        kinds = [t.kind for t in self._explanation.traces]
-        shown = drawn_layers(kinds)
+        shown = drawn_layers(self._roles())
         if index not in shown:  # a final dense merged into the output column
             index = shown[-1]
         self.overview.select(index, self.state.neuron)
@@ -218,12 +243,22 @@ class CnnPage(Page):
         return None
 
     def _is_output(self, index: int) -> bool:
-        return index >= drawn_layers([t.kind for t in self._explanation.traces])[-1]
+        return index >= drawn_layers(self._roles())[-1]
+
+    def _kind(self, index: int):
+        """The layer kind that explains trace `index` (the output column is explained by its softmax)."""
+        return OUTPUT if self._is_output(index) else kind_of(self._explanation.traces[index])
+
+    def _selection(self, index: int) -> Selection:
+        st = self.state
+        return Selection(self._explanation.traces[index], index, self._explanation, st.neuron, st.row, st.col,
+                         st.in_channel, self._input_range())
 
     def _windowed(self, index: int) -> bool:
-        """True for a map step whose output cells read an input window (conv, ReLU, pool)."""
+        """True for a map step whose output cells read an input window (conv, ReLU, pool…): it animates."""
         trace = self._explanation.traces[index]
-        return trace.kind in WINDOWED and trace.output.ndim == 3 and not self._is_output(index)
+        return (trace.output.ndim == 3 and not self._is_output(index)
+                and self._kind(index).window(trace) is not None)
 
     def _select(self, index: int, channel: int) -> None:
         """A neuron was clicked in the overview."""
@@ -243,28 +278,8 @@ class CnnPage(Page):
         """Show the view for the selected neuron and draw its maps."""
         e, st = self._explanation, self.state
         index = self._selected_index()
-        visible = None
-        kind = None if index is None else e.traces[index].kind
-        if index is not None:
-            trace = e.traces[index]
-            prev = e.traces[index - 1] if index else None
-            k = st.neuron
-            if self._is_output(index):
-                kind = "softmax"
-            elif kind == "conv":
-                c_in = trace.input.shape[2]
-                mids = np.stack([conv_intermediate(trace.input, trace.kernel, i, k, trace.strides,
-                                                   trace.padding) for i in range(c_in)])
-                self.conv_view.show(trace.input, trace.kernel[:, :, :, k], mids, float(trace.bias[k]),
-                                    trace.output[:, :, k], prev.name, f"{trace.name} · neuron {k}",
-                                    input_is_image=prev.kind == "input", input_range=self._input_range())
-                visible = "conv"
-            elif self._windowed(index):
-                self.pair_view.show(trace.input[:, :, k], trace.output[:, :, k], prev.name, trace.name, k)
-                visible = "pair"
-            elif kind == "flatten":
-                self.flatten_view.show(trace.input, trace.output, prev.name, trace.name)
-                visible = "flatten"
+        kind = None if index is None else self._kind(index)
+        visible = None if index is None else kind.show_detail(self._detail_views, self._selection(index))
         with pn.io.hold():
             for key, pane in self._views.items():
                 pane.visible = key == visible
@@ -272,105 +287,37 @@ class CnnPage(Page):
             self._play_row.visible = windowed
             if not windowed and st.playing:
                 st.playing = False
-            title = _markdown_bold(HINTS.get(kind, HINTS[None]))
-            if index is not None and kind not in (None, "input"):
-                title = f"<b>{inert_line(e.traces[index].name)}</b>, neuron {st.neuron}. " + title
+            title = _markdown_bold(_(kind.hint) if kind is not None else _(NO_SELECTION_HINT))
+            if index is not None and index > 0:
+                title = _("<b>{layer}</b>, neuron {k}. ").format(layer=inert_line(e.traces[index].name),
+                                                               k=st.neuron) + title
             self._detail_title.object = title
+            self.tutorial.show(*_tutorial_parts(tutorial(kind.tutorial if kind is not None else "overview")))
             self._outline_selection()
             self._render_window()
 
     def _render_window(self) -> None:
         """Move the window to (row, col) and write out its numbers."""
-        e, st = self._explanation, self.state
+        st = self.state
         index = self._selected_index()
         if index is None:
             self.formula.show("")
             return
-        trace = e.traces[index]
-        k, name = st.neuron, trace.name
-        if self._is_output(index):
-            terms = softmax_terms(e.logits)
-            self.formula.show(softmax_html(name, e.class_names, terms.logits, terms.shifted, terms.exps,
-                                           terms.total, e.probabilities, min(k, len(e.class_names) - 1)))
+        kind, sel = self._kind(index), self._selection(index)
+        row, col, in_ch = kind.clamp(sel)
+        if (row, col, in_ch) != (st.row, st.col, st.in_channel):
+            st.param.update(row=row, col=col, in_channel=in_ch)  # re-enters with valid values
             return
-        if self._windowed(index):
-            oh, ow = trace.output.shape[:2]
-            row, col = min(st.row, oh - 1), min(st.col, ow - 1)
-            in_ch = min(st.in_channel, trace.input.shape[2] - 1)
-            if (row, col, in_ch) != (st.row, st.col, st.in_channel):
-                st.param.update(row=row, col=col, in_channel=in_ch)  # re-enters with valid values
-                return
-            window = window_of(trace, row, col)
-            if trace.kind == "conv":
-                cw = conv_window(trace.input, trace.kernel, trace.bias, k, row, col, trace.strides,
-                                 trace.padding)
-                sums = cw.products.sum(axis=(0, 1))
-                prev = e.traces[index - 1]
-                html = conv_formula_html(name, k, row, col, in_ch, cw.window[:, :, in_ch],
-                                         cw.kernel[:, :, in_ch], cw.products[:, :, in_ch], sums, cw.bias,
-                                         float(trace.output[row, col, k]), padding_mask(trace, row, col),
-                                         input_is_image=prev.kind == "input", input_range=self._input_range(),
-                                         limits=(symmetric_limit(trace.input), symmetric_limit(cw.kernel),
-                                                 symmetric_limit(trace.output[:, :, k])))
-                with pn.io.hold():
-                    self.conv_view.move(window, row, col, in_ch)
-                    self.formula.show(html)
-                return
-            if trace.kind == "pool":
-                pw = pool_window(trace.input, k, row, col, trace.pool_size, trace.strides, trace.padding)
-                html = pool_formula_html(name, k, row, col, pw.window, pw.argmax,
-                                         float(trace.output[row, col, k]), symmetric_limit(trace.input[:, :, k]))
-            else:
-                html = relu_formula_html(name, k, row, col, float(trace.input[row, col, k]),
-                                         float(trace.output[row, col, k]), linear=trace.kind == "linear",
-                                         limit=symmetric_limit(trace.input[:, :, k]))
-            with pn.io.hold():
-                self.pair_view.move(window, row, col)
-                self.formula.show(html)
-            return
-        if trace.kind == "flatten":
-            shape = trace.input.shape
-            row, col, ch = min(st.row, shape[0] - 1), min(st.col, shape[1] - 1), min(st.in_channel, shape[2] - 1)
-            i = flatten_index(shape, row, col, ch)
-            with pn.io.hold():
-                self.flatten_view.move(row, col, ch, i)
-                self.formula.show(flatten_formula_html(name, e.traces[index - 1].name, shape, row, col, ch, i,
-                                                       float(trace.output[i])))
-            return
-        if trace.kind in ("relu", "linear"):  # on a vector: one value at a time
-            k = min(k, trace.output.shape[0] - 1)
-            self.formula.show(relu_formula_html(name, k, 0, 0, float(trace.input[k]), float(trace.output[k]),
-                                                linear=trace.kind == "linear"))
-            return
-        if trace.kind == "dense":
-            k = min(k, trace.output.shape[0] - 1)
-            self.formula.show(dense_formula_html(name, k, trace.input, trace.kernel[:, k], float(trace.bias[k]),
-                                                 float(trace.output[k])))
-            return
-        self.formula.show("")
+        with pn.io.hold():
+            self.formula.show(kind.show_cell(self._detail_views, sel))
 
     def _pick_cell(self, role: str, channel: int, row: int, col: int, tapped: bool) -> None:
         """The user pointed at a cell of a step-through map: move the window there."""
         index = self._selected_index()
         if index is None:
             return
-        trace = self._explanation.traces[index]
-        update = {"playing": False}
-        if trace.kind == "flatten":
-            if role == "vector":
-                h, w, c = trace.input.shape
-                row, col, channel = unflatten_index((h, w, c), min(row * w * c + col, h * w * c - 1))
-            update.update(row=row, col=col, in_channel=channel)
-        elif role == "input":
-            row, col = output_cell_for_input(trace, row, col)
-            update.update(row=row, col=col, in_channel=channel)
-        elif role == "kernel":
-            update.update(in_channel=channel)
-        elif role == "intermediate":
-            update.update(row=row, col=col, in_channel=channel)
-        else:
-            update.update(row=row, col=col)
-        self.state.param.update(**update)
+        update = self._kind(index).pick(self._selection(index), role, channel, row, col)
+        self.state.param.update(playing=False, **update)
 
     # ------------------------------------------------------------------ animation
 
@@ -383,7 +330,7 @@ class CnnPage(Page):
         return page in (None, "cnn")
 
     def _on_playing(self, event) -> None:
-        self._play.label = "❚❚ Pause" if event.new else "▶ Play"
+        self._play.label = _("❚❚ Pause") if event.new else _("▶ Play")
         if event.new:
             self._ticker.start()
         else:
@@ -431,6 +378,39 @@ class CnnPage(Page):
         else:
             self._hp_ticker.stop()
 
+    # ------------------------------------------------------------------ the link
+
+    def _layer_sizes(self) -> dict[str, int]:
+        """Each layer a link may select → its number of neurons (channels, values or classes)."""
+        return {t.name: int(t.output.shape[-1]) for t in self._explanation.traces}
+
+    def _apply_link(self, query: dict[str, str]) -> None:
+        """Show what a link asks for; each value it cannot honour becomes a notice and changes nothing."""
+        models = [DEFAULT_MODEL, *(key for key in BUILT_IN if key != DEFAULT_MODEL)]
+        view, notices = read_query(query, models, len(self._samples), self._layer_sizes())
+        if view.model and view.model != self._model_key:
+            self._model_choice.value = view.model       # the watcher shows that model
+            # Its samples and layers are what the rest of the link refers to.
+            view, notices = read_query(query, models, len(self._samples), self._layer_sizes())
+        with pn.io.hold():
+            if view.sample != self.state.sample:
+                self.state.sample = view.sample      # the watcher shows it
+            self.state.color_range = view.color_range
+            if view.layer:
+                self.state.param.update(layer=view.layer, neuron=view.neuron, row=0, col=0, in_channel=0)
+            self._tabs.active = TABS.index(view.tab)
+        self.notices = notices
+
+    def _sync_url(self) -> None:
+        """Write what is on screen into the URL's query, so that the address is a link to it."""
+        loc = pn.state.location
+        if loc is None:
+            return
+        st = self.state
+        view = CnnView(model=st.model, sample=st.sample, layer=st.layer, neuron=st.neuron,
+                       color_range=st.color_range, tab=TABS[self._tabs.active])
+        loc.update_query(**to_query(view, DEFAULT_MODEL))
+
     def _on_hyperparams(self, *_events) -> None:
         s = self.state
         self.hyperparams.show(s.hp_input, s.hp_padding, s.hp_kernel, s.hp_stride)
@@ -470,7 +450,7 @@ class CnnPage(Page):
             return
         self.image_upload.say(_("Showing <b>{name}</b>, resized and cropped to {h}×{w}×{c}.").format(
             name=inert_line(filename), h=h, w=w, c=c), ok=True)
-        self._show_own(image, f"your picture {filename}")
+        self._show_own(image, _("your picture {name}").format(name=filename))
 
     def _use_drawing(self, raster: np.ndarray) -> None:
         try:
@@ -479,16 +459,17 @@ class CnnPage(Page):
             self.drawing.say(_("The drawing cannot be used: {reason}.").format(reason=inert_line(exc)), ok=False)
             return
         self.drawing.say("", ok=True)
-        self._show_own(image, "your drawing")
+        self._show_own(image, _("your drawing"))
 
     def _upload_model(self, data: bytes, filename: str) -> None:
         try:
             model = load_model(data)
             shape = tuple(int(d) for d in model.inputs[0].shape[1:])
             n_classes = int(model.outputs[0].shape[-1])
-            names = (list(self._images.class_names) if n_classes == len(self._images.class_names)
-                     else [str(i) for i in range(n_classes)])
-            samples = samples_for_shape(self._raw_samples, shape)
+            stored = read_class_names(data)
+            named = stored is not None and len(stored) == n_classes
+            names = stored if named else fallback_class_names(n_classes)
+            samples, sample_names, source = stand_in_samples(shape)
             explain_image(model, samples[0], names)  # fails here, not half-way through the views
         except (ModelLoadError, ImageInputError) as exc:
             self.model_upload.say(_("<b>{name}</b>: {reason}. The current model stays.").format(
@@ -501,26 +482,91 @@ class CnnPage(Page):
                 name=inert_line(filename or _("The file")),
                 reason=inert_line(f"{type(exc).__name__}: {one_line_error(exc)}")), ok=False)
             return
-        self._model, self._class_names, self._samples = model, names, samples
-        converted = shape != tuple(self._raw_samples[0].shape)
-        self._model_note = f"your model {filename}" + (
-            f"; the 28×28×1 samples are resized to {shape[0]}×{shape[1]}×{shape[2]} for it" if converted else "")
-        self.model_upload.say(_("Loaded <b>{name}</b>.").format(name=inert_line(filename)), ok=True)
+        note = _("your model {name}").format(name=filename)
+        if source is not None:
+            note = _("your model {name}; the samples are {samples}, resized to {h}×{w}×{c}").format(
+                name=filename, samples=_(BUILT_IN[source].samples_name), h=shape[0], w=shape[1], c=shape[2])
+        self._uploaded = dict(model=model, names=names, samples=samples, sample_names=sample_names, note=note)
+        if named:
+            self.model_upload.say(_("Loaded <b>{name}</b> with its class names.").format(
+                name=inert_line(filename)), ok=True)
+        else:
+            self.model_upload.say(_("Loaded <b>{name}</b>. It stores no class names, so they read "
+                                    "“class 0”, “class 1”, …; you can type them below.").format(
+                name=inert_line(filename)), ok=True)
+        self._names_input.value = ", ".join(names) if named else ""
+        self._model_choice.options = self._model_options()
+        if self._model_choice.value == UPLOADED:
+            self._use_model(UPLOADED)
+        else:
+            self._model_choice.value = UPLOADED    # the watcher switches to it
+
+    def _model_options(self) -> dict[str, str]:
+        """The chooser's entries: every built-in model, then the learner's upload if there is one."""
+        options = {_(model.label): key for key, model in BUILT_IN.items()}
+        if self._uploaded is not None:
+            options[_("Your uploaded model")] = UPLOADED
+        return options
+
+    def _choose_model(self, event) -> None:
+        self._use_model(event.new)
+
+    def _use_model(self, key: str) -> None:
+        """Show built-in model `key` (or "upload": the learner's), with its samples and class names."""
+        if key == UPLOADED:
+            up = self._uploaded
+            model, names, samples, sample_names, note = (up["model"], up["names"], up["samples"],
+                                                         up["sample_names"], up["note"])
+        else:
+            model, names = load_built_in(key), list(BUILT_IN[key].class_names)
+            (samples, sample_names), note = built_in_samples(key), _(BUILT_IN[key].note)
+        self._model_key, self._model, self._class_names = key, model, list(names)
+        self._samples, self._sample_names, self._model_note = samples, sample_names, note
+        self._names_input.visible = self._names_apply.visible = key == UPLOADED
         self._describe_model()
         with pn.io.hold():
-            self.state.param.update(layer="", neuron=0, row=0, col=0, in_channel=0, playing=False)
-            self.samples.show(self._samples, [self._images.class_names[c] for c in range(len(self._samples))], 0)
+            self.state.param.update(model="" if key == DEFAULT_MODEL else key, layer="", neuron=0, row=0, col=0,
+                                    in_channel=0, playing=False)
+            self.samples.show(self._samples, self._sample_names, 0)
             if self.state.sample != 0:
                 self.state.sample = 0  # the watcher shows it
             else:
                 self._show_image(self._samples[0], "")
 
+    def _apply_class_names(self) -> None:
+        """The learner typed the uploaded model's class names."""
+        if self._uploaded is None or self._model_key != UPLOADED:
+            return
+        try:
+            names = parse_class_names(self._names_input.value, len(self._class_names))
+        except ValueError as exc:
+            self.model_upload.say(_("The class names were not changed: {reason}.").format(
+                reason=inert_line(exc)), ok=False)
+            return
+        self._uploaded["names"] = self._class_names = names
+        self.model_upload.say(_("The model's classes are now named: {names}.").format(
+            names=inert_line(", ".join(names), limit=600)), ok=True)
+        self._describe_model()
+        self._show_image(self._explanation.image, self._source)
+
     def _describe_model(self) -> None:
         h, w, c = self._model_shape()
         layers = ", ".join(layer.name for layer in self._model.layers)
-        self._model_info.object = (f"<b>Current model:</b> {inert_line(self._model_note)}.<br>"
-                                   f"Input {h}×{w}×{c}, {len(self._class_names)} classes.<br>"
-                                   f"Layers: {inert_line(layers, limit=600)}.")
+        self._model_info.object = _("<b>Current model:</b> {note}.<br>Input {h}×{w}×{c}, {n} classes.<br>"
+                                    "Layers: {layers}.").format(note=inert_line(self._model_note), h=h, w=w, c=c,
+                                                                n=len(self._class_names),
+                                                                layers=inert_line(layers, limit=600))
+
+
+def _session_query() -> dict[str, str]:
+    """This session's URL query as plain strings (the last value of each key); {} outside a server."""
+    args = pn.state.session_args or {}
+    return {k: v[-1].decode("utf-8", "replace") for k, v in args.items() if v}
+
+
+def _tutorial_parts(t) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    """The tutorial card's arguments for tutorial `t` (components receive plain texts)."""
+    return t.key, t.title, t.paragraphs, t.try_this
 
 
 def _markdown_bold(text: str) -> str:

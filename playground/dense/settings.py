@@ -123,7 +123,7 @@ class DenseSettings(param.Parameterized):
         for name in sorted(query, key=lambda n: (n != "problem", n != "dataset")):
             raw = query[name]
             if name not in known:
-                if name not in IGNORED_QUERY:
+                if name not in IGNORED_QUERY and not name.startswith("cnn_"):   # the CNN page's
                     notices.append(f"Unknown setting '{name}' ignored.")
                 continue
             try:
