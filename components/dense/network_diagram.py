@@ -96,6 +96,7 @@ class NetworkDiagram(pn.viewable.Viewer):
         self.max_layers, self.max_neurons = max_layers, max_neurons
         self._on_layers, self._on_neurons = on_layers, on_neurons
         self._on_hover, self._on_link = on_hover, on_link
+        self._shape_locked = False      # a teacher's link may fix the layers and neurons
         self.nodes: list[Node] = []
         self.links: list[tuple[int, int, int]] = []
         self._mapper = diverging_mapper()
@@ -270,6 +271,18 @@ class NetworkDiagram(pn.viewable.Viewer):
         """'X₁ → neuron 1 of layer 1' for an (engine layer, i, j) link."""
         return self._link_labels[self.links.index(link)]
 
+    def add_to_header(self, *items) -> None:
+        """Put `items` (help icons, say) at the end of the row above the figure."""
+        self._layout[0].extend(items)
+
+    def lock_shape(self, hide: bool = False) -> None:
+        """Grey out (or `hide`) every +/− button: the number of layers and neurons stays as it is."""
+        self._shape_locked = True
+        buttons = [self._add_layer, self._remove_layer, *(b for cell in self._layer_cells for b in cell[1:3])]
+        for button in buttons:
+            button.disabled = True
+            button.visible = not hide
+
     def _make_layer_cell(self, l: int) -> tuple[pn.Column, pn.widgets.Button, pn.widgets.Button, pn.pane.Markdown]:
         plus = pn.widgets.Button(label="+", width=30, height=28, margin=(0, 1), stylesheets=[_BUTTON_CSS])
         minus = pn.widgets.Button(label="−", width=30, height=28, margin=(0, 1), stylesheets=[_BUTTON_CSS])
@@ -284,8 +297,8 @@ class NetworkDiagram(pn.viewable.Viewer):
         """Show one +/− cell per hidden layer above its column (cells are made once, then reused)."""
         n = len(hidden)
         self._layer_label.object = "**" + ngettext("{n} hidden layer", "{n} hidden layers", n).format(n=n) + "**"
-        self._add_layer.disabled = n >= self.max_layers
-        self._remove_layer.disabled = n == 0
+        self._add_layer.disabled = n >= self.max_layers or self._shape_locked
+        self._remove_layer.disabled = n == 0 or self._shape_locked
         cells = [self._feature_cell, *(cell[0] for cell in self._layer_cells), self._output_cell]
         columns = [0, *range(1, self.max_layers + 1), n + 1]   # the node column each cell sits over
         for k, (cell, col) in enumerate(zip(cells, columns)):
@@ -296,7 +309,8 @@ class NetworkDiagram(pn.viewable.Viewer):
                            "visibility": "visible" if shown else "hidden"}
         for l, (column, plus, minus, label) in enumerate(self._layer_cells[:n]):
             count = hidden[l]
-            plus.disabled, minus.disabled = count >= self.max_neurons, count <= 1
+            plus.disabled = count >= self.max_neurons or self._shape_locked
+            minus.disabled = count <= 1 or self._shape_locked
             label.object = ngettext("{n} neuron", "{n} neurons", count).format(n=count)
 
     # ---- per frame -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from playground.components.palettes import CSS_TEXT
 from playground.datasets.features import FEATURES
 from playground.datasets.playground_data import DATASETS, generate
 from playground.dense.settings import LEARNING_RATES, REG_RATES, DenseSettings, datasets_for
+from playground.dense.teaching import help_icon, with_help
 from playground.i18n import N_, _
 
 ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": N_("Sigmoid"), "linear": N_("Linear"),
@@ -109,23 +110,30 @@ class DenseControls:
     def top_row(self) -> pn.Row:
         """The run buttons, the epoch and the network's settings, above the views."""
         return pn.Row(
-            self.reset_button, self.play_button, self.step_button, pn.Column(self.epoch_counter, margin=(0, 10)),
+            self.reset_button, self.play_button, self.step_button,
+            help_icon(("reset", _("Reset")), ("play", _("▶ Play")), ("step", _("Step"))),
+            pn.Column(self.epoch_counter, margin=(0, 10)),
             self.learning_rate, self.activation, self.regularization, self.reg_rate, self.problem,
             margin=(0, 0, 6, 0), align="end", styles={"align-items": "flex-end"},
         )
 
     def data_column(self, lessons: pn.viewable.Viewable) -> pn.Column:
         """The left column: lessons, the data set and its settings, the advanced settings."""
-        advanced = pn.Card(self.optimizer, self.loss, self.n_classes, self.seed, self.speed, self.shuffle,
+        wide = dict(sizing_mode="stretch_width")
+        advanced = pn.Card(self.optimizer, self.loss, with_help(self.n_classes, "n_classes", **wide), self.seed,
+                           with_help(self.speed, "epochs_per_frame", **wide), with_help(self.shuffle, "shuffle", **wide),
                            title=_("Advanced"), collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
                            stylesheets=[_CARD_CSS])
         return pn.Column(
-            lessons, _heading(_("Data")), self.picker, self.dataset_label, self.train_ratio, self.noise, self.batch_size,
-            self.regenerate_button, advanced, width=250, margin=(0, 14, 0, 0),
+            lessons, with_help(_heading(_("Data")), "dataset"), self.picker, self.dataset_label,
+            *(with_help(getattr(self, key), key, **wide) for key in ("train_ratio", "noise", "batch_size")),
+            with_help(self.regenerate_button, "data_seed", **wide), advanced, width=250, margin=(0, 14, 0, 0),
         )
 
     def map_toggles(self) -> pn.Row:
-        return pn.Row(self.show_test, self.discretize, margin=0)
+        return pn.Row(self.show_test, self.discretize,
+                      help_icon(("show_test_data", _("Show test data")), ("discretize", _("Discretize output"))),
+                      margin=0)
 
 
 def _heading(text: str) -> pn.pane.HTML:

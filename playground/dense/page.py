@@ -27,6 +27,9 @@ from playground.dense.lesson_panel import LessonPanel
 from playground.dense.lessons import lesson_query
 from playground.dense.live_loop import LiveLoop
 from playground.dense.settings import MAX_LAYERS, MAX_NEURONS, NEW_DATA, RESETS_NETWORK, DenseSettings, query_names
+from playground.dense.help_texts import help_html
+from playground.dense.share import parse_view
+from playground.dense.teaching import add_help, apply_view, callouts, explanations, help_icon, share_dialog, with_help
 from playground.dense.tf_links import settings_from_tf_hash
 from playground.dense.trainer import HISTORY_CAP, Trainer
 from playground.i18n import _
@@ -65,7 +68,8 @@ class DensePage(Page):
         super().__init__(**params)
         query, lesson_notices = lesson_query(session_query())   # ?lesson=ID, the query's own settings on top
         self.settings, notices = DenseSettings.from_query(query)
-        self.notices = [*lesson_notices, *notices]
+        self.view, view_notices = parse_view(query)     # a teacher's hidden and locked controls
+        self.notices = [*lesson_notices, *notices, *view_notices]
         self.trainer = Trainer(self.settings, history_cap=HISTORY_CAP)
         doc = pn.state.curdoc
         host = DocumentHost(doc) if doc is not None and doc.session_context is not None else None
@@ -79,11 +83,13 @@ class DensePage(Page):
         self._wire_controls()
         self.lessons = LessonPanel(self.apply_query, session_query().get("lesson"))
         self._build_views()
+        self._build_teaching()
         self.settings.param.watch(self._settings_changed, query_names())
         self.param.watch(self._playing_changed, "playing")
         if pn.state.curdoc is not None:
             pn.state.on_session_destroyed(lambda _ctx: self.loop.close())
         self._redraw(structure=True, data=True)
+        self.callouts = callouts(self.diagram, self.controls.features.width)   # on the first drawn network
         self._sync_url()
         self._watch_tf_hash()
 
@@ -117,6 +123,14 @@ class DensePage(Page):
         """))
         self._ack_source.on_change("data", lambda attr, old, new: self.loop.frame_taken(new["frame"][0]))
 
+    def _build_teaching(self) -> None:
+        add_help(self.controls)
+        self.lessons.menu.description = help_html("lessons")
+        self.diagram.add_to_header(help_icon("hidden"), help_icon("features"))
+        apply_view(self.view, self.controls, self.diagram)
+        self.share = share_dialog(self.settings.to_query)
+        self.explanations = explanations()
+
     # ---- actions (buttons and keyboard shortcuts) ----------------------------------------
 
     def step(self) -> None:
@@ -134,10 +148,16 @@ class DensePage(Page):
         """
         with self._quietly():
             self.playing = False
+        if "seed" in self.view.frozen:      # a teacher fixed the seed: start over from the same weights
+            with self.loop.lock:
+                self._apply_settings({"seed"})
+            return
         self.settings.seed = (self.settings.seed + 1) % (2**31 - 1)
 
     def regenerate(self) -> None:
         """New data from the same distribution; the network keeps its weights (as the original)."""
+        if "data_seed" in self.view.frozen:
+            return
         self.settings.data_seed = (self.settings.data_seed + 1) % (2**31 - 1)
 
     def pause(self) -> None:
@@ -202,9 +222,12 @@ class DensePage(Page):
             self._quiet = False
 
     def _pick_dataset(self, name: str) -> None:
-        self.settings.dataset = name
+        if "dataset" not in self.view.frozen:
+            self.settings.dataset = name
 
     def _change_layers(self, delta: int) -> None:
+        if "hidden" in self.view.frozen:
+            return
         hidden = list(self.settings.hidden)
         if delta > 0 and len(hidden) < MAX_LAYERS:
             hidden.append(2)
@@ -214,7 +237,7 @@ class DensePage(Page):
 
     def _change_neurons(self, layer: int, delta: int) -> None:
         hidden = list(self.settings.hidden)
-        if 0 <= layer < len(hidden) and 1 <= hidden[layer] + delta <= MAX_NEURONS:
+        if "hidden" not in self.view.frozen and 0 <= layer < len(hidden) and 1 <= hidden[layer] + delta <= MAX_NEURONS:
             hidden[layer] += delta
             self.settings.hidden = hidden
 
@@ -256,7 +279,8 @@ class DensePage(Page):
     def apply_query(self, query: dict[str, str]) -> None:
         """Start from the defaults with `query` on top (a lesson, its solution): one change, one reset."""
         parsed, notices = DenseSettings.from_query(query)
-        keep = {"epochs_per_frame", "seed", "data_seed"}     # the learner's speed; a lesson does not pin the draw
+        # The learner's speed; a lesson does not pin the draw; a teacher's hidden or locked settings stay.
+        keep = {"epochs_per_frame", "seed", "data_seed"} | self.view.frozen
         self.settings.param.update(**{n: getattr(parsed, n) for n in query_names() if n not in keep})
         if notices:
             self.notices = [*self.notices, *notices]
@@ -294,7 +318,7 @@ class DensePage(Page):
         """Apply a TF Playground link's hash; what it cannot honour or parse becomes a notice."""
         query, notices = settings_from_tf_hash(hash_)
         parsed, more = DenseSettings.from_query(query)
-        names = set(query) | ({"problem"} if "dataset" in query else set())
+        names = (set(query) | ({"problem"} if "dataset" in query else set())) - self.view.frozen
         self.settings.param.update(**{n: getattr(parsed, n) for n in names})
         if notices or more:
             self.notices = [*self.notices, *notices, *more]
@@ -303,6 +327,7 @@ class DensePage(Page):
         loc = pn.state.location
         if loc is not None:
             loc.update_query(**self.settings.to_query())
+        self.share.refresh()
 
     # ---- playing ---------------------------------------------------------------------------
 
@@ -362,10 +387,12 @@ class DensePage(Page):
 
     def __panel__(self):
         c = self.controls
-        network_column = pn.Column(self.diagram, c.weight_editor, margin=(0, 10))
-        output_column = pn.Column(self.chart, self.map_caption, self.decision_map, c.map_toggles(), width=330, margin=0)
+        network_column = pn.Column(self.diagram, with_help(c.weight_editor, "weight"), margin=(0, 10))
+        output_column = pn.Column(self.chart, self.map_caption, self.decision_map, c.map_toggles(),
+                                  with_help(self.share.button, "share", sizing_mode="stretch_width"),
+                                  width=330, margin=0)
         return pn.Column(c.top_row(), pn.Row(c.data_column(self.lessons), network_column, output_column, margin=0),
-                         margin=(0, 10), name="dense-page")
+                         self.share.body, self.explanations, self.callouts, margin=(0, 10), name="dense-page")
 
 
 def _browser_connected(doc) -> bool:

@@ -136,7 +136,7 @@ class DenseSettings(param.Parameterized):
         return settings, notices
 
 
-IGNORED_QUERY = frozenset({"page", "theme", "lang"})   # owned by the page shell
+IGNORED_QUERY = frozenset({"page", "theme", "lang", "hide", "lock"})   # the page shell; teacher links (share.py)
 
 
 def query_names() -> list[str]:
