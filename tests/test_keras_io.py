@@ -219,3 +219,76 @@ def test_cli_refuses_a_bad_file_with_exit_2(tmp_path):
     assert run.returncode == 2
     errors = [line for line in run.stderr.splitlines() if line.startswith("playground: error")]
     assert len(errors) == 1 and "Traceback" not in run.stderr
+
+
+# ---- the page's Export/Import (KerasExchange), without a browser -----------------------------
+
+
+def exchange(**settings):
+    import threading
+
+    from playground.dense.keras_exchange import KerasExchange
+
+    s = DenseSettings(**settings)
+    t = Trainer(s)
+    notices, pauses, redraws = [], [], []
+    s.param.watch(lambda *events: t.apply({e.name for e in events}), list(s.param)[1:])   # as the page does
+    ex = KerasExchange(s, t, threading.RLock(), notify=notices.append, pause=lambda: pauses.append(1),
+                       redraw=lambda: redraws.append(1))
+    return ex, notices, pauses, redraws
+
+
+def test_downloads_are_the_files_keras_reads(tmp_path):
+    ex, notices, pauses, _redraws = exchange(dataset="xor", hidden=[6, 3], dropout=0.2, early_stopping=10)
+    ex.trainer.step(20)
+    data = ex.export("keras")
+    assert pauses and not notices
+    (tmp_path / "n.keras").write_bytes(data)
+    model = keras.saving.load_model(tmp_path / "n.keras", safe_mode=True)
+    np.testing.assert_allclose(model.predict(ex.trainer._x_test.astype(np.float32), verbose=0),
+                               ex.trainer.network.predict(ex.trainer._x_test), rtol=2e-5, atol=2e-6)
+    assert ex.export("csv").decode().splitlines()[0] == "x1,x2,label,split"
+    script = ex.export("script").decode()
+    assert "python train_playground.py DATA.csv" in script and "EarlyStopping" in script
+
+
+def test_an_upload_brings_its_shape_and_weights(tmp_path):
+    source = trained(dataset="xor", hidden=[5, 4], activation="relu", features=["x1", "x2", "x1x2"], dropout=0.1)
+    keras_io.export_keras(source, tmp_path / "n.keras")
+    ex, notices, _pauses, redraws = exchange(dataset="xor")
+    ex.load("my net.keras", (tmp_path / "n.keras").read_bytes())
+    assert ex.settings.hidden == [5, 4] and ex.settings.activation == "relu" and ex.settings.dropout == 0.1
+    assert ex.trainer.test_loss == pytest.approx(source.test_loss, rel=1e-5) and redraws
+    assert notices == ["Loaded my net.keras: training goes on from its weights."]
+
+
+def test_hostile_uploads_get_one_line_and_change_nothing(tmp_path):
+    good = tmp_path / "good.keras"
+    keras_io.export_keras(trained(epochs=1), good)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda v: v * 2),
+                              keras.layers.Dense(1, activation="tanh")])
+    model.save(tmp_path / "lambda.keras")
+    (tmp_path / "config.json").write_text("{}")
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "empty.keras", "w") as z:
+        z.write(tmp_path / "config.json", "config.json")
+    uploads = {
+        "lambda.keras": (tmp_path / "lambda.keras").read_bytes(),
+        "cut.keras": good.read_bytes()[: good.stat().st_size // 2],
+        "notes.keras": b"just some text, not a model",
+        "empty.keras": (tmp_path / "empty.keras").read_bytes(),
+        "<b>x</b>.keras": b"PK\x03\x04",
+        "multi.keras": (tmp_path / "good.keras").read_bytes(),   # binary model, multi-class data set
+    }
+    for name, data in uploads.items():
+        ex, notices, _pauses, redraws = exchange(dataset="spiral-multi" if name == "multi.keras" else "circle",
+                                                 hidden=[3])
+        before = [w.copy() for w in ex.trainer.network.weights]
+        ex.load(name, data)
+        assert len(notices) == 1 and "\n" not in notices[0] and str(tmp_path) not in notices[0], (name, notices)
+        assert notices[0].startswith(("cannot load", "the model", "layer")), notices[0]
+        assert ex.settings.hidden == [3] and not redraws
+        for w0, w1 in zip(before, ex.trainer.network.weights):
+            np.testing.assert_array_equal(w0, w1)
+        assert ex.trainer.step(1) == 1    # and the session keeps working

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 import zipfile
 
 import numpy as np
@@ -197,7 +198,30 @@ def _regularizer(s) -> str:
             f"\n            kernel_regularizer=keras.regularizers.L1({s.reg_rate!r})")
 
 
-def import_keras(path, features=None, max_neurons: int = MAX_NEURONS) -> tuple[dict, tuple[list, list]]:
+EXPORTS = {"keras": "playground.keras", "csv": "playground-data.csv", "script": "train_playground.py"}
+
+
+def export_bytes(trainer, kind: str) -> bytes:
+    """Export `kind` ("keras", "csv" or "script", named as in EXPORTS) as bytes: the browser's downloads."""
+    write = {"keras": export_keras, "csv": export_csv, "script": export_script}[kind]
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, EXPORTS[kind])
+        write(trainer, path)
+        with open(path, "rb") as fh:
+            return fh.read()
+
+
+def import_bytes(name: str, data: bytes, max_neurons: int = MAX_NEURONS) -> tuple[dict, tuple[list, list]]:
+    """`import_keras` for an uploaded file: its bytes, and its name as the user gave it (for messages only)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "upload.keras")
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return import_keras(path, max_neurons=max_neurons, display_name=os.path.basename(name)[:80] or "upload.keras")
+
+
+def import_keras(path, features=None, max_neurons: int = MAX_NEURONS,
+                 display_name: str | None = None) -> tuple[dict, tuple[list, list]]:
     """Load a dense Sequential with safe_mode; (settings changes, (weights, biases)) or KerasImportError.
 
     The changes are settings names and values, plus "output": the output activation the data
@@ -206,7 +230,7 @@ def import_keras(path, features=None, max_neurons: int = MAX_NEURONS) -> tuple[d
     The inputs are named by `features`, else by the model's name as `export_keras` writes it,
     else they are the first k of x1, x2, x1sq, … .
     """
-    name = os.path.basename(str(path))   # never the server's whole path in a message
+    name = display_name or os.path.basename(str(path))   # never the server's whole path in a message
     if not os.path.isfile(path):
         raise KerasImportError(_("cannot load {name}: no such file").format(name=name))
     if not zipfile.is_zipfile(path):
@@ -217,7 +241,7 @@ def import_keras(path, features=None, max_neurons: int = MAX_NEURONS) -> tuple[d
         model = keras.saving.load_model(str(path), safe_mode=True, compile=False)
     except Exception as exc:   # noqa: BLE001 - any unreadable or unsafe file is one line for the user
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        text = text.replace(str(path), name)
+        text = text.replace(str(path), name).replace(os.path.dirname(str(path)), "")
         if len(text) > 200:   # whole sentences: Keras's messages run on
             text = text[:200].rsplit(". ", 1)[0] + "."
         raise KerasImportError(_("cannot load {name}: {reason}").format(name=name, reason=text)) from None

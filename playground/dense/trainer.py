@@ -197,7 +197,7 @@ class Trainer:
         """Train whole epochs until `seconds` have passed or `max_epochs` ran; at least one."""
         deadline = time.perf_counter() + seconds
         done = self.step(1)
-        while done < max_epochs and not self.diverged and time.perf_counter() < deadline:
+        while done < max_epochs and not self.diverged and not self.stopped and time.perf_counter() < deadline:
             done += self.step(1)
         return done
 
