@@ -18,7 +18,7 @@ FLAGS = {
     "features": "features", "layers": "hidden", "activation": "activation", "lr": "learning_rate",
     "regularization": "regularization", "reg-rate": "reg_rate", "optimizer": "optimizer", "loss": "loss",
     "seed": "seed", "data-seed": "data_seed", "n-classes": "n_classes", "shuffle": "shuffle",
-    "dropout": "dropout", "early-stopping": "early_stopping", "wide-layers": "wide_layers",
+    "dropout": "dropout", "early-stopping": "early_stopping", "wide-layers": "wide_layers", "init-zero": "init_zero",
 }
 
 
