@@ -29,6 +29,7 @@ from playground.components.cnn.input import DrawingPad, SamplePicker, UploadBox,
 from playground.components.cnn.overview import Overview, drawn_layers
 from playground.components.cnn.pair import PairView
 from playground.i18n import _
+from playground.shell import Page
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
 from playground.datasets.images import load_mnist_5k
 
@@ -60,7 +61,7 @@ HINTS = {
 }
 
 
-class CnnPage(pn.viewable.Viewer):
+class CnnPage(Page):
     """The CNN explainer: pick an image, see every layer, step through any neuron."""
 
     def __init__(self, **params):
