@@ -20,9 +20,9 @@ class AdvancedControls:
         self.dropout = pn.widgets.FloatSlider.from_param(s.dropout, label=_("Dropout rate (hidden layers)"),
                                                          step=0.05, throttled=True, css_classes=["nn-dropout"], **wide)
         self.early_stopping = pn.widgets.IntInput.from_param(
-            s.early_stopping, label=_("Early stopping: patience in epochs (0 = off)"), css_classes=["nn-early-stopping"], **wide)
+            s.early_stopping, label=_("Early stopping: patience"), css_classes=["nn-early-stopping"], **wide)
         toggle = dict(height=38, sizing_mode="stretch_width", stylesheets=[control_css, toggle_css])
-        self.wide_layers = pn.widgets.Toggle.from_param(s.wide_layers, label=_("Up to 16 neurons per layer"),
+        self.wide_layers = pn.widgets.Toggle.from_param(s.wide_layers, label=_("Up to 16 neurons"),
                                                         css_classes=["nn-wide-layers"], **toggle)
         self.init_zero = pn.widgets.Checkbox.from_param(s.init_zero, label=_("Start every weight at 0"),
                                                         css_classes=["nn-init-zero"], **wide)
