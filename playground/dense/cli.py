@@ -147,7 +147,7 @@ def _lessons(args) -> int:
 
 
 def _bench(args) -> int:
-    from playground import bench
+    from playground.dense import bench
 
     return bench.run(args.which, seeds=args.seeds, as_json=args.json)
 
