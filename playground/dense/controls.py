@@ -125,10 +125,10 @@ class DenseControls:
         wide = dict(sizing_mode="stretch_width")
         advanced = pn.Card(self.optimizer, self.loss, with_help(self.n_classes, "n_classes", **wide), self.seed,
                            with_help(self.speed, "epochs_per_frame", **wide), with_help(self.shuffle, "shuffle", **wide),
-                           *self.advanced.widgets(),
+                           *(with_help(widget, key, **wide) for key, widget in self.advanced.widgets().items()),
                            title=_("Advanced"), collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
                            stylesheets=[_CARD_CSS])
-        keras = pn.Card(keras_files, title=_("Keras: export and import"), collapsed=True,
+        keras = pn.Card(with_help(keras_files, "keras_files", **wide), title=_("Keras: export and import"), collapsed=True,
                         sizing_mode="stretch_width", margin=(8, 0), stylesheets=[_CARD_CSS])
         return pn.Column(
             lessons, with_help(_heading(_("Data")), "dataset"), self.picker, self.dataset_label,

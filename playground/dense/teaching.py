@@ -27,7 +27,8 @@ SETTING_WIDGETS = {**{key: (attr,) for key, attr in DESCRIBED.items()},
                    "train_ratio": ("train_ratio",), "noise": ("noise",), "batch_size": ("batch_size",),
                    "n_classes": ("n_classes",), "epochs_per_frame": ("speed",), "data_seed": ("regenerate_button",),
                    "shuffle": ("shuffle",), "show_test_data": ("show_test",), "discretize": ("discretize",),
-                   "init_zero": ("init_zero",), "features": ("features",), "dataset": ("picker", "dataset_label")}
+                   "init_zero": ("advanced.init_zero",), "dropout": ("advanced.dropout",),
+                   "early_stopping": ("advanced.early_stopping",), "wide_layers": ("advanced.wide_layers",), "features": ("features",), "dataset": ("picker", "dataset_label")}
 
 
 def add_help(controls) -> None:
@@ -58,7 +59,9 @@ def with_help(widget, key: str, **row) -> pn.Row:
 
 
 def _widget(controls, attr: str):
-    widget = getattr(controls, attr, None)
+    widget = controls
+    for name in attr.split("."):       # "advanced.dropout": a widget of the Advanced card
+        widget = getattr(widget, name, None)
     # A composite view (the data set picker) is hidden through the widget it shows.
     return widget.__panel__() if isinstance(widget, pn.viewable.Viewer) else widget
 
