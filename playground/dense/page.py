@@ -440,6 +440,7 @@ class DensePage(pn.viewable.Viewer):
         sessions; everything that touches the page runs as a next-tick callback.
         """
         loop = asyncio.get_running_loop()
+        presenting = scheduler.presenting(doc)      # the teacher's projector goes before the class
         while self.playing and run == self._runs and self._alive:
             if not _browser_connected(doc):
                 # The tab is closed: stop now rather than when Bokeh discards the
@@ -448,7 +449,9 @@ class DensePage(pn.viewable.Viewer):
                 log.info("live loop ended: the tab is closed (epoch %d)", self.trainer.epoch)
                 return
             started = loop.time()
-            await scheduler.run_slice(id(self), self._train_slice)
+            if not await scheduler.run_slice(id(self), self._train_slice, priority=presenting,
+                                             wanted=lambda: _browser_connected(doc)):
+                continue        # dropped unrun: the tab closed while the slice waited (the check above ends it)
             try:
                 doc.add_next_tick_callback(self._after_slice)
             except Exception:      # the session went while the slice trained
