@@ -7,6 +7,8 @@ the shell imports it only when the CNN page is first opened.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import panel as pn
 
@@ -29,6 +31,7 @@ from playground.components.cnn.input import DrawingPad, SamplePicker, UploadBox,
 from playground.components.cnn.overview import Overview, drawn_layers
 from playground.components.cnn.pair import PairView
 from playground.i18n import _
+from playground.serve.offload import off_loop
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
 from playground.datasets.images import load_mnist_5k
 
@@ -461,12 +464,19 @@ class CnnPage(pn.viewable.Viewer):
 
     def _upload_image(self, data: bytes, filename: str) -> None:
         h, w, c = self._model_shape()
-        try:
-            image = prepare_image(data, (h, w, c))
-        except ImageInputError as exc:
-            self.image_upload.say(_("<b>{name}</b> cannot be used: {reason}.").format(
-                name=inert_line(filename or _("The file")), reason=inert_line(exc)), ok=False)
-            return
+        # Decoding a big picture takes a while: in a worker, so that other sessions never stall.
+        off_loop(functools.partial(prepare_image, data, (h, w, c)),
+                 functools.partial(self._use_image, filename=filename, shape=(h, w, c)),
+                 functools.partial(self._image_refused, filename=filename))
+
+    def _image_refused(self, exc: Exception, filename: str) -> None:
+        if not isinstance(exc, ImageInputError):
+            raise exc
+        self.image_upload.say(_("<b>{name}</b> cannot be used: {reason}.").format(
+            name=inert_line(filename or _("The file")), reason=inert_line(exc)), ok=False)
+
+    def _use_image(self, image: np.ndarray, filename: str, shape: tuple[int, int, int]) -> None:
+        h, w, c = shape
         self.image_upload.say(_("Showing <b>{name}</b>, resized and cropped to {h}×{w}×{c}.").format(
             name=inert_line(filename), h=h, w=w, c=c), ok=True)
         self._show_own(image, f"your picture {filename}")
@@ -481,25 +491,35 @@ class CnnPage(pn.viewable.Viewer):
         self._show_own(image, "your drawing")
 
     def _upload_model(self, data: bytes, filename: str) -> None:
-        try:
-            model = load_model(data)
-            shape = tuple(int(d) for d in model.inputs[0].shape[1:])
-            n_classes = int(model.outputs[0].shape[-1])
-            names = (list(self._images.class_names) if n_classes == len(self._images.class_names)
-                     else [str(i) for i in range(n_classes)])
-            samples = samples_for_shape(self._raw_samples, shape)
-            explain_image(model, samples[0], names)  # fails here, not half-way through the views
-        except (ModelLoadError, ImageInputError) as exc:
+        # Reading and trying a model takes seconds: in a worker, so that other sessions never stall.
+        off_loop(functools.partial(self._read_model, data),
+                 functools.partial(self._use_model, filename=filename),
+                 functools.partial(self._model_refused, filename=filename))
+
+    def _read_model(self, data: bytes):
+        """Load an uploaded model and explain a sample with it (in a worker: touches no view)."""
+        model = load_model(data)
+        shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+        n_classes = int(model.outputs[0].shape[-1])
+        names = (list(self._images.class_names) if n_classes == len(self._images.class_names)
+                 else [str(i) for i in range(n_classes)])
+        samples = samples_for_shape(self._raw_samples, shape)
+        explain_image(model, samples[0], names)  # fails here, not half-way through the views
+        return model, shape, names, samples
+
+    def _model_refused(self, exc: Exception, filename: str) -> None:
+        if isinstance(exc, (ModelLoadError, ImageInputError)):
             self.model_upload.say(_("<b>{name}</b>: {reason}. The current model stays.").format(
                 name=inert_line(filename or _("The file")), reason=inert_line(str(exc).rstrip("."), limit=600)),
                 ok=False)
-            return
-        except Exception as exc:  # noqa: BLE001 - a model that loads but cannot run: say why, keep the old one
+        else:  # a model that loads but cannot run: say why, keep the old one
             self.model_upload.say(_("<b>{name}</b> loaded but could not be run ({reason}). "
                                     "The current model stays.").format(
                 name=inert_line(filename or _("The file")),
                 reason=inert_line(f"{type(exc).__name__}: {one_line_error(exc)}")), ok=False)
-            return
+
+    def _use_model(self, read, filename: str) -> None:
+        model, shape, names, samples = read
         self._model, self._class_names, self._samples = model, names, samples
         converted = shape != tuple(self._raw_samples[0].shape)
         self._model_note = f"your model {filename}" + (
