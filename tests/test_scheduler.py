@@ -209,3 +209,21 @@ def test_present_marks_the_teachers_session_only_with_the_servers_key():
     assert is_presenting({"present": "k3y"}, key)
     assert not is_presenting({"present": ""}, key) and not is_presenting({"present": "guess"}, key)
     assert not is_presenting({"lesson": "k3y"}, key)
+
+
+def test_serve_sets_the_teachers_key_and_prints_the_projector_url():
+    import re
+    import subprocess
+    import sys
+
+    def dry_run(*flags):
+        return subprocess.run([sys.executable, "-m", "playground.cli", "serve", "--dry-run", *flags],
+                              capture_output=True, text=True, timeout=60, check=True).stdout
+
+    out = dry_run("--lan", "--port", "5123")
+    key = re.search(r"NN_PLAYGROUND_PRESENT_KEY=(\S+)", out).group(1)
+    assert len(key) >= 8 and f"http://localhost:5123/app?present={key}" in out
+    assert is_presenting({"present": key}, {"NN_PLAYGROUND_PRESENT_KEY": key})
+    assert re.search(r"NN_PLAYGROUND_PRESENT_KEY=(\S+)", dry_run("--lan")).group(1) != key    # a new one each time
+    assert "NN_PLAYGROUND_PRESENT_KEY=chalk" in dry_run("--present-key", "chalk")
+    assert "PRESENT" not in dry_run()       # on this machine only: ?present alone will do

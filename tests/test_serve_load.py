@@ -70,3 +70,50 @@ def test_tabs_closing_mid_training_log_no_error(tmp_path):
         text = log_path.read_text()
     assert text.count("live loop ended") == 6, text[-3000:]
     assert ERRORS.search(text) is None, text[-3000:]
+
+
+FRAME_TIMES = """() => {
+  const grid = Bokeh.documents[0].get_model_by_name('decision-grid');
+  window.__frames = [];
+  grid.properties.data.change.connect(() => window.__frames.push(Date.now()));
+}"""
+
+
+@pytest.fixture(scope="module")
+def big_model(tmp_path_factory) -> Path:
+    """A valid 12 MB model (3.1 M weights): it takes the server seconds to read and try."""
+    import keras
+    from keras import layers as L
+
+    model = keras.Sequential([keras.Input((64, 64, 3)), L.Conv2D(4, 3, name="conv"), L.ReLU(), L.MaxPooling2D(2),
+                              L.Flatten(), L.Dense(800), L.ReLU(), L.Dense(10, activation="softmax")])
+    path = tmp_path_factory.mktemp("upload") / "big.keras"
+    model.save(path)
+    return path
+
+
+@pytest.mark.keras
+@pytest.mark.browser
+def test_another_learner_keeps_training_while_a_big_model_upload_is_read(browser, app_url, big_model):
+    trainer = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    trainer.goto(app_url)
+    trainer.get_by_role("button", name="▶ Play", exact=True).click(timeout=60_000)
+    uploader = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    uploader.goto(app_url + "?page=cnn")
+    uploader.get_by_text("Your image & model", exact=True).click(timeout=120_000)
+    trainer.evaluate(FRAME_TIMES)
+
+    started = uploader.evaluate("Date.now()")
+    uploader.locator(".cnn-model-upload-input input[type=file]").set_input_files(str(big_model))
+    uploader.locator(".cnn-model-upload-message", has_text="Loaded big.keras").wait_for(timeout=120_000)
+    ended = uploader.evaluate("Date.now()")
+    frames = [t for t in trainer.evaluate("window.__frames") if started <= t <= ended]
+    took = (ended - started) / 1000
+    gaps = [b - a for a, b in zip([started, *frames], [*frames, ended])]
+    # Read on the event loop, the upload would hold every session for all of its seconds:
+    # the other learner would see no frame at all meanwhile. Read in a worker, it keeps drawing.
+    assert len(frames) >= 3, (took, frames)
+    assert max(gaps) / 1000 < took / 2, (took, gaps)
+    uploader.get_by_text("your model big.keras", exact=False).wait_for(timeout=10_000)     # and it is in use
+    trainer.context.close()
+    uploader.context.close()
