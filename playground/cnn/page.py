@@ -7,6 +7,7 @@ the shell imports it only when the CNN page is first opened.
 """
 from __future__ import annotations
 
+import functools
 from types import SimpleNamespace
 
 import numpy as np
@@ -34,6 +35,7 @@ from playground.components.cnn.pair import PairView
 from playground.components.cnn.tutorial_card import TutorialCard
 from playground.i18n import N_, _
 from playground.shell import Page
+from playground.serve.offload import off_loop
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
 
 EXPLAINER_TAB, HYPERPARAMS_TAB, INPUT_TAB = 0, 1, 2
@@ -442,12 +444,19 @@ class CnnPage(Page):
 
     def _upload_image(self, data: bytes, filename: str) -> None:
         h, w, c = self._model_shape()
-        try:
-            image = prepare_image(data, (h, w, c))
-        except ImageInputError as exc:
-            self.image_upload.say(_("<b>{name}</b> cannot be used: {reason}.").format(
-                name=inert_line(filename or _("The file")), reason=inert_line(exc)), ok=False)
-            return
+        # Decoding a big picture takes a while: in a worker, so that other sessions never stall.
+        off_loop(functools.partial(prepare_image, data, (h, w, c)),
+                 functools.partial(self._use_image, filename=filename, shape=(h, w, c)),
+                 functools.partial(self._image_refused, filename=filename))
+
+    def _image_refused(self, exc: Exception, filename: str) -> None:
+        if not isinstance(exc, ImageInputError):
+            raise exc
+        self.image_upload.say(_("<b>{name}</b> cannot be used: {reason}.").format(
+            name=inert_line(filename or _("The file")), reason=inert_line(exc)), ok=False)
+
+    def _use_image(self, image: np.ndarray, filename: str, shape: tuple[int, int, int]) -> None:
+        h, w, c = shape
         self.image_upload.say(_("Showing <b>{name}</b>, resized and cropped to {h}×{w}×{c}.").format(
             name=inert_line(filename), h=h, w=w, c=c), ok=True)
         self._show_own(image, _("your picture {name}").format(name=filename))
@@ -462,26 +471,25 @@ class CnnPage(Page):
         self._show_own(image, _("your drawing"))
 
     def _upload_model(self, data: bytes, filename: str) -> None:
-        try:
-            model = load_model(data)
-            shape = tuple(int(d) for d in model.inputs[0].shape[1:])
-            n_classes = int(model.outputs[0].shape[-1])
-            stored = read_class_names(data)
-            named = stored is not None and len(stored) == n_classes
-            names = stored if named else fallback_class_names(n_classes)
-            samples, sample_names, source = stand_in_samples(shape)
-            explain_image(model, samples[0], names)  # fails here, not half-way through the views
-        except (ModelLoadError, ImageInputError) as exc:
+        # Reading and trying a model takes seconds: in a worker, so that other sessions never stall.
+        off_loop(functools.partial(_read_model, data), functools.partial(self._model_read, filename=filename),
+                 functools.partial(self._model_refused, filename=filename))
+
+    def _model_refused(self, exc: Exception, filename: str) -> None:
+        if isinstance(exc, (ModelLoadError, ImageInputError)):
             self.model_upload.say(_("<b>{name}</b>: {reason}. The current model stays.").format(
                 name=inert_line(filename or _("The file")), reason=inert_line(str(exc).rstrip("."), limit=600)),
                 ok=False)
-            return
-        except Exception as exc:  # noqa: BLE001 - a model that loads but cannot run: say why, keep the old one
+        else:  # a model that loads but cannot run: say why, keep the old one
             self.model_upload.say(_("<b>{name}</b> loaded but could not be run ({reason}). "
                                     "The current model stays.").format(
                 name=inert_line(filename or _("The file")),
                 reason=inert_line(f"{type(exc).__name__}: {one_line_error(exc)}")), ok=False)
-            return
+
+    def _model_read(self, read: SimpleNamespace, filename: str) -> None:
+        """An uploaded model was read and tried (in a worker): offer it in the chooser and show it."""
+        model, shape, names, named = read.model, read.shape, read.names, read.named
+        samples, sample_names, source = read.samples, read.sample_names, read.source
         note = _("your model {name}").format(name=filename)
         if source is not None:
             note = _("your model {name}; the samples are {samples}, resized to {h}×{w}×{c}").format(
@@ -574,3 +582,20 @@ def _markdown_bold(text: str) -> str:
     import re
 
     return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+
+
+def _read_model(data: bytes) -> SimpleNamespace:
+    """Load an uploaded model, find its class names and samples, and explain one sample with it.
+
+    Runs in a worker (see `_upload_model`): it touches no view.
+    """
+    model = load_model(data)
+    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    n_classes = int(model.outputs[0].shape[-1])
+    stored = read_class_names(data)
+    named = stored is not None and len(stored) == n_classes
+    names = stored if named else fallback_class_names(n_classes)
+    samples, sample_names, source = stand_in_samples(shape)
+    explain_image(model, samples[0], names)  # fails here, not half-way through the views
+    return SimpleNamespace(model=model, shape=shape, names=names, named=named, samples=samples,
+                           sample_names=sample_names, source=source)

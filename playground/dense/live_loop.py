@@ -141,7 +141,9 @@ class LiveLoop:
                 log.info("live loop ended: the tab is closed (epoch %d)", self.trainer.epoch)
                 return
             started = loop.time()
-            await scheduler.run_slice(self, self._train_slice, priority=self._priority())
+            if not await scheduler.run_slice(self, self._train_slice, priority=self._priority(),
+                                             wanted=self.host.connected):
+                continue        # dropped unrun: the tab closed while the slice waited (the check above ends it)
             try:
                 self.host.next_tick(self._after_slice)
             except Exception:      # the session went while the slice trained

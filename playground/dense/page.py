@@ -35,6 +35,7 @@ from playground.dense.teaching import add_help, apply_view, callouts, explanatio
 from playground.dense.tf_links import settings_from_tf_hash
 from playground.dense.trainer import HISTORY_CAP, Trainer
 from playground.i18n import _
+from playground.serve import scheduler
 from playground.shell import Page
 
 
@@ -75,7 +76,10 @@ class DensePage(Page):
         self.trainer = Trainer(self.settings, history_cap=HISTORY_CAP)
         doc = pn.state.curdoc
         host = DocumentHost(doc) if doc is not None and doc.session_context is not None else None
-        self.loop = LiveLoop(self.trainer, host, draw=self._draw_live_frame, diverged=self.pause)
+        # The teacher's projected session (?present, with the server's key if it has one) trains first.
+        teacher = host is not None and scheduler.presenting(doc)
+        self.loop = LiveLoop(self.trainer, host, draw=self._draw_live_frame, diverged=self.pause,
+                             priority=lambda: teacher)
         self._focus: tuple[int, int] | None = None      # hovered node shown in the big view
         self._link: tuple[int, int, int] | None = None  # picked link whose weight can be typed
         self._frame = 0
