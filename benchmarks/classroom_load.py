@@ -42,6 +42,13 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # ---- the server -------------------------------------------------------------------------------
 
+def know_the_page_models() -> None:
+    """Import what defines the models a page is made of, so that a client can read the page."""
+    import panel  # noqa: F401  (Panel's own models)
+    import playground.dense.page  # noqa: F401  (the dense page's components: callouts, share dialog, …)
+    import playground.shell  # noqa: F401
+
+
 @contextmanager
 def playground_server(procs: int = 1, log=subprocess.DEVNULL, env: dict[str, str] | None = None):
     """The server `playground serve --num-procs PROCS` runs, on a free loopback port; yields (url, pid)."""
@@ -357,8 +364,7 @@ def main() -> None:
     parser.add_argument("--client-procs", type=int, default=2, help="client processes the learners share")
     parser.add_argument("--summary", action="store_true", help="no per-learner table")
     args = parser.parse_args()
-    import panel  # noqa: F401  (Panel's models must be known before a client can read the page)
-    import playground.shell  # noqa: F401  (and the page's own component models)
+    know_the_page_models()
 
     print(f"machine: {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f};"
           f" server processes: {args.procs}; client processes: {args.client_procs}", flush=True)

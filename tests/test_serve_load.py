@@ -49,9 +49,8 @@ def test_a_write_to_a_closed_tab_is_one_info_line_and_other_failures_stay_errors
 def test_tabs_closing_mid_training_log_no_error(tmp_path):
     """Six learners (Bokeh clients that ack frames as the browser does) close in the middle of training."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    import panel  # noqa: F401  (the client must know Panel's models)
-    import playground.shell  # noqa: F401
-    from classroom_load import Learner
+    from classroom_load import Learner, know_the_page_models
+    know_the_page_models()
 
     log_path = tmp_path / "serve.log"
     with open(log_path, "w") as log, served_app(log) as url:
