@@ -46,7 +46,7 @@ TABS_CSS = (":host .bk-header .bk-tab { font-size: 17px; padding: 6px 16px; }"
 BUTTONS_CSS = ":host .bk-btn { font-size: 16px; }"
 CHECKBOX_CSS = ":host, :host label, :host span { font-size: 16px; }"
 SLIDER_CSS = ":host .bk-slider-title, :host .bk-input-group { font-size: 17px; }"
-SELECT_CSS = ":host label, :host select { font-size: 16px; }"
+SELECT_CSS = ":host label, :host select, :host input { font-size: 16px; }"
 
 # Under the overview until a neuron is chosen; then the chosen layer's kind gives the hint.
 NO_SELECTION_HINT = N_("**Click a neuron** in the overview to see how it is computed: a convolution, ReLU, "
@@ -104,7 +104,8 @@ class CnnPage(Page):
         # A model without stored class names gets "class 0", "class 1", … until the learner names them.
         self._names_input = pn.widgets.TextInput(name=_("Its class names, separated by commas"),
                                                  placeholder=_("e.g. cat, dog, horse"), width=420,
-                                                 css_classes=["cnn-class-names"], visible=False)
+                                                 css_classes=["cnn-class-names"], stylesheets=[SELECT_CSS],
+                                                 visible=False)
         self._names_apply = pn.widgets.Button(name=_("Use these names"), css_classes=["cnn-class-names-apply"],
                                               stylesheets=[BUTTONS_CSS], visible=False)
         self._names_apply.on_click(lambda event: self._apply_class_names())
