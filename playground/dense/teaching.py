@@ -94,13 +94,18 @@ def explanations() -> Explanations:
                         tuple(_(label) for label in texts.LEGEND))
 
 
-def callouts(diagram, features_width: float) -> Callouts:
-    """First-visit notes on the features, a neuron, a link (network figure) and the output map."""
+def callouts() -> Callouts:
+    """The first-visit notes, placed by `place_callouts` once the network is drawn."""
+    return Callouts([], ok_label=_(texts.CALLOUT_OK), hide_all_label=_(texts.CALLOUT_HIDE_ALL))
+
+
+def place_callouts(notes: Callouts, diagram, features_width: float) -> None:
+    """Point the notes at the features, a neuron, a link (network figure) and the output map of this shape."""
     sides = {"features": "below", "neuron": "right", "link": "below"}
-    notes = [Callout(key, _(texts.CALLOUTS[key]), "nn-network", x, y, side=sides[key])
-             for key, (x, y) in diagram_anchors(diagram, features_width).items()]
-    notes.append(Callout("output", _(texts.CALLOUTS["output"]), "nn-decision-map", 4, 300, side="left"))
-    return Callouts(notes, ok_label=_(texts.CALLOUT_OK), hide_all_label=_(texts.CALLOUT_HIDE_ALL))
+    placed = [Callout(key, _(texts.CALLOUTS[key]), "nn-network", x, y, side=sides[key])
+              for key, (x, y) in diagram_anchors(diagram, features_width).items()]
+    placed.append(Callout("output", _(texts.CALLOUTS["output"]), "nn-decision-map", 4, 300, side="left"))
+    notes.set_callouts(placed)
 
 
 _ICON_CSS = ":host { --icon-size: 20px; } :host .bk-icon, :host .bk-tooltip-icon { width: 20px; height: 20px; }"
