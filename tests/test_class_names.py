@@ -135,3 +135,30 @@ def load_mnist_first_zero():
 
     data = load_mnist_5k()
     return data.x_test[np.flatnonzero(data.y_test == 0)[0]]
+
+
+@pytest.mark.keras
+def test_the_page_uses_an_uploads_stored_names_and_can_go_back_to_the_built_in_models(tmp_path):
+    from playground.cnn.page import CnnPage
+
+    page = CnnPage()
+    model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.save(tmp_path / "rgb.keras")
+    write_class_names(tmp_path / "rgb.keras", ["plane", "ship", "frog"])
+    page.model_upload.input.filename = "rgb.keras"
+    page.model_upload.input.value = (tmp_path / "rgb.keras").read_bytes()
+    assert "with its class names" in page.model_upload.message.object
+    assert page._explanation.class_names == ["plane", "ship", "frog"]
+    # Its samples are the shipped photos resized to 32×32×3, and the description says so.
+    assert page._explanation.image.shape == (32, 32, 3)
+    assert "Tiny ImageNet photos, resized to 32×32×3" in page._model_info.object
+    expected = np.asarray(model(page._explanation.image[None]))[0]
+    np.testing.assert_allclose(page._explanation.probabilities, expected, atol=1e-6)
+
+    page._model_choice.value = "tiny-imagenet"
+    assert page._explanation.class_names[0] == "lifeboat" and not page._names_input.visible
+    page._model_choice.value = "mnist"
+    assert page._explanation.class_names == [str(d) for d in range(10)]
+    page._model_choice.value = "upload"
+    assert page._explanation.class_names == ["plane", "ship", "frog"] and page._names_input.visible

@@ -23,37 +23,16 @@ keras = pytest.importorskip("keras")
 from playground.cnn.explain import explain  # noqa: E402
 from playground.cnn.kinds import KINDS, OUTPUT, Selection, kind_of  # noqa: E402
 from playground.cnn.loading import load_model  # noqa: E402
+from playground.cnn.model import build_cifar_like  # noqa: E402
 from playground.components.cnn.formula import fmt  # noqa: E402
 
 L = keras.layers
 TOL = 1e-4
 
 
-def _l2():
-    return keras.regularizers.L2(1e-4)
-
-
 def cifar_blocks():
     """Conv blocks with BatchNormalization, 'same' padding, strides, Dropout; a hidden Dense; softmax."""
-    return keras.Sequential([
-        keras.Input((32, 32, 3)),
-        L.Conv2D(8, 3, padding="same", activation="relu", kernel_regularizer=_l2(), name="conv1"),
-        L.BatchNormalization(gamma_regularizer=_l2(), beta_regularizer=_l2(), name="bn1"),
-        L.Conv2D(8, 3, strides=2, padding="same", activation="relu", kernel_regularizer=_l2(), name="conv2"),
-        L.BatchNormalization(name="bn2"),
-        L.MaxPooling2D(2, name="pool1"),
-        L.Dropout(0.25, name="drop1"),
-        L.Conv2D(12, 3, padding="same", kernel_regularizer=_l2(), name="conv3"),
-        L.ReLU(name="relu3"),
-        L.AveragePooling2D(3, strides=2, padding="same", name="avg3"),   # border windows are part padding
-        L.BatchNormalization(scale=False, name="bn3"),
-        L.SpatialDropout2D(0.2, name="sdrop3"),
-        L.Flatten(name="flatten"),
-        L.Dense(24, activation="relu", kernel_regularizer=_l2(), name="hidden"),
-        L.BatchNormalization(name="bn4"),
-        L.Dropout(0.5, name="drop4"),
-        L.Dense(10, activation="softmax", name="out"),
-    ], name="cifar_blocks")
+    return build_cifar_like(name="cifar_blocks")
 
 
 def cifar_global():

@@ -214,44 +214,52 @@ def batchnorm_formula_html(layer: str, channel: int, row: int, col: int, x: floa
     std = float(np.sqrt(np.float32(variance) + np.float32(epsilon)))
     normalised = (x - mean) / std
 
-    def plain(value, css, digits=3):
-        return f'<span class="num {css}">{fmt(value, digits)}</span>'
+    def term(symbol, value, css, digits=3):
+        # One symbol with its value, kept together when the row wraps.
+        shown = value if isinstance(value, str) else fmt(value, digits)
+        return (f'<span style="white-space:nowrap"><span class="note">{symbol} =</span> '
+                f'<span class="num {css}">{shown}</span></span>')
 
-    eps = f"{epsilon:.0e}" if epsilon < 1e-3 else fmt(epsilon, 4)
     note = _esc(_("y = γ · (x − μ) / √(σ² + ε) + β, with the moving mean μ and variance σ² of channel "
                   "{channel} learned in training").format(channel=channel))
     body = (
         f'<div class="row note">{note}</div>'
-        '<div class="row"><span class="note">γ</span>' + plain(gamma, "cnn-formula-gamma")
-        + '<span class="op">·</span><span class="op">(</span>' + _number(x, "cnn-formula-input", lim)
-        + f'<span class="op">{MINUS}</span><span class="note">μ</span>' + plain(mean, "cnn-formula-mean")
-        + '<span class="op">) /</span><span class="note">√(σ²</span>' + plain(variance, "cnn-formula-variance", 4)
-        + f'<span class="op">+</span><span class="note">ε</span><span class="num cnn-formula-epsilon">{eps}</span>'
-        + '<span class="note">)</span><span class="op">+</span><span class="note">β</span>'
-        + plain(beta, "cnn-formula-beta") + "</div>"
-        '<div class="row"><span class="op">=</span>' + plain(gamma, "") + '<span class="op">·</span>'
-        + plain(normalised, "cnn-formula-normalised") + '<span class="op">+</span>' + plain(beta, "")
-        + '<span class="op">=</span>' + _number(y, "cnn-formula-output", lim, result=True) + "</div>"
+        '<div class="row"><span style="white-space:nowrap"><span class="note">x =</span> '
+        + _number(x, "cnn-formula-input", lim) + "</span>"
+        + term("μ", mean, "cnn-formula-mean") + term("σ²", variance, "cnn-formula-variance", 4)
+        + term("ε", f"{epsilon:g}", "cnn-formula-epsilon") + term("γ", gamma, "cnn-formula-gamma")
+        + term("β", beta, "cnn-formula-beta") + "</div>"
+        '<div class="row"><span class="note">(x − μ) / √(σ² + ε) =</span>'
+        f'<span class="num cnn-formula-normalised">{fmt(normalised)}</span></div>'
+        f'<div class="row"><span class="note">y =</span><span class="num">{fmt(gamma)}</span>'
+        f'<span class="op">·</span><span class="num">{fmt(normalised)}</span><span class="op">+</span>'
+        f'<span class="num">{fmt(beta)}</span><span class="op">=</span>' + _number(y, "cnn-formula-output", lim, result=True) + "</div>"
     )
     return _root("batchnorm", body, layer=layer, neuron=channel, row=row, col=col)
 
 
 def average_formula_html(layer: str, neuron: int, row: int, col: int, window: np.ndarray, value: float,
-                         limit: float | None = None) -> str:
-    """The mean of a pooling window (NaN cells are padding, left out) = output."""
+                         limit: float | None = None, whole_map: bool = False) -> str:
+    """The mean of a pooling window (NaN cells are padding, left out) = output.
+
+    `whole_map`: the window is a channel's whole map (global average pooling).
+    """
     pad = np.isnan(window)
     n = int((~pad).sum())
     lim = limit or symmetric_limit(np.nan_to_num(window))
     h, w = window.shape
-    if window.size <= 64:
+    caption = _("the whole {h}×{w} map").format(h=h, w=w) if whole_map else _("{h}×{w} window").format(h=h, w=w)
+    if window.size <= 36:
         shown = _block(grid_html(np.nan_to_num(window), "cnn-formula-window", ACTIVATION_PALETTE, lim,
-                                 pad_mask=pad if pad.any() else None),
-                       _esc(_("{h}×{w} window").format(h=h, w=w)))
-    else:   # a global average over a big map: the grid would not fit, the sum says the same
-        shown = '<span class="note">' + _esc(_("the {h}×{w} map").format(h=h, w=w)) + "</span>"
+                                 pad_mask=pad if pad.any() else None), _esc(caption))
+    else:   # a big map: its grid would not fit the pane; the sum and the count say the same
+        shown = f'<span class="note">{_esc(caption)}</span>'
+    if whole_map:
+        note = _esc(_("Global average pooling keeps the mean of each channel's whole map."))
+    else:
+        note = _esc(_("Average pooling keeps the mean of each window (padding cells are not counted)."))
     total = float(np.nansum(window, dtype=np.float64))
     mean = _esc(_("mean"))
-    note = _esc(_("Average pooling keeps the mean of each window (padding cells are not counted)."))
     body = (f'<div class="row"><span class="op">{mean}</span>{shown}<span class="op">=</span>'
             f'<span class="num cnn-formula-sum">{fmt(total)}</span><span class="op">/</span>'
             f'<span class="num cnn-formula-count">{n}</span><span class="op">=</span>'

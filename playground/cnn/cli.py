@@ -247,16 +247,21 @@ def _bench(args) -> int:
     except ModelLoadError as exc:
         return _fail(str(exc))
     load_seconds = time.perf_counter() - t0
-    if tuple(model.inputs[0].shape[1:]) != data.input_shape:
-        return _fail(f"the model's input {tuple(model.inputs[0].shape[1:])} does not fit the "
-                     f"mnist-5k images {data.input_shape}")
+    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    if shape == data.input_shape:
+        images = list(data.x_test[:1 + args.images])
+    else:  # another input shape: the shipped samples that fit it (the photos for tiny-imagenet)
+        from playground.cnn.catalogue import stand_in_samples
+
+        samples = stand_in_samples(shape)[0]
+        images = [samples[i % len(samples)] for i in range(1 + args.images)]
 
     t0 = time.perf_counter()
-    step_through(explain(model, data.x_test[0], names))
+    step_through(explain(model, images[0], names))
     first_seconds = time.perf_counter() - t0
 
     times, explain_only = [], []
-    for image in data.x_test[1:1 + args.images]:
+    for image in images[1:]:
         t0 = time.perf_counter()
         result = explain(model, image, names)
         t1 = time.perf_counter()

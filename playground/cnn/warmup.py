@@ -5,9 +5,11 @@ machine). The shell calls `start` once a session's first page is on screen:
 a daemon thread then imports the CNN page's modules (TensorFlow and Keras with
 them), loads the default model and its samples and explains one sample (which
 traces the model's function), so that a later first opening only builds the
-page. The thread runs at the lowest CPU priority, so a dense page that trains
-meanwhile keeps its share. Set ``NN_PLAYGROUND_CNN_WARMUP=0`` to turn it off
-(a server that only ever shows the dense page then never loads TensorFlow).
+page. The thread keeps the normal CPU priority: a CNN page opened while it
+runs waits for the same imports, and a niced thread would then hold the whole
+server back on a busy machine (it cannot be given its priority back). Set
+``NN_PLAYGROUND_CNN_WARMUP=0`` to turn it off (a server that only ever shows
+the dense page then never loads TensorFlow).
 
 Importing this module imports neither TensorFlow nor Panel.
 """
@@ -40,10 +42,6 @@ def start() -> bool:
 
 
 def _warm_up() -> None:
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)   # this thread only (Linux)
-    except (AttributeError, OSError):
-        pass
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         importlib.import_module("playground.cnn.page")   # TensorFlow, Keras, every CNN view module

@@ -17,6 +17,7 @@ from playground.components.dense.decision_map import point_colours
 from playground.components.palettes import CSS_TEXT
 from playground.datasets.features import FEATURES
 from playground.datasets.playground_data import DATASETS, generate
+from playground.dense.advanced_controls import AdvancedControls
 from playground.dense.settings import LEARNING_RATES, REG_RATES, DenseSettings, datasets_for
 from playground.dense.teaching import help_icon, with_help
 from playground.i18n import N_, _
@@ -98,6 +99,8 @@ class DenseControls:
             s.features, options={f.label: key for key, f in FEATURES.items()}, orientation="vertical",
             width=92, height=0, margin=0, label="", stylesheets=[_FEATURE_CSS])
 
+        self.advanced = AdvancedControls(settings, _CONTROL_CSS, _TOGGLE_CSS)
+
         self.weight_input = pn.widgets.FloatInput(label="", width=110, step=0.1, format="0.000",
                                                   stylesheets=[_CONTROL_CSS], margin=(0, 6),
                                                   css_classes=["nn-weight-input"])
@@ -117,17 +120,20 @@ class DenseControls:
             margin=(0, 0, 6, 0), align="end", styles={"align-items": "flex-end"},
         )
 
-    def data_column(self, lessons: pn.viewable.Viewable) -> pn.Column:
-        """The left column: lessons, the data set and its settings, the advanced settings."""
+    def data_column(self, lessons: pn.viewable.Viewable, keras_files: pn.viewable.Viewable) -> pn.Column:
+        """The left column: lessons, the data set and its settings, the advanced settings, Keras files."""
         wide = dict(sizing_mode="stretch_width")
         advanced = pn.Card(self.optimizer, self.loss, with_help(self.n_classes, "n_classes", **wide), self.seed,
                            with_help(self.speed, "epochs_per_frame", **wide), with_help(self.shuffle, "shuffle", **wide),
+                           *self.advanced.widgets(),
                            title=_("Advanced"), collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
                            stylesheets=[_CARD_CSS])
+        keras = pn.Card(keras_files, title=_("Keras: export and import"), collapsed=True,
+                        sizing_mode="stretch_width", margin=(8, 0), stylesheets=[_CARD_CSS])
         return pn.Column(
             lessons, with_help(_heading(_("Data")), "dataset"), self.picker, self.dataset_label,
             *(with_help(getattr(self, key), key, **wide) for key in ("train_ratio", "noise", "batch_size")),
-            with_help(self.regenerate_button, "data_seed", **wide), advanced, width=250, margin=(0, 14, 0, 0),
+            with_help(self.regenerate_button, "data_seed", **wide), advanced, keras, width=250, margin=(0, 14, 0, 0),
         )
 
     def map_toggles(self) -> pn.Row:

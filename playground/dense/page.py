@@ -21,12 +21,14 @@ from playground.components.dense.network_diagram import NetworkDiagram
 from playground.components.safe_text import safe_text
 from playground.datasets.features import FEATURES
 from playground.datasets.playground_data import DATASETS
+from playground.dense.advanced_controls import early_stop_text
 from playground.dense.controls import CAPTION_CSS, DenseControls, picker_choices
 from playground.dense.frame import build_frame, feature_grids
+from playground.dense.keras_exchange import KerasExchange
 from playground.dense.lesson_panel import LessonPanel
 from playground.dense.lessons import lesson_query
 from playground.dense.live_loop import LiveLoop
-from playground.dense.settings import MAX_LAYERS, MAX_NEURONS, NEW_DATA, RESETS_NETWORK, DenseSettings, query_names
+from playground.dense.settings import MAX_LAYERS, NEW_DATA, RESETS_NETWORK, DenseSettings, query_names
 from playground.dense.help_texts import help_html
 from playground.dense.share import parse_view
 from playground.dense.teaching import (add_help, apply_view, callouts, explanations, help_icon, place_callouts,
@@ -82,6 +84,9 @@ class DensePage(Page):
         self._editing = False      # the weight field is being filled in, not typed in
         self.controls = DenseControls(self.settings, self.param.playing, self._pick_dataset)
         self._wire_controls()
+        self.keras = KerasExchange(self.settings, self.trainer, self.loop.lock, notify=self._notify, pause=self.pause,
+                                   redraw=lambda: self._redraw(structure=True, data=True))
+        self._stop_announced = None   # the early stopping whose stop the notices have told
         self.lessons = LessonPanel(self.apply_query, session_query().get("lesson"))
         self._build_views()
         self._build_teaching()
@@ -105,7 +110,7 @@ class DensePage(Page):
     def _build_views(self) -> None:
         self.diagram = NetworkDiagram(width=576,  # 72 px a column: "Features" on one line
                                       height=440, input_control=self.controls.features,
-                                      max_layers=MAX_LAYERS, max_neurons=MAX_NEURONS,
+                                      max_layers=MAX_LAYERS, max_neurons=self.settings.max_neurons,
                                       on_layers=self._change_layers, on_neurons=self._change_neurons,
                                       on_hover=self._hover_node, on_link=self._pick_link)
         # The feature buttons line up with the input nodes: one row per node.
@@ -113,6 +118,8 @@ class DensePage(Page):
         self.decision_map = DecisionMap(size=280)
         self.map_caption = pn.pane.HTML("", margin=(0, 4), stylesheets=[CAPTION_CSS])
         self.chart = LossChart(width=330, height=100)
+        self.stop_caption = pn.pane.HTML("", visible=False, width=330, margin=(0, 4),
+                                          stylesheets=[CAPTION_CSS, _WRAP_CSS])
         # Frame handshake: each heatmap arrives with its frame number; the browser
         # echoes the number as soon as it has applied the frame (Bokeh then paints
         # it in the next animation frame, while the server prepares the next one).
@@ -135,10 +142,12 @@ class DensePage(Page):
     # ---- actions (buttons and keyboard shortcuts) ----------------------------------------
 
     def step(self) -> None:
-        """Pause and train exactly one epoch."""
+        """Pause and train exactly one epoch (after an early stop too)."""
         with self._quietly():
             self.playing = False
         with self.loop.lock:
+            if self.trainer.stopped:
+                self.trainer.resume()
             self.trainer.step(1)
             self._redraw()
 
@@ -208,6 +217,8 @@ class DensePage(Page):
             if rebuilt:
                 self.playing = False          # the original pauses whenever it rebuilds the network
                 self._link = None
+            if "wide_layers" in changed:
+                self.diagram.set_max_neurons(self.settings.max_neurons)
             if "problem" in changed:
                 self.controls.picker.set_choices(picker_choices(self.settings.problem), self.settings.dataset)
             self.controls.picker.value = self.settings.dataset
@@ -238,7 +249,7 @@ class DensePage(Page):
 
     def _change_neurons(self, layer: int, delta: int) -> None:
         hidden = list(self.settings.hidden)
-        if "hidden" not in self.view.frozen and 0 <= layer < len(hidden) and 1 <= hidden[layer] + delta <= MAX_NEURONS:
+        if "hidden" not in self.view.frozen and 0 <= layer < len(hidden) and 1 <= hidden[layer] + delta <= self.settings.max_neurons:
             hidden[layer] += delta
             self.settings.hidden = hidden
 
@@ -336,6 +347,9 @@ class DensePage(Page):
         if event.new and self.trainer.diverged:
             self.playing = False
             return
+        if event.new and self.trainer.stopped:
+            with self.loop.lock:
+                self.trainer.resume()   # Play after an early stop trains on, with a fresh patience
         self.controls.show_playing(event.new)
         if event.new:
             self.loop.play()
@@ -346,7 +360,12 @@ class DensePage(Page):
 
     def _draw_live_frame(self) -> int:
         self._redraw()
+        if self.trainer.stopped:
+            self.pause()      # early stopping ended the run; the frame above shows where
         return self._frame
+
+    def _notify(self, text: str) -> None:
+        self.notices = [*self.notices, text]
 
     # ---- drawing ----------------------------------------------------------------------------
 
@@ -366,6 +385,8 @@ class DensePage(Page):
                 self.decision_map.show_points(t.train.points, point_colours(t.train.labels, t.train.kind),
                                               t.test.points, point_colours(t.test.labels, t.test.kind))
                 self.controls.dataset_label.object = _(DATASETS[s.dataset].label)
+                # Batches up to the whole training set (full-batch descent); a larger one from a link stays shown.
+                self.controls.batch_size.end = max(len(t.train), s.batch_size)
             self.decision_map.show_test(s.show_test_data)
             self._draw_frame()
 
@@ -380,7 +401,16 @@ class DensePage(Page):
         self.chart.show(t.history, t.epoch)
         self.lessons.show_progress(t.epoch, t.history["epoch"], t.history["test_loss"])
         self.controls.epoch_counter.show(frame.epoch_texts)
+        self._show_early_stop()
         self.controls.play_button.disabled = t.diverged
+
+    def _show_early_stop(self) -> None:
+        text = early_stop_text(self.trainer)
+        self.stop_caption.object = text
+        self.stop_caption.visible = bool(text)
+        if text and self._stop_announced is not self.trainer.early_stopping:
+            self._stop_announced = self.trainer.early_stopping
+            self._notify(text)
 
     def _focus_name(self) -> str:
         return next((self.diagram.node_name(n) for n in self.diagram.nodes if (n.layer, n.index) == self._focus), "")
@@ -390,10 +420,11 @@ class DensePage(Page):
     def __panel__(self):
         c = self.controls
         network_column = pn.Column(self.diagram, with_help(c.weight_editor, "weight"), margin=(0, 10))
-        output_column = pn.Column(self.chart, self.map_caption, self.decision_map, c.map_toggles(),
+        output_column = pn.Column(self.chart, self.stop_caption, self.map_caption, self.decision_map, c.map_toggles(),
                                   with_help(self.share.button, "share", sizing_mode="stretch_width"),
                                   width=330, margin=0)
-        return pn.Column(c.top_row(), pn.Row(c.data_column(self.lessons), network_column, output_column, margin=0),
+        return pn.Column(c.top_row(), pn.Row(c.data_column(self.lessons, self.keras.view), network_column,
+                                             output_column, margin=0),
                          self.share.body, self.explanations, self.callouts, margin=(0, 10), name="dense-page")
 
 
@@ -411,3 +442,6 @@ def _browser_connected(doc) -> bool:
         session.request_expiration()
         return False
     return True
+
+
+_WRAP_CSS = ":host { white-space: normal; font-size: 15px; }"

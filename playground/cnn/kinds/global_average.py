@@ -42,7 +42,7 @@ class GlobalAverageKind(Kind):
         h, w = t.input.shape[:2]
         views.pair.move((0, 0, h, w), 0, 0)
         return average_formula_html(t.name, k, 0, 0, t.input[:, :, k], float(t.output[k]),
-                                    symmetric_limit(t.input[:, :, k]))
+                                    symmetric_limit(t.input[:, :, k]), whole_map=True)
 
     def pick(self, sel, role, channel, row, col):
         return {}
