@@ -20,20 +20,26 @@ from playground.i18n import _
 
 # Help key -> the attribute of DenseControls. Fields with a label show the help as a "?" in
 # it (hover, or click / tap to pin it); every other control gets a "?" beside it (`with_help`).
+# A dotted attribute reaches into a group of controls (`advanced.dropout`).
 DESCRIBED = {"learning_rate": "learning_rate", "activation": "activation", "regularization": "regularization",
-             "reg_rate": "reg_rate", "problem": "problem", "optimizer": "optimizer", "loss": "loss", "seed": "seed"}
+             "reg_rate": "reg_rate", "problem": "problem", "optimizer": "optimizer", "loss": "loss", "seed": "seed",
+             "early_stopping": "advanced.early_stopping"}
+# The Advanced group's controls that show their help beside them.
+BESIDE_ADVANCED = {"dropout": "advanced.dropout", "wide_layers": "advanced.wide_layers",
+                   "init_zero": "advanced.init_zero"}
 # Setting -> the controls that change it (what `hide=` and `lock=` take away).
 SETTING_WIDGETS = {**{key: (attr,) for key, attr in DESCRIBED.items()},
                    "train_ratio": ("train_ratio",), "noise": ("noise",), "batch_size": ("batch_size",),
                    "n_classes": ("n_classes",), "epochs_per_frame": ("speed",), "data_seed": ("regenerate_button",),
                    "shuffle": ("shuffle",), "show_test_data": ("show_test",), "discretize": ("discretize",),
-                   "init_zero": ("init_zero",), "features": ("features",), "dataset": ("picker", "dataset_label")}
+                   **{key: (attr,) for key, attr in BESIDE_ADVANCED.items()},
+                   "features": ("features",), "dataset": ("picker", "dataset_label")}
 
 
 def add_help(controls) -> None:
     """The help of every labelled field, in its label."""
     for key, attr in DESCRIBED.items():
-        widget = getattr(controls, attr, None)
+        widget = control(controls, attr)
         if widget is not None:
             widget.description = help_html(key)
 
@@ -57,8 +63,22 @@ def with_help(widget, key: str, **row) -> pn.Row:
     return pn.Row(widget, icon, **{"margin": 0, "styles": {"align-items": "center"}, **row})
 
 
+def control(controls, attr: str):
+    """The control at `attr` (dotted for a group: "advanced.dropout"), or None when there is none."""
+    for name in attr.split("."):
+        controls = getattr(controls, name, None)
+    return controls
+
+
+def advanced_with_help(advanced) -> list:
+    """The Advanced group's widgets, in its order, each with its "?" where its label cannot hold one."""
+    beside = {id(control(advanced, attr.split(".", 1)[1])): key for key, attr in BESIDE_ADVANCED.items()}
+    return [with_help(w, beside[id(w)], sizing_mode="stretch_width") if id(w) in beside else w
+            for w in advanced.widgets()]
+
+
 def _widget(controls, attr: str):
-    widget = getattr(controls, attr, None)
+    widget = control(controls, attr)
     # A composite view (the data set picker) is hidden through the widget it shows.
     return widget.__panel__() if isinstance(widget, pn.viewable.Viewer) else widget
 
