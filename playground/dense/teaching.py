@@ -60,6 +60,9 @@ def with_help(widget, key: str, **row) -> pn.Row:
     icon.visible = getattr(widget, "visible", True)
     if hasattr(widget, "param") and "visible" in widget.param:
         widget.param.watch(lambda e: setattr(icon, "visible", e.new), "visible")
+    # A slider's "?" sits by its bar, clear of a long title that runs to the edge.
+    if isinstance(widget, (pn.widgets.IntSlider, pn.widgets.FloatSlider)):
+        icon.align = "end"
     return pn.Row(widget, icon, **{"margin": 0, "styles": {"align-items": "center"}, **row})
 
 
