@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from playground.dense.help_texts import HELP, help_html, help_text, help_tooltip
+from playground.dense.settings import query_names
 from playground.dense.share import CONTROLS
 from playground.i18n import reset_language, use_language
 
@@ -46,22 +47,19 @@ def test_every_control_of_the_page_shows_its_help():
     import panel as pn
 
     from playground.dense.page import DensePage
-    from playground.dense.teaching import DESCRIBED, SETTING_WIDGETS, _widget
+    from playground.dense.teaching import DESCRIBED, SETTING_WIDGETS, control
 
     page = DensePage()
     layout = page.__panel__()
     icons = [icon.value.content.html[0] for icon in layout.select(pn.widgets.TooltipIcon)]
     icons += [icon.value.content.html[0] for icon in page.diagram.__panel__().select(pn.widgets.TooltipIcon)]
-    described = {key: getattr(page.controls, attr).description for key, attr in DESCRIBED.items()}
+    described = {key: control(page.controls, attr).description for key, attr in DESCRIBED.items()}
     described["lessons"] = page.lessons.menu.description
     shown = [*icons, *(d for d in described.values() if d)]
-    # A setting whose control is not built (yet) needs no "?" on the page.
-    absent = {key for key, attrs in SETTING_WIDGETS.items()
-              if not any(_widget(page.controls, a) is not None for a in attrs)}
-    assert not absent
+    # Every setting has its control on the page (the layers' +/− are the diagram's), and a teacher can hide it.
+    assert all(control(page.controls, a) is not None for attrs in SETTING_WIDGETS.values() for a in attrs)
+    assert set(SETTING_WIDGETS) | {"hidden"} == set(query_names()) == set(CONTROLS)
     for key, (does, tries) in HELP.items():
-        if key in absent:
-            continue
         assert any(does in html and tries in html for html in shown), f"no help shown for {key}"
     # A field's "?" sits in its own label: its help is its own.
     assert all(help_text(key) in described[key] for key in DESCRIBED)

@@ -27,10 +27,8 @@ class AdvancedControls:
         self.init_zero = pn.widgets.Checkbox.from_param(s.init_zero, label=_("Start every weight at 0"),
                                                         css_classes=["nn-init-zero"], **wide)
 
-    def widgets(self) -> dict:
-        """Each setting's name → its widget, in the card's order."""
-        return {"dropout": self.dropout, "early_stopping": self.early_stopping, "wide_layers": self.wide_layers,
-                "init_zero": self.init_zero}
+    def widgets(self) -> list:
+        return [self.dropout, self.early_stopping, self.wide_layers, self.init_zero]
 
 
 def early_stop_text(trainer: Trainer) -> str:

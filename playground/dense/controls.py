@@ -19,7 +19,7 @@ from playground.datasets.features import FEATURES
 from playground.datasets.playground_data import DATASETS, generate
 from playground.dense.advanced_controls import AdvancedControls
 from playground.dense.settings import LEARNING_RATES, REG_RATES, DenseSettings, datasets_for
-from playground.dense.teaching import help_icon, with_help
+from playground.dense.teaching import advanced_with_help, help_icon, with_help
 from playground.i18n import N_, _
 
 ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": N_("Sigmoid"), "linear": N_("Linear"),
@@ -125,7 +125,7 @@ class DenseControls:
         wide = dict(sizing_mode="stretch_width")
         advanced = pn.Card(self.optimizer, self.loss, with_help(self.n_classes, "n_classes", **wide), self.seed,
                            with_help(self.speed, "epochs_per_frame", **wide), with_help(self.shuffle, "shuffle", **wide),
-                           *(with_help(widget, key, **wide) for key, widget in self.advanced.widgets().items()),
+                           *advanced_with_help(self.advanced),
                            title=_("Advanced"), collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
                            stylesheets=[_CARD_CSS])
         keras = pn.Card(with_help(keras_files, "keras_files", **wide), title=_("Keras: export and import"), collapsed=True,

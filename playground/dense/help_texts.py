@@ -53,17 +53,15 @@ HELP: dict[str, tuple[str, str]] = {
                   N_("Pick Gaussian blobs with 5 classes and count the colours in the output.")),
     "seed": (N_("The random seed of the starting weights: the same seed gives the same run."),
              N_("Note a seed that trains well and share it with the link.")),
+    "dropout": (N_("During training, switches off this share of the hidden neurons at random in every batch."),
+                N_("With noise 50 and a big network, compare the test loss with dropout 0 and 0.3.")),
+    "early_stopping": (N_("Stops training when the test loss has not improved for this many epochs, "
+                          "and goes back to the best weights."),
+                       N_("Set 50 on the overfitting lesson and see at which epoch it stops.")),
+    "wide_layers": (N_("Allows up to 16 neurons in each hidden layer instead of 8."),
+                    N_("Give the spiral one layer of 16 neurons: is width enough?")),
     "init_zero": (N_("Starts every weight at zero instead of at random."),
                   N_("Turn it on and train: why do all neurons of a layer stay alike?")),
-    "dropout": (N_("During training, each hidden neuron is switched off with this probability at every step, and "
-                   "the others are scaled up to make up for it (Keras's Dropout). The map and the losses show the "
-                   "network without dropout."),
-                N_("Overfit the noisy spiral with a big network, then set dropout to 0.3 and compare the test loss.")),
-    "early_stopping": (N_("Stops training when the test loss has not improved for this many epochs, and goes back "
-                          "to the best weights (Keras's EarlyStopping). 0 turns it off."),
-                       N_("Set the patience to 20 on a network that overfits and see at which epoch it stops.")),
-    "wide_layers": (N_("Allows up to 16 neurons per hidden layer instead of 8."),
-                    N_("Give the spiral one layer of 16 neurons and compare it with two layers of 8.")),
     "keras_files": (N_("Downloads the network as a Keras model, the data as CSV and a Keras program that trains the "
                        "same network; Import loads a .keras model back."),
                     N_("Download the program and the data and run it: python train_playground.py "

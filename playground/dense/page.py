@@ -31,7 +31,8 @@ from playground.dense.live_loop import LiveLoop
 from playground.dense.settings import MAX_LAYERS, NEW_DATA, RESETS_NETWORK, DenseSettings, query_names
 from playground.dense.help_texts import help_html
 from playground.dense.share import parse_view
-from playground.dense.teaching import add_help, apply_view, callouts, explanations, help_icon, share_dialog, with_help
+from playground.dense.teaching import (add_help, apply_view, callouts, explanations, help_icon, place_callouts,
+                                       share_dialog, with_help)
 from playground.dense.tf_links import settings_from_tf_hash
 from playground.dense.trainer import HISTORY_CAP, Trainer
 from playground.i18n import _
@@ -98,7 +99,6 @@ class DensePage(Page):
         if pn.state.curdoc is not None:
             pn.state.on_session_destroyed(lambda _ctx: self.loop.close())
         self._redraw(structure=True, data=True)
-        self.callouts = callouts(self.diagram, self.controls.features.width)   # on the first drawn network
         self._sync_url()
         self._watch_tf_hash()
 
@@ -141,6 +141,7 @@ class DensePage(Page):
         apply_view(self.view, self.controls, self.diagram)
         self.share = share_dialog(self.settings.to_query)
         self.explanations = explanations()
+        self.callouts = callouts()
 
     # ---- actions (buttons and keyboard shortcuts) ----------------------------------------
 
@@ -382,6 +383,7 @@ class DensePage(Page):
                 self.diagram.set_structure([f.label for f in FEATURES.values()], feature_grids(),
                                            [list(FEATURES).index(k) for k in s.features], hidden, n_out)
                 self._show_weight_editor()
+                place_callouts(self.callouts, self.diagram, self.controls.features.width)
                 self.chart.set_accuracy(s.kind != "regression")
             if data or structure:
                 self.decision_map.show_points(t.train.points, point_colours(t.train.labels, t.train.kind),

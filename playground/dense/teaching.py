@@ -20,21 +20,26 @@ from playground.i18n import _
 
 # Help key -> the attribute of DenseControls. Fields with a label show the help as a "?" in
 # it (hover, or click / tap to pin it); every other control gets a "?" beside it (`with_help`).
+# A dotted attribute reaches into a group of controls (`advanced.dropout`).
 DESCRIBED = {"learning_rate": "learning_rate", "activation": "activation", "regularization": "regularization",
-             "reg_rate": "reg_rate", "problem": "problem", "optimizer": "optimizer", "loss": "loss", "seed": "seed"}
+             "reg_rate": "reg_rate", "problem": "problem", "optimizer": "optimizer", "loss": "loss", "seed": "seed",
+             "early_stopping": "advanced.early_stopping"}
+# The Advanced group's controls that show their help beside them.
+BESIDE_ADVANCED = {"dropout": "advanced.dropout", "wide_layers": "advanced.wide_layers",
+                   "init_zero": "advanced.init_zero"}
 # Setting -> the controls that change it (what `hide=` and `lock=` take away).
 SETTING_WIDGETS = {**{key: (attr,) for key, attr in DESCRIBED.items()},
                    "train_ratio": ("train_ratio",), "noise": ("noise",), "batch_size": ("batch_size",),
                    "n_classes": ("n_classes",), "epochs_per_frame": ("speed",), "data_seed": ("regenerate_button",),
                    "shuffle": ("shuffle",), "show_test_data": ("show_test",), "discretize": ("discretize",),
-                   "init_zero": ("advanced.init_zero",), "dropout": ("advanced.dropout",),
-                   "early_stopping": ("advanced.early_stopping",), "wide_layers": ("advanced.wide_layers",), "features": ("features",), "dataset": ("picker", "dataset_label")}
+                   **{key: (attr,) for key, attr in BESIDE_ADVANCED.items()},
+                   "features": ("features",), "dataset": ("picker", "dataset_label")}
 
 
 def add_help(controls) -> None:
     """The help of every labelled field, in its label."""
     for key, attr in DESCRIBED.items():
-        widget = getattr(controls, attr, None)
+        widget = control(controls, attr)
         if widget is not None:
             widget.description = help_html(key)
 
@@ -55,13 +60,28 @@ def with_help(widget, key: str, **row) -> pn.Row:
     icon.visible = getattr(widget, "visible", True)
     if hasattr(widget, "param") and "visible" in widget.param:
         widget.param.watch(lambda e: setattr(icon, "visible", e.new), "visible")
+    # A slider's "?" sits by its bar, clear of a long title that runs to the edge.
+    if isinstance(widget, (pn.widgets.IntSlider, pn.widgets.FloatSlider)):
+        icon.align = "end"
     return pn.Row(widget, icon, **{"margin": 0, "styles": {"align-items": "center"}, **row})
 
 
+def control(controls, attr: str):
+    """The control at `attr` (dotted for a group: "advanced.dropout"), or None when there is none."""
+    for name in attr.split("."):
+        controls = getattr(controls, name, None)
+    return controls
+
+
+def advanced_with_help(advanced) -> list:
+    """The Advanced group's widgets, in its order, each with its "?" where its label cannot hold one."""
+    beside = {id(control(advanced, attr.split(".", 1)[1])): key for key, attr in BESIDE_ADVANCED.items()}
+    return [with_help(w, beside[id(w)], sizing_mode="stretch_width") if id(w) in beside else w
+            for w in advanced.widgets()]
+
+
 def _widget(controls, attr: str):
-    widget = controls
-    for name in attr.split("."):       # "advanced.dropout": a widget of the Advanced card
-        widget = getattr(widget, name, None)
+    widget = control(controls, attr)
     # A composite view (the data set picker) is hidden through the widget it shows.
     return widget.__panel__() if isinstance(widget, pn.viewable.Viewer) else widget
 
@@ -97,13 +117,18 @@ def explanations() -> Explanations:
                         tuple(_(label) for label in texts.LEGEND))
 
 
-def callouts(diagram, features_width: float) -> Callouts:
-    """First-visit notes on the features, a neuron, a link (network figure) and the output map."""
+def callouts() -> Callouts:
+    """The first-visit notes, placed by `place_callouts` once the network is drawn."""
+    return Callouts([], ok_label=_(texts.CALLOUT_OK), hide_all_label=_(texts.CALLOUT_HIDE_ALL))
+
+
+def place_callouts(notes: Callouts, diagram, features_width: float) -> None:
+    """Point the notes at the features, a neuron, a link (network figure) and the output map of this shape."""
     sides = {"features": "below", "neuron": "right", "link": "below"}
-    notes = [Callout(key, _(texts.CALLOUTS[key]), "nn-network", x, y, side=sides[key])
-             for key, (x, y) in diagram_anchors(diagram, features_width).items()]
-    notes.append(Callout("output", _(texts.CALLOUTS["output"]), "nn-decision-map", 4, 300, side="left"))
-    return Callouts(notes, ok_label=_(texts.CALLOUT_OK), hide_all_label=_(texts.CALLOUT_HIDE_ALL))
+    placed = [Callout(key, _(texts.CALLOUTS[key]), "nn-network", x, y, side=sides[key])
+              for key, (x, y) in diagram_anchors(diagram, features_width).items()]
+    placed.append(Callout("output", _(texts.CALLOUTS["output"]), "nn-decision-map", 4, 300, side="left"))
+    notes.set_callouts(placed)
 
 
 _ICON_CSS = ":host { --icon-size: 20px; } :host .bk-icon, :host .bk-tooltip-icon { width: 20px; height: 20px; }"
