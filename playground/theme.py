@@ -14,6 +14,10 @@ BLUE = "#0877bd"     # +1
 # original's orange and blue; the rest are distinct on a projector and in print.
 CLASS_COLOURS = (ORANGE, BLUE, "#1b9e77", "#7b3294", "#d6604d")
 
+# The input's colour channels R, G, B as the CNN explainer draws them: each map runs from
+# white (0) to its colour (1), so a photo's three channels read apart on a projector.
+CHANNEL_COLOURS = ("#c62828", "#2e7d32", "#1565c0")
+
 # Page and figure colours of the two themes (the Panel widgets follow CSS variables).
 # `surface`: a card or a raised cell; `highlight`: the learner's current choice;
 # `ink`: strong marks (selection frames, result boxes) that must read on `background`.

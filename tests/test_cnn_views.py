@@ -217,7 +217,7 @@ def test_unsupported_model_upload_names_the_layers_and_keeps_the_model(fresh_pag
     page = fresh_page
     before = page._model
     bad = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3, name="conv"),
-                            keras.layers.BatchNormalization(name="norm"), keras.layers.Flatten(),
+                            keras.layers.LayerNormalization(name="norm"), keras.layers.Flatten(),
                             keras.layers.Dense(10, activation="softmax")])
     bad.save(tmp_path / "bad.keras")
     page.model_upload.input.filename = "bad.keras"

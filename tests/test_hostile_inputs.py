@@ -141,6 +141,21 @@ def _saved(model, tmp_path_factory) -> bytes:
     return path.read_bytes()
 
 
+def _saved_h5(model, tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("models") / "m.h5"
+    model.save(path)   # Keras's legacy HDF5 writer, as the course's model.save("model.h5")
+    return path.read_bytes()
+
+
+def _h5_dataset_only(tmp_path_factory) -> bytes:
+    import h5py
+
+    path = tmp_path_factory.mktemp("models") / "data.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("<script>alert(1)</script>", data=np.arange(4))
+    return path.read_bytes()
+
+
 def _config_of(data: bytes) -> dict:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return json.loads(zf.read("config.json"))
@@ -182,7 +197,7 @@ def models(tmp_path_factory):
         keras.Input((12, 12, 1)), L.Conv2D(2, 3, name="my conv"), L.Flatten(),
         L.Dense(10, activation="softmax")]), tmp_path_factory)
     out["hostile layer name (unsupported)"] = _saved(keras.Sequential([
-        keras.Input((12, 12, 1)), L.Conv2D(2, 3, name="c"), L.Dropout(0.5, name=HOSTILE_LAYER),
+        keras.Input((12, 12, 1)), L.Conv2D(2, 3, name="c"), L.LayerNormalization(name=HOSTILE_LAYER),
         L.Flatten(), L.Dense(10, activation="softmax")]), tmp_path_factory)
     good = _saved(keras.Sequential([keras.Input((30, 30, 3)), L.Conv2D(4, 3, name="conv"),
                                     L.GlobalAveragePooling2D(), L.Dense(10, activation="softmax")]),
@@ -204,19 +219,36 @@ def models(tmp_path_factory):
     files["model.weights.h5"] = b"\x89HDF\r\n\x1a\n broken weights"
     out["broken weights"] = _zip(files)
     out["plain text"] = b"<script>alert(1)</script>" * 10
+    marker = tmp_path_factory.mktemp("marker") / "ran"
+    out["h5 lambda marker"] = marker
+    code = eval(f"lambda x: x + 0.0 * len(__import__('pathlib').Path({str(marker)!r}).write_text('ran') * '')")
+    out["h5 with a Lambda layer"] = _saved_h5(keras.Sequential([
+        keras.Input((12, 12, 1)), L.Lambda(code, name=HOSTILE_LAYER), L.Flatten(),
+        L.Dense(10, activation="softmax")]), tmp_path_factory)
+    marker.unlink()   # building the model ran the code once; loading must not run it again
+    whole = _saved_h5(keras.Sequential([keras.Input((12, 12, 1)), L.Conv2D(2, 3), L.Flatten(),
+                                        L.Dense(10, activation="softmax")]), tmp_path_factory)
+    out["truncated h5"] = whole[: len(whole) // 2]
+    out["non-model h5"] = _h5_dataset_only(tmp_path_factory)
+    out["h5 with a hostile unsupported layer"] = _saved_h5(keras.Sequential([
+        keras.Input((12, 12, 1)), L.Conv2D(2, 3), L.LayerNormalization(name=HOSTILE_LAYER), L.Flatten(),
+        L.Dense(10, activation="softmax")]), tmp_path_factory)
     return out
 
 
 REFUSED = {"hostile layer names": "&lt;img src=x onerror=alert(1)&gt;", "my conv": "&quot;my conv&quot; cannot be run",
            "3000x3000x3 input": "3000×3000×3", "300x20 input": "256×256", "67 layers": "67 layers",
-           "5.04 M weights": "5,040,042"}
+           "5.04 M weights": "5,040,042", "h5 with a Lambda layer": "Lambda layer",
+           "truncated h5": "damaged or truncated", "non-model h5": "no model description",
+           "h5 with a hostile unsupported layer": "cannot be run by TensorFlow"}
 
 
 @pytest.mark.keras
 @pytest.mark.parametrize("kind", ["hostile layer names", "my conv", "hostile layer name (unsupported)", "3000x3000x3 input", "300x20 input",
                                   "67 layers", "5.04 M weights", "unknown layer class with markup",
                                   "config.json not JSON", "config.json a list", "no config.json",
-                                  "broken weights", "plain text"])
+                                  "broken weights", "plain text", "h5 with a Lambda layer", "truncated h5",
+                                  "non-model h5", "h5 with a hostile unsupported layer"])
 @pytest.mark.parametrize("name", HOSTILE_NAMES[:3] + HOSTILE_NAMES[-2:], ids=lambda n: repr(n[:24]))
 def test_refused_model_uploads_say_one_inert_line_and_keep_the_model(cnn_page, models, kind, name):
     before = cnn_page._model
@@ -226,8 +258,9 @@ def test_refused_model_uploads_say_one_inert_line_and_keep_the_model(cnn_page, m
     assert cnn_page._model is before and "current model stays" in message
     if kind in REFUSED:
         assert REFUSED[kind] in message
-    if kind == "hostile layer name (unsupported)":
+    if kind in ("hostile layer name (unsupported)", "h5 with a hostile unsupported layer", "h5 with a Lambda layer"):
         assert "&lt;img src=x onerror=alert(1)&gt;" in message   # named, as text
+    assert not models["h5 lambda marker"].exists()   # the Lambda's code never ran
     assert_page_still_works(cnn_page)
 
 

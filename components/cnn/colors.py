@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.theme import (ACTIVATION_STOPS, CELL_TEXT_ON_DEEP, CELL_TEXT_ON_PALE, INPUT_STOPS,
-                              WEIGHT_STOPS)
+from playground.theme import (ACTIVATION_STOPS, CELL_TEXT_ON_DEEP, CELL_TEXT_ON_PALE, CHANNEL_COLOURS,
+                              INPUT_STOPS, WEIGHT_STOPS)
 
 N_SHADES = 255  # odd, so the middle shade is exactly the colour of zero
 
@@ -28,6 +28,8 @@ def _interpolate(stops: list[str], n: int = N_SHADES) -> list[str]:
 ACTIVATION_PALETTE = _interpolate(list(ACTIVATION_STOPS))
 WEIGHT_PALETTE = _interpolate(list(WEIGHT_STOPS))
 INPUT_PALETTE = _interpolate(list(INPUT_STOPS))
+# R, G and B, each from white to its own colour.
+CHANNEL_PALETTES = tuple(_interpolate([INPUT_STOPS[0], colour]) for colour in CHANNEL_COLOURS)
 
 
 def hex_colors(values: np.ndarray, limit: float, palette: list[str], low: float | None = None) -> np.ndarray:

@@ -18,6 +18,7 @@ from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper
 from playground.components.cnn.cells import CellPicker, bokeh_pane, pixel_canvas
 from playground.components.cnn.theming import ThemedFigure
 from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, symmetric_limit
+from playground.i18n import _
 from playground.theme import CNN_CURRENT_ROW, CNN_FRAME, CNN_INK, CNN_LINK, CNN_TEXT, CNN_WINDOW_FILL
 
 WIDTH, HEIGHT = 680, 470
@@ -65,8 +66,8 @@ class ConvView(ThemedFigure, pn.viewable.Viewer):
         fig.rect("x", "y", "w", "h", source=self.cells, fill_alpha=0, line_color=CNN_INK, line_width=2.5)
         fig.text("x", "y", text="text", source=self.labels, text_font_size="size", text_align="align",
                  text_baseline="middle", text_color=CNN_TEXT)
-        bars = [(self.in_mapper, "input pixel", 10), (self.w_mapper, "kernel weight", 215),
-                (self.act_mapper, "activation", 420)]
+        bars = [(self.in_mapper, _("input pixel"), 10), (self.w_mapper, _("kernel weight"), 215),
+                (self.act_mapper, _("activation value"), 420)]
         self._colorbars = []
         for mapper, title, x in bars:
             bar = ColorBar(color_mapper=mapper, orientation="horizontal", location=(x, 6), width=180,
@@ -168,10 +169,10 @@ class ConvView(ThemedFigure, pn.viewable.Viewer):
             labels["size"].append(size)
             labels["align"].append(align)
 
-        label(14, title_y, f"{input_name} channel ∗ kernel = intermediate map", align="left")
+        label(14, title_y, _("{layer} channel ∗ kernel = intermediate map").format(layer=input_name), align="left")
         label(x_out + t_out[1] / 2, title_y, output_name)
         label(x_sum, mid, "Σ", "26px")
-        label(x_sum, mid - 30, f"+ bias {bias:.3f}".replace("-", "\u2212"), "14px")
+        label(x_sum, mid - 30, _("+ bias {bias}").format(bias=f"{bias:.3f}".replace("-", "\u2212")), "14px")
         if tile >= 24:
             for c in range(c_in):
                 label(xs_k[c] - 11, ys[c], "∗", "20px")

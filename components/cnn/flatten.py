@@ -15,6 +15,7 @@ import numpy as np
 import panel as pn
 from bokeh.models import ColumnDataSource
 
+from playground.i18n import _
 from playground.components.cnn.colors import symmetric_limit
 from playground.components.cnn.map_canvas import MapCanvas
 from playground.theme import CNN_INK
@@ -78,7 +79,8 @@ class FlattenView(MapCanvas):
         frames["h"].append(h * line_h)
         regions.append(("vector", 0, x_vec, vec_top - h * line_h, vec_w, h * line_h, h, line_len))
         labels = dict(x=[24, x_vec], y=[self._height - 16] * 2,
-                      text=[maps_name, f"{vector_name}: {h * w * c} values, {line_len} per line"],
+                      text=[maps_name, _("{layer}: {n} values, {per_line} per line").format(
+                          layer=vector_name, n=h * w * c, per_line=line_len)],
                       align=["left", "left"])
         lim = symmetric_limit(maps)
         with pn.io.hold():

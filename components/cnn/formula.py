@@ -13,6 +13,8 @@ import html
 import numpy as np
 import panel as pn
 
+from playground.i18n import _
+
 from playground.components.cnn.colors import (ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, hex_colors,
                          symmetric_limit, text_color)
 from playground.theme import (CSS_BACKGROUND, CSS_GRID, CSS_HIGHLIGHT, CSS_INK, CSS_MUTED, CSS_SURFACE,
@@ -68,12 +70,13 @@ def grid_html(values: np.ndarray, css: str, palette: list[str], limit: float,
     values = np.asarray(values, float)
     colors = hex_colors(values, limit, palette, low)
     inks = text_color(values, limit, low)
+    pad_title = _esc(_("padding"))
     rows = []
     for r in range(values.shape[0]):
         cells = []
         for c in range(values.shape[1]):
             if pad_mask is not None and pad_mask[r, c]:
-                cells.append('<td class="pad" title="padding">0</td>')
+                cells.append(f'<td class="pad" title="{pad_title}">0</td>')
                 continue
             cls = ' class="best"' if best == (r, c) else ""
             cells.append(f'<td{cls} style="background:{colors[r, c]};color:{inks[r, c]}">'
@@ -125,9 +128,9 @@ def conv_formula_html(layer: str, neuron: int, row: int, col: int, in_channel: i
     c_in = len(channel_sums)
     first = (
         '<div class="row">'
-        + _block(win, f"input window, channel {in_channel}") + '<span class="op">×</span>'
-        + _block(ker, f"kernel, channel {in_channel}") + '<span class="op">=</span>'
-        + _block(prod, "products")
+        + _block(win, _esc(_("input window, channel {c}").format(c=in_channel))) + '<span class="op">×</span>'
+        + _block(ker, _esc(_("kernel, channel {c}").format(c=in_channel))) + '<span class="op">=</span>'
+        + _block(prod, _esc(_("products")))
         + '<span class="op">→ Σ</span>'
         + _number(channel_sums[in_channel], "cnn-formula-channel-sum", lim)
         + "</div>"
@@ -140,11 +143,13 @@ def conv_formula_html(layer: str, neuron: int, row: int, col: int, in_channel: i
         chips.append(f'<span class="chip{cur}" data-channel="{i}" style="background:{color};color:{ink}">'
                      f'{fmt(s)}</span>')
     joined = '<span class="op">+</span>'.join(chips)
-    label = "sum of the channel's products" if c_in == 1 else f"Σ over the {c_in} input channels"
+    label = _esc(_("sum of the channel's products:") if c_in == 1
+                 else _("Σ over the {n} input channels:").format(n=c_in))
+    bias_word = _esc(_("bias"))
     second = (
-        f'<div class="row"><span class="note">{label}:</span></div>'
+        f'<div class="row"><span class="note">{label}</span></div>'
         f'<div class="row cnn-formula-channel-sums">{joined}'
-        '<span class="op">+</span><span class="note">bias</span>'
+        f'<span class="op">+</span><span class="note">{bias_word}</span>'
         + _number(bias, "cnn-formula-bias", lim)
         + '<span class="op">=</span>'
         + _number(output, "cnn-formula-output", lim, result=True)
@@ -161,12 +166,14 @@ def relu_formula_html(layer: str, neuron: int, row: int, col: int, x: float, y: 
     inp = _number(x, "cnn-formula-input", lim)
     out = _number(y, "cnn-formula-output", lim, result=True)
     if linear:
-        body = f'<div class="row"><span class="note">linear:</span> {inp}<span class="op">=</span>{out}</div>'
+        label = _esc(_("linear:"))
+        body = f'<div class="row"><span class="note">{label}</span> {inp}<span class="op">=</span>{out}</div>'
     else:
+        note = _esc(_("Negative inputs become 0; positive ones pass unchanged."))
         body = (f'<div class="row"><span class="note">ReLU:</span><span class="op">max(</span>'
                 f'<span class="num">0</span><span class="op">,</span>{inp}<span class="op">)</span>'
                 f'<span class="op">=</span>{out}</div>'
-                '<div class="row note">Negative inputs become 0; positive ones pass unchanged.</div>')
+                f'<div class="row note">{note}</div>')
     return _root("relu", body, layer=layer, neuron=neuron, row=row, col=col)
 
 
@@ -178,11 +185,88 @@ def pool_formula_html(layer: str, neuron: int, row: int, col: int, window: np.nd
     win = grid_html(np.nan_to_num(window), "cnn-formula-window", ACTIVATION_PALETTE, lim,
                     pad_mask=pad if pad.any() else None, best=tuple(argmax))
     body = ('<div class="row"><span class="op">max</span>'
-            + _block(win, f"{window.shape[0]}×{window.shape[1]} window")
+            + _block(win, _esc(_("{h}×{w} window").format(h=window.shape[0], w=window.shape[1])))
             + '<span class="op">=</span>'
             + _number(value, "cnn-formula-output", lim, result=True) + "</div>"
-            '<div class="row note">Max-pooling keeps the largest value of each window.</div>')
+            '<div class="row note">' + _esc(_("Max-pooling keeps the largest value of each window.")) + "</div>")
     return _root("pool", body, layer=layer, neuron=neuron, row=row, col=col)
+
+
+def dropout_formula_html(layer: str, neuron: int, row: int, col: int, x: float, y: float, rate: float,
+                         limit: float | None = None) -> str:
+    """Dropout at inference: y = x, with what it does while training said in words."""
+    lim = limit or symmetric_limit(np.array([x, y]))
+    label = _esc(_("Dropout at inference:"))
+    note = _esc(_("The explainer shows the model as it predicts, where Dropout passes every value unchanged. "
+                  "While training, it sets a random {percent} % of the values to 0 and multiplies the rest "
+                  "by 1/(1 − {rate}).").format(percent=f"{100 * rate:.0f}", rate=fmt(rate, 2)))
+    body = (f'<div class="row"><span class="note">{label}</span>'
+            + _number(x, "cnn-formula-input", lim) + '<span class="op">=</span>'
+            + _number(y, "cnn-formula-output", lim, result=True) + "</div>"
+            f'<div class="row note">{note}</div>')
+    return _root("dropout", body, layer=layer, neuron=neuron, row=row, col=col)
+
+
+def batchnorm_formula_html(layer: str, channel: int, row: int, col: int, x: float, mean: float,
+                           variance: float, epsilon: float, gamma: float, beta: float, y: float,
+                           limit: float | None = None) -> str:
+    """BatchNormalization at inference for one value: γ · (x − μ) / √(σ² + ε) + β = y."""
+    lim = limit or symmetric_limit(np.array([x, y]))
+    std = float(np.sqrt(np.float32(variance) + np.float32(epsilon)))
+    normalised = (x - mean) / std
+
+    def term(symbol, value, css, digits=3):
+        # One symbol with its value, kept together when the row wraps.
+        shown = value if isinstance(value, str) else fmt(value, digits)
+        return (f'<span style="white-space:nowrap"><span class="note">{symbol} =</span> '
+                f'<span class="num {css}">{shown}</span></span>')
+
+    note = _esc(_("y = γ · (x − μ) / √(σ² + ε) + β, with the moving mean μ and variance σ² of channel "
+                  "{channel} learned in training").format(channel=channel))
+    body = (
+        f'<div class="row note">{note}</div>'
+        '<div class="row"><span style="white-space:nowrap"><span class="note">x =</span> '
+        + _number(x, "cnn-formula-input", lim) + "</span>"
+        + term("μ", mean, "cnn-formula-mean") + term("σ²", variance, "cnn-formula-variance", 4)
+        + term("ε", f"{epsilon:g}", "cnn-formula-epsilon") + term("γ", gamma, "cnn-formula-gamma")
+        + term("β", beta, "cnn-formula-beta") + "</div>"
+        '<div class="row"><span class="note">(x − μ) / √(σ² + ε) =</span>'
+        f'<span class="num cnn-formula-normalised">{fmt(normalised)}</span></div>'
+        f'<div class="row"><span class="note">y =</span><span class="num">{fmt(gamma)}</span>'
+        f'<span class="op">·</span><span class="num">{fmt(normalised)}</span><span class="op">+</span>'
+        f'<span class="num">{fmt(beta)}</span><span class="op">=</span>' + _number(y, "cnn-formula-output", lim, result=True) + "</div>"
+    )
+    return _root("batchnorm", body, layer=layer, neuron=channel, row=row, col=col)
+
+
+def average_formula_html(layer: str, neuron: int, row: int, col: int, window: np.ndarray, value: float,
+                         limit: float | None = None, whole_map: bool = False) -> str:
+    """The mean of a pooling window (NaN cells are padding, left out) = output.
+
+    `whole_map`: the window is a channel's whole map (global average pooling).
+    """
+    pad = np.isnan(window)
+    n = int((~pad).sum())
+    lim = limit or symmetric_limit(np.nan_to_num(window))
+    h, w = window.shape
+    caption = _("the whole {h}×{w} map").format(h=h, w=w) if whole_map else _("{h}×{w} window").format(h=h, w=w)
+    if window.size <= 36:
+        shown = _block(grid_html(np.nan_to_num(window), "cnn-formula-window", ACTIVATION_PALETTE, lim,
+                                 pad_mask=pad if pad.any() else None), _esc(caption))
+    else:   # a big map: its grid would not fit the pane; the sum and the count say the same
+        shown = f'<span class="note">{_esc(caption)}</span>'
+    if whole_map:
+        note = _esc(_("Global average pooling keeps the mean of each channel's whole map."))
+    else:
+        note = _esc(_("Average pooling keeps the mean of each window (padding cells are not counted)."))
+    total = float(np.nansum(window, dtype=np.float64))
+    mean = _esc(_("mean"))
+    body = (f'<div class="row"><span class="op">{mean}</span>{shown}<span class="op">=</span>'
+            f'<span class="num cnn-formula-sum">{fmt(total)}</span><span class="op">/</span>'
+            f'<span class="num cnn-formula-count">{n}</span><span class="op">=</span>'
+            + _number(value, "cnn-formula-output", lim, result=True) + "</div>"
+            f'<div class="row note">{note}</div>')
+    return _root("average", body, layer=layer, neuron=neuron, row=row, col=col)
 
 
 def flatten_formula_html(layer: str, source: str, shape_hwc: tuple[int, int, int],
@@ -190,16 +274,20 @@ def flatten_formula_html(layer: str, source: str, shape_hwc: tuple[int, int, int
     """Which cell of which channel lands at which index of the flat vector."""
     h, w, c = shape_hwc
     lim = symmetric_limit(np.array([value]))
+    cell = _("{source}[row <b>{row}</b>, column <b>{col}</b>, channel <b>{channel}</b>]").format(
+        source=_esc(source), row=row, col=col, channel=channel)
+    rule = _esc(_("index = (row × width + column) × channels + channel = "
+                  "({row} × {w} + {col}) × {c} + {channel} = {index}").format(
+        row=row, w=w, col=col, c=c, channel=channel, index=index))
+    order = _esc(_("Row by row, and inside each pixel all {c} channels in turn ({h}×{w}×{c} = {n} values).").format(
+        c=c, h=h, w=w, n=h * w * c))
     body = (
-        '<div class="row"><span class="note">'
-        f'{_esc(source)}[row <b>{row}</b>, column <b>{col}</b>, channel <b>{channel}</b>]</span>'
+        f'<div class="row"><span class="note">{cell}</span>'
         '<span class="op">→</span>'
         f'<span class="note">{_esc(layer)}[<b class="cnn-formula-index">{index}</b>]</span>'
         '<span class="op">=</span>' + _number(value, "cnn-formula-output", lim, result=True) + "</div>"
-        '<div class="row note">index = (row × width + column) × channels + channel = '
-        f'({row} × {w} + {col}) × {c} + {channel} = {index}</div>'
-        f'<div class="row note">Row by row, and inside each pixel all {c} channels in turn '
-        f'({h}×{w}×{c} = {h * w * c} values).</div>'
+        f'<div class="row note">{rule}</div>'
+        f'<div class="row note">{order}</div>'
     )
     return _root("flatten", body, layer=layer, row=row, col=col, channel=channel, index=index)
 
@@ -220,12 +308,13 @@ def softmax_html(layer: str, class_names: list[str], logits: np.ndarray, shifted
             f'<td class="cnn-softmax-exp">{fmt(exps[i], 4)}</td>'
             f'<td class="cnn-softmax-prob">{fmt(probabilities[i], 4)}</td>'
             f'<td style="text-align:left">{bar}</td></tr>')
-    head = ('<tr><th style="text-align:left">class</th><th>logit z</th><th>z − max</th>'
-            '<th>exp(z − max)</th><th>probability</th><th></th></tr>')
+    head = ('<tr><th style="text-align:left">' + _esc(_("class")) + "</th><th>" + _esc(_("logit z"))
+            + "</th><th>z − max</th><th>exp(z − max)</th><th>" + _esc(_("probability")) + "</th><th></th></tr>")
     sel = int(selected)
+    note = _esc(_("probability = exp(z − max z) / Σ exp(z − max z); subtracting the largest logit changes "
+                  "nothing but keeps exp from overflowing."))
     body = (
-        '<div class="row note">probability = exp(z − max z) / Σ exp(z − max z); subtracting the '
-        'largest logit changes nothing but keeps exp from overflowing.</div>'
+        f'<div class="row note">{note}</div>'
         f'<div class="row"><span class="note">{_esc(class_names[sel])}:</span>'
         f'<span class="num">exp({fmt(shifted[sel])}) = {fmt(exps[sel], 4)}</span><span class="op">/</span>'
         f'<span class="num cnn-softmax-total">{fmt(total, 4)}</span><span class="op">=</span>'
@@ -244,13 +333,15 @@ def dense_formula_html(layer: str, neuron: int, inputs: np.ndarray, weights: np.
     chips = "".join(
         f'<span class="chip" data-index="{i}">x[{i}]·w = {fmt(inputs[i])}·{fmt(weights[i])} = {fmt(terms[i])}</span>'
         for i in order)
+    rule = _esc(_("output {neuron} = Σ over {n} inputs of input × weight + bias; the {k} largest terms:").format(
+        neuron=neuron, n=len(terms), k=len(order)))
+    all_terms, bias_word = _esc(_("all terms:")), _esc(_("bias"))
     body = (
-        f'<div class="row note">output {neuron} = Σ over {len(terms)} inputs of input × weight + bias; '
-        f'the {len(order)} largest terms:</div>'
+        f'<div class="row note">{rule}</div>'
         f'<div class="row">{chips}</div>'
-        f'<div class="row"><span class="note">all terms:</span>'
+        f'<div class="row"><span class="note">{all_terms}</span>'
         + _number(float(terms.sum()), "cnn-formula-sum", lim)
-        + '<span class="op">+</span><span class="note">bias</span>' + _number(bias, "cnn-formula-bias", lim)
+        + f'<span class="op">+</span><span class="note">{bias_word}</span>' + _number(bias, "cnn-formula-bias", lim)
         + '<span class="op">=</span>' + _number(output, "cnn-formula-output", lim, result=True) + "</div>"
     )
     return _root("dense", body, layer=layer, neuron=neuron)

@@ -20,7 +20,7 @@ import panel as pn
 from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMapper, TapTool
 
 from playground.components.cnn.cells import bokeh_pane, pixel_canvas
-from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, module_ids
+from playground.components.cnn.colors import ACTIVATION_PALETTE, CHANNEL_PALETTES, INPUT_PALETTE, module_ids
 from playground.components.cnn.theming import ThemedFigure, themed_column
 from playground.components.safe_text import safe_text
 from playground.i18n import _
@@ -33,7 +33,12 @@ SIDE = 12
 TILE_MAX, TILE_GAP = 100, 4
 STRIP_WIDTH = 14
 OUTPUT_WIDTH = 190            # class name, bar, percentage
+NAME_ROOM = 34                # the class names' part of it, for short names ("0"…"9")
+NAME_CHAR = 8                 # screen pixels per character of a class name (14 px font)
 MIN_COLUMN_GAP = 18
+
+# An RGB input's three maps, each drawn in its own colour (playground.theme.CHANNEL_COLOURS).
+CHANNEL_LETTERS = ("R", "G", "B")
 
 # Layers that map channel i to channel i (a neuron reads one neuron of the previous column).
 ONE_TO_ONE = {"relu", "linear", "pool"}
@@ -61,9 +66,17 @@ def drawn_layers(kinds: list[str]) -> list[int]:
     return keep
 
 
+def name_room(class_names: list[str]) -> float:
+    """Room for the class names left of the output bars: more for "bell pepper" than for "7"."""
+    return max([NAME_ROOM] + [NAME_CHAR * len(n) + 8 for n in class_names])
+
+
 def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
-                   height: float = HEIGHT, legend: bool = False) -> list[Column]:
-    """Place every drawn layer's column so the whole network fits `width` × `height`."""
+                   height: float = HEIGHT, legend: bool = False, names: float = NAME_ROOM) -> list[Column]:
+    """Place every drawn layer's column so the whole network fits `width` × `height`.
+
+    `names` is the room the output column keeps for its class names (see `name_room`).
+    """
     layers = drawn_layers(kinds)
     last = len(kinds) - 1
     top, bottom = height - TOP, BOTTOM + (LEGEND_HEIGHT if legend else 0)
@@ -78,7 +91,7 @@ def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
     for i in layers:
         shape = shapes[i]
         if i == last:
-            specs.append(("output", OUTPUT_WIDTH, avail_h / max(shape[0], 1), shape[0]))
+            specs.append(("output", OUTPUT_WIDTH - NAME_ROOM + names, avail_h / max(shape[0], 1), shape[0]))
         elif len(shape) == 3:
             th, tw = tile_for(shape)
             specs.append(("maps", tw, th, shape[2]))
@@ -166,6 +179,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         img_cols = dict(image=[], x=[], y=[], dw=[], dh=[])
         self.input_images = ColumnDataSource(dict(img_cols))
         self.act_images = ColumnDataSource(dict(img_cols))
+        self.channel_images = [ColumnDataSource(dict(img_cols)) for _palette in CHANNEL_PALETTES]
         self.units = ColumnDataSource(dict(x=[], y=[], w=[], h=[], layer=[], channel=[], label=[],
                                            prev_first=[], prev_count=[], one_to_one=[],
                                            frame=[]))
@@ -181,6 +195,9 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                   color_mapper=self.input_mapper)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.act_images,
                   color_mapper=self.act_mapper)
+        for source, palette in zip(self.channel_images, CHANNEL_PALETTES):
+            fig.image("image", x="x", y="y", dw="dw", dh="dh", source=source,
+                      color_mapper=LinearColorMapper(palette=palette, low=0, high=1))
         fig.quad(left="left", right="right", bottom="y", top="height", source=self.bars,
                  fill_color="color", line_color=None)
         units = fig.rect("x", "y", "w", "h", source=self.units, fill_alpha=0, line_color=CNN_FRAME,
@@ -235,10 +252,12 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         "global") only changes what the legends say.
         """
         shapes = [tuple(o.shape) for o in outputs]
-        self._columns = cols = layout_columns(shapes, kinds, self._width, self._height, legend=details)
+        room = name_room(class_names)
+        self._columns = cols = layout_columns(shapes, kinds, self._width, self._height, legend=details, names=room)
         in_lo, in_hi = input_range
         inp = dict(image=[], x=[], y=[], dw=[], dh=[])
         act = dict(image=[], x=[], y=[], dw=[], dh=[])
+        channels = [dict(image=[], x=[], y=[], dw=[], dh=[]) for _source in self.channel_images]
         units = dict(x=[], y=[], w=[], h=[], layer=[], channel=[], label=[],
                      prev_first=[], prev_count=[], one_to_one=[], frame=[])
         bars = dict(left=[], right=[], y=[], height=[], color=[])
@@ -267,8 +286,9 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
             one = kind in ONE_TO_ONE
             if col.kind == "maps":
                 n = out.shape[2]
-                target = inp if kind == "input" else act
+                rgb = kind == "input" and n == len(CHANNEL_LETTERS)
                 for c in range(n):
+                    target = channels[c] if rgb else inp if kind == "input" else act
                     if kind == "input":
                         img = (out[:, :, c] - in_lo) / ((in_hi - in_lo) or 1.0)
                     else:
@@ -279,8 +299,9 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                     target["dw"].append(col.width)
                     target["dh"].append(col.tile_h)
                     a = out[:, :, c]
-                    label = _("<b>{layer}</b> · neuron {n}<br>{h}×{w} · min {low}, max {high}").format(
-                        layer=safe_text(names[i]), n=c, h=a.shape[0], w=a.shape[1], low=f"{a.min():.3g}",
+                    unit = CHANNEL_LETTERS[c] if rgb else _("neuron {n}").format(n=c)
+                    label = _("<b>{layer}</b> · {unit}<br>{h}×{w} · min {low}, max {high}").format(
+                        layer=safe_text(names[i]), unit=unit, h=a.shape[0], w=a.shape[1], low=f"{a.min():.3g}",
                         high=f"{a.max():.3g}")
                     self._add_unit(units, index, col.x, col.ys[c], col.width, col.tile_h, i, c,
                                    label, prev_first, prev_count, one)
@@ -296,7 +317,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                                label, prev_first, prev_count, False)
             else:  # the output: one bar per class
                 best = int(np.argmax(probabilities))
-                bar_left, bar_len = col.x - col.width / 2 + 34, col.width - 34 - 58
+                bar_left, bar_len = col.x - col.width / 2 + room, col.width - room - 58
                 for c, p in enumerate(probabilities):
                     y, h = col.ys[c], min(col.tile_h * 0.7, 30)
                     bars["left"].append(bar_left)
@@ -312,6 +333,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                         labels["size"].append("14px")
                         labels["align"].append(align)
                         labels["color"].append(CNN_INK if c == best else CNN_MUTED)
+                    # Class names come from the model file or the learner: the tooltip is HTML.
                     label = _("<b>{name}</b>: probability {p}").format(name=safe_text(class_names[c]), p=f"{p:.3f}")
                     self._add_unit(units, index, col.x, y, col.width, col.tile_h, i, c, label,
                                    prev_first, prev_count, False, frameless=True)
@@ -322,6 +344,8 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         with pn.io.hold():
             self.input_images.data = inp
             self.act_images.data = act
+            for source, data in zip(self.channel_images, channels):
+                source.data = data
             self.units.data = units
             self.bars.data = bars
             self._label_inks = labels["color"]     # light-theme inks, kept for set_theme

@@ -12,6 +12,7 @@ import numpy as np
 import panel as pn
 from playground.components.cnn.colors import symmetric_limit
 from playground.components.cnn.map_canvas import MapCanvas
+from playground.i18n import _
 
 WIDTH, HEIGHT = 620, 420
 TOP, BOTTOM = 36, 56
@@ -53,7 +54,8 @@ class PairView(MapCanvas):
             regions.append((role, channel, x0, mid - rows * cell / 2, cols * cell, rows * cell, rows, cols))
         labels = dict(x=[x_in + w * cell / 2, x_out + ow * cell / 2],
                       y=[self._height - 16] * 2,
-                      text=[f"{before_name} · channel {channel}", f"{after_name} · channel {channel}"],
+                      text=[_("{layer} · channel {c}").format(layer=before_name, c=channel),
+                            _("{layer} · channel {c}").format(layer=after_name, c=channel)],
                       align=["center", "center"])
         lim = symmetric_limit(np.concatenate([before.ravel(), after.ravel()]))
         with pn.io.hold():

@@ -253,9 +253,9 @@ def softmax_terms(logits: np.ndarray) -> SoftmaxTerms:
 class LayerTrace:
     """One step of the model for one image, with what is needed to explain it.
 
-    ``kind`` is one of ``"input"``, ``"conv"``, ``"relu"``, ``"linear"`` (an
-    identity ``Activation("linear")`` layer), ``"pool"``, ``"flatten"``,
-    ``"dense"`` or ``"softmax"``. A layer with a fused activation
+    ``kind`` names a layer kind of the registry, `playground.cnn.kinds` (``"input"``,
+    ``"conv"``, ``"relu"``, ``"pool"``, ``"batchnorm"``, ``"flatten"``, ``"dense"``,
+    ``"softmax"`` …), which computes and shows it. A layer with a fused activation
     (``Conv2D(activation="relu")``, ``Dense(activation="softmax")``) gives two
     traces: ``"<name>"`` (its pre-activation output, computed in numpy from the
     weights) then ``"<name>_relu"`` / ``"<name>_softmax"`` (Keras's output).
@@ -271,6 +271,7 @@ class LayerTrace:
     strides: Pair | None = None         # conv and pool
     padding: str | None = None          # conv and pool: "valid" or "same"
     pool_size: Pair | None = None       # pool
+    extra: dict = field(default_factory=dict)  # a kind's other numbers (BatchNormalization's γ, β, μ, σ², ε)
 
 
 @dataclass
@@ -299,13 +300,6 @@ class Explanation:
     @property
     def predicted_name(self) -> str:
         return self.class_names[self.predicted]
-
-
-def _activation_name(layer) -> str:
-    import keras
-
-    name = keras.activations.serialize(layer.activation)
-    return name if isinstance(name, str) else str(name.get("config", name))
 
 
 def _all_outputs_fn(model):
@@ -354,64 +348,34 @@ def explain(model, image: np.ndarray, class_names: list[str] | None = None) -> E
     """Run `image` (H, W, C) through `model` once and build every layer's trace.
 
     `model` must pass `playground.cnn.loading.check_supported`. Keras gives
-    every layer's output in one call; fused activations get their
-    pre-activation output from the numpy maths above.
+    every layer's output in one call; each layer's kind (`playground.cnn.kinds`)
+    turns it into traces, fused activations getting their pre-activation
+    output from the numpy maths above.
     """
+    from playground.cnn.kinds import INPUT, kind_of, layer_kind
+
     image = _check_image(model, image)
     layers, all_outputs = _all_outputs_fn(model)
     outputs = all_outputs(image[None])
     if not isinstance(outputs, (list, tuple)):
         outputs = [outputs]
-    traces = [LayerTrace("input", "input", image)]
+    traces = [LayerTrace("input", INPUT.name, image)]
     for layer, out in zip(layers, outputs):
-        traces.extend(_layer_traces(layer, out.numpy()[0].astype(np.float32), traces[-1].output))
+        previous = traces[-1].output
+        kind, problem = layer_kind(type(layer).__name__, layer.get_config(), previous.ndim == 1)
+        if kind is None:
+            raise ValueError(f"layer {layer.name!r} ({type(layer).__name__}) cannot be explained: {problem}")
+        traces.extend(kind.traces(layer, out.numpy()[0].astype(np.float32), previous))
 
-    dense = [t for t in traces if t.kind == "dense"][-1]
-    logits = dense.output
-    softmax = [t for t in traces if t.kind == "softmax"]
-    probabilities = softmax[-1].output if softmax else softmax_terms(logits).probabilities.astype(np.float32)
+    final = traces[-1]
+    if kind_of(final).gives_probabilities:
+        logits, probabilities = final.input, final.output
+    else:
+        logits = final.output
+        probabilities = softmax_terms(logits).probabilities.astype(np.float32)
     if class_names is None:
         class_names = [str(i) for i in range(len(logits))]
     if len(class_names) != len(logits):
         raise ValueError(f"the model has {len(logits)} classes but {len(class_names)} class names were given")
     return Explanation(image, traces, list(class_names), logits, probabilities,
                        int(np.argmax(probabilities)))
-
-
-def _weights(variable) -> np.ndarray:
-    """A Keras variable's current value as a float32 numpy array (a copy)."""
-    return np.array(variable.numpy(), np.float32)
-
-
-def _layer_traces(layer, out: np.ndarray, prev: np.ndarray) -> list[LayerTrace]:
-    """The trace(s) of one Keras layer, given its output and its input."""
-    kind = type(layer).__name__
-    name = layer.name
-    if kind == "Conv2D":
-        kernel = _weights(layer.kernel)
-        bias = _weights(layer.bias) if layer.use_bias else np.zeros(kernel.shape[3], np.float32)
-        geometry = dict(strides=_pair(layer.strides), padding=layer.padding)
-        if _activation_name(layer) == "relu":
-            pre = conv_forward(prev, kernel, bias, **geometry)
-            return [LayerTrace(name, "conv", pre, prev, kernel, bias, **geometry),
-                    LayerTrace(f"{name}_relu", "relu", out, pre)]
-        return [LayerTrace(name, "conv", out, prev, kernel, bias, **geometry)]
-    if kind == "Dense":
-        kernel = _weights(layer.kernel)
-        bias = _weights(layer.bias) if layer.use_bias else np.zeros(kernel.shape[1], np.float32)
-        activation = _activation_name(layer)
-        if activation in ("relu", "softmax"):
-            pre = dense_forward(prev, kernel, bias)
-            return [LayerTrace(name, "dense", pre, prev, kernel, bias),
-                    LayerTrace(f"{name}_{activation}", activation, out, pre)]
-        return [LayerTrace(name, "dense", out, prev, kernel, bias)]
-    if kind == "MaxPooling2D":
-        return [LayerTrace(name, "pool", out, prev, strides=_pair(layer.strides),
-                           padding=layer.padding, pool_size=_pair(layer.pool_size))]
-    if kind == "Flatten":
-        return [LayerTrace(name, "flatten", out, prev)]
-    if kind == "ReLU":
-        return [LayerTrace(name, "relu", out, prev)]
-    if kind == "Activation":
-        return [LayerTrace(name, _activation_name(layer), out, prev)]
-    raise ValueError(f"layer {name!r} ({kind}) cannot be explained")

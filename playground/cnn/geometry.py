@@ -1,6 +1,8 @@
 """What the step-through views need on top of `explain`: window geometry and sample conversion.
 
-Pure numpy (plus Pillow through `prepare_image`); no Panel, no Keras.
+A window geometry is ``(window, strides, padding)``, as a layer kind gives it
+(`playground.cnn.kinds`); element-wise steps read a 1×1 window. Pure numpy
+(plus Pillow through `prepare_image`); no Panel, no Keras.
 """
 from __future__ import annotations
 
@@ -9,38 +11,25 @@ import io
 import numpy as np
 from PIL import Image
 
-from playground.cnn.explain import LayerTrace, input_window, output_size, padding_before
+from playground.cnn.explain import input_window, padding_before
 from playground.datasets.image_input import prepare_image
 
-WINDOWED = ("conv", "relu", "linear", "pool")
+Window = tuple[tuple[int, int], tuple[int, int], str]   # (window, strides, padding)
 
 
-def window_shape(trace: LayerTrace) -> tuple[tuple[int, int], tuple[int, int], str]:
-    """(window, strides, padding) of a trace whose output cells read an input window.
-
-    Element-wise steps (ReLU, linear) read a 1×1 window.
-    """
-    if trace.kind == "conv":
-        return tuple(trace.kernel.shape[:2]), tuple(trace.strides), trace.padding
-    if trace.kind == "pool":
-        return tuple(trace.pool_size), tuple(trace.strides), trace.padding
-    return (1, 1), (1, 1), "valid"
+def window_of(geometry: Window, in_hw: tuple[int, int], row: int, col: int) -> tuple[int, int, int, int]:
+    """The input cells (row0, col0, h, w) behind output cell (row, col)."""
+    window, strides, padding = geometry
+    return input_window(in_hw, row, col, window, strides, padding)
 
 
-def window_of(trace: LayerTrace, row: int, col: int) -> tuple[int, int, int, int]:
-    """The input cells (row0, col0, h, w) behind output cell (row, col) of `trace`."""
-    window, strides, padding = window_shape(trace)
-    return input_window(trace.input.shape[:2], row, col, window, strides, padding)
-
-
-def padding_mask(trace: LayerTrace, row: int, col: int) -> np.ndarray | None:
+def padding_mask(geometry: Window, in_hw: tuple[int, int], row: int, col: int) -> np.ndarray | None:
     """(kh, kw) True where the window behind (row, col) lies on padding; None when it never does."""
-    window, strides, padding = window_shape(trace)
+    (kh, kw), (sh, sw), padding = geometry
     if padding == "valid":
         return None
-    (kh, kw), (sh, sw) = window, strides
-    r0, c0, h, w = window_of(trace, row, col)
-    ih, iw = trace.input.shape[:2]
+    r0, c0, h, w = window_of(geometry, in_hw, row, col)
+    ih, iw = in_hw
     top = row * sh - padding_before(ih, kh, sh, padding)
     left = col * sw - padding_before(iw, kw, sw, padding)
     mask = np.ones((kh, kw), bool)
@@ -48,16 +37,15 @@ def padding_mask(trace: LayerTrace, row: int, col: int) -> np.ndarray | None:
     return mask if mask.any() else None
 
 
-def output_cell_for_input(trace: LayerTrace, row: int, col: int) -> tuple[int, int]:
+def output_cell_for_input(geometry: Window, in_hw: tuple[int, int], out_hw: tuple[int, int],
+                          row: int, col: int) -> tuple[int, int]:
     """The output cell whose window starts nearest to input cell (row, col), clipped to the output.
 
     Used when the user points at the input map: the window moves so that it
     covers (or starts at) the cell pointed at.
     """
-    window, strides, padding = window_shape(trace)
-    (kh, kw), (sh, sw) = window, strides
-    ih, iw = trace.input.shape[:2]
-    oh, ow = output_size(ih, kh, sh, padding), output_size(iw, kw, sw, padding)
+    (kh, kw), (sh, sw), padding = geometry
+    (ih, iw), (oh, ow) = in_hw, out_hw
     r = (row + padding_before(ih, kh, sh, padding)) // sh
     c = (col + padding_before(iw, kw, sw, padding)) // sw
     return int(np.clip(r, 0, oh - 1)), int(np.clip(c, 0, ow - 1))

@@ -1,8 +1,10 @@
-"""Loading a CNN for the explainer: the shipped default, or a user's .keras upload.
+"""Loading a CNN for the explainer: the shipped default, or a user's .keras or legacy .h5 file.
 
-Uploads are loaded with Keras's ``safe_mode=True`` (no arbitrary code from
-lambda layers) and then checked against what the views can show: a linear
-chain of Conv2D, ReLU, MaxPooling2D, Flatten and Dense layers.
+A file's config is read and checked first, without Keras (`preflight`): too big,
+carrying code (Lambda layers) or custom objects, or with layers the views cannot
+show, it is refused before anything is built. Then Keras loads it with
+``safe_mode=True``, and the model is checked against the layer kinds of
+`playground.cnn.kinds`: a linear chain ending with the Dense output layer.
 """
 from __future__ import annotations
 
@@ -13,13 +15,10 @@ import re
 import tempfile
 from pathlib import Path
 
+from playground.i18n import _
+
 log = logging.getLogger(__name__)
 
-# Layers the views can draw, and the settings they understand.
-SUPPORTED_LAYERS = "Conv2D, ReLU, Activation('relu'|'linear'), MaxPooling2D, Flatten, Dense"
-_CONV_ACTIVATIONS = {"linear", "relu"}
-_DENSE_ACTIVATIONS = {"linear", "relu", "softmax"}
-_ACTIVATION_LAYER_FUNCTIONS = {"linear", "relu"}
 _MAX_MODEL_BYTES = 50 * 1024 * 1024  # an explainable model is tiny; refuse anything huge early
 
 
@@ -64,32 +63,46 @@ def load_default_model():
 
 
 def load_model(source: str | os.PathLike | bytes, check: bool = True):
-    """Load a ``.keras`` model from a path or from the bytes of an upload.
+    """Load a ``.keras`` model, or a legacy ``.h5`` one, from a path or from the bytes of an upload.
 
-    Uses Keras's safe mode. Raises `ModelLoadError` with a clear message when
-    the file cannot be loaded, and (when `check`) `UnsupportedModelError` when
-    the views cannot show the model.
+    The file's config is checked before Keras deserialises anything (see
+    `playground.cnn.preflight`); then Keras loads it in safe mode. Raises
+    `ModelLoadError` with a clear message when the file cannot be loaded, and
+    (when `check`) `UnsupportedModelError` when the views cannot show the model.
     """
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-        if not data:
-            raise ModelLoadError("the model file is empty")
-        if len(data) > _MAX_MODEL_BYTES:
-            raise ModelLoadError(f"the model file is {len(data) / 1e6:.0f} MB; the limit is "
-                                 f"{_MAX_MODEL_BYTES / 1e6:.0f} MB")
-        # Keras loads .keras archives from a path; the temp file lives only for the call.
-        with tempfile.TemporaryDirectory(prefix="playground-model-") as tmp:
-            path = Path(tmp) / "upload.keras"
+    with tempfile.TemporaryDirectory(prefix="playground-model-") as tmp:
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            data = bytes(source)
+            if not data:
+                raise ModelLoadError(_("the model file is empty"))
+            if len(data) > _MAX_MODEL_BYTES:
+                raise ModelLoadError(_("the model file is {size} MB; the limit is {limit} MB").format(
+                    size=f"{len(data) / 1e6:.0f}", limit=f"{_MAX_MODEL_BYTES / 1e6:.0f}"))
+            # Keras loads from a path and tells the formats apart by the suffix.
+            path = Path(tmp) / ("upload.h5" if data.startswith(HDF5_SIGNATURE) else "upload.keras")
             path.write_bytes(data)
-            model = _load_path(path, shown_name="the uploaded file")
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise ModelLoadError(f"no model file at {path}")
-        model = _load_path(path, shown_name=str(path))
+            model = _load_path(path, shown_name=_("the uploaded file"), check=check)
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise ModelLoadError(_("no model file at {path}").format(path=path))
+            if _is_hdf5(path) and path.suffix.lower() not in (".h5", ".hdf5"):
+                link = Path(tmp) / "model.h5"
+                link.symlink_to(path.resolve())
+                model = _load_path(link, shown_name=str(path), check=check)
+            else:
+                model = _load_path(path, shown_name=str(path), check=check)
     if check:
         check_supported(model)
     return model
+
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def _is_hdf5(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(len(HDF5_SIGNATURE)) == HDF5_SIGNATURE
 
 
 # An absolute path (POSIX or Windows) inside an error text: the server's layout is not the user's business.
@@ -116,23 +129,31 @@ def one_line_error(exc: BaseException) -> str:
     return line or type(exc).__name__
 
 
-def _load_path(path: Path, shown_name: str):
+def _load_path(path: Path, shown_name: str, check: bool = True):
     import zipfile
 
-    from playground.cnn.preflight import check_model_size, read_config
+    from playground.cnn.preflight import (check_code_free, check_layers, check_model_size, read_config,
+                                          read_h5_config)
 
-    # A .keras file is a zip archive; saying so beats Keras's internal errors.
-    if not zipfile.is_zipfile(path):
-        raise ModelLoadError(f"{shown_name} is not a Keras model (.keras) file")
-    # Refuse a model too big to show from its config alone: building it could take gigabytes.
+    # Read the config with zipfile or h5py, never with Keras: nothing from the file runs before it is checked.
+    if zipfile.is_zipfile(path):
+        reader = read_config
+    elif _is_hdf5(path):
+        reader = read_h5_config
+    else:
+        raise ModelLoadError(_("{name} is not a Keras model file (.keras or .h5)").format(name=shown_name))
     try:
-        config = read_config(path)
+        config = reader(path)
+        check_code_free(config)
     except ModelLoadError as exc:
-        raise ModelLoadError(f"{shown_name} could not be loaded as a Keras model: {exc}") from exc
+        raise ModelLoadError(_("{name} could not be loaded as a Keras model: {reason}").format(
+            name=shown_name, reason=exc)) from exc
     try:
         check_model_size(config)
     except ModelLoadError as exc:
-        raise ModelLoadError(f"{shown_name} cannot be shown: {exc}") from exc
+        raise ModelLoadError(_("{name} cannot be shown: {reason}").format(name=shown_name, reason=exc)) from exc
+    if check:
+        check_layers(config)   # names every layer the views cannot show, before building any
     import keras
 
     try:
@@ -141,61 +162,20 @@ def _load_path(path: Path, shown_name: str):
         reason = one_line_error(exc)
         if "safe_mode" in str(exc):
             # Keras suggests turning safe mode off; an upload never gets that.
-            reason = "it contains Python code (e.g. a Lambda layer), which safe loading refuses"
-        raise ModelLoadError(f"{shown_name} could not be loaded as a Keras model: {reason}") from exc
-
-
-def _activation(layer) -> str:
-    import keras
-
-    name = keras.activations.serialize(layer.activation)
-    return name if isinstance(name, str) else repr(name)
-
-
-def _layer_problem(layer, after_flatten: bool) -> str | None:
-    """Why the views cannot show `layer` (None when they can)."""
-    kind = type(layer).__name__
-    cfg = layer.get_config()
-    if cfg.get("data_format", "channels_last") != "channels_last":
-        return "channels_first data format"
-    if kind == "Conv2D":
-        if after_flatten:
-            return "a convolution after Flatten"
-        if tuple(cfg["dilation_rate"]) != (1, 1) or cfg.get("groups", 1) != 1:
-            return "dilated or grouped convolution"
-        if cfg["padding"] not in ("valid", "same"):
-            return f"padding {cfg['padding']!r}"
-        if _activation(layer) not in _CONV_ACTIVATIONS:
-            return f"activation {_activation(layer)!r}"
-        return None
-    if kind == "MaxPooling2D":
-        if after_flatten:
-            return "pooling after Flatten"
-        return None if cfg["padding"] in ("valid", "same") else f"padding {cfg['padding']!r}"
-    if kind == "ReLU":
-        if cfg.get("max_value") is not None or cfg.get("negative_slope") or cfg.get("threshold"):
-            return "a ReLU with max_value, negative_slope or threshold"
-        return None
-    if kind == "Activation":
-        name = _activation(layer)
-        return None if name in _ACTIVATION_LAYER_FUNCTIONS else f"activation {name!r}"
-    if kind == "Flatten":
-        return "a second Flatten" if after_flatten else None
-    if kind == "Dense":
-        if not after_flatten:
-            return "a Dense layer on feature maps (put a Flatten before it)"
-        return None if _activation(layer) in _DENSE_ACTIVATIONS else f"activation {_activation(layer)!r}"
-    return "a layer type the views cannot show"
+            reason = _("it contains Python code (e.g. a Lambda layer), which safe loading refuses")
+        raise ModelLoadError(_("{name} could not be loaded as a Keras model: {reason}").format(
+            name=shown_name, reason=reason)) from exc
 
 
 def check_supported(model) -> None:
     """Raise `UnsupportedModelError` naming every layer the views cannot show.
 
-    Supported: one image input (H, W, C); a chain of Conv2D (any kernel size,
-    stride and filter count; 'valid' or 'same' padding; linear or relu
-    activation), ReLU / Activation('relu' | 'linear'), MaxPooling2D, then one
-    Flatten, then Dense layers (relu or linear, the last softmax or linear).
+    Supported: one image input (H, W, C) and a chain of layers whose every
+    layer is taken by a kind of `playground.cnn.kinds`, ending with the Dense
+    output layer (softmax or linear).
     """
+    from playground.cnn.kinds import chain_problems
+
     problems: list[str] = []
     inputs = getattr(model, "inputs", None) or []
     try:
@@ -203,32 +183,26 @@ def check_supported(model) -> None:
     except (AttributeError, TypeError):
         shape = None
     if shape is None:
-        problems.append("the model must have exactly one input of known shape "
-                        "(build it with keras.Input((H, W, C)))")
+        problems.append(_("the model must have exactly one input of known shape "
+                          "(build it with keras.Input((H, W, C)))"))
     elif len(shape) != 4 or any(d is None for d in shape[1:]):
-        problems.append(f"the model's input must be an image (height, width, channels), not {shape[1:]}")
+        problems.append(_("the model's input must be an image (height, width, channels), not {shape}").format(
+            shape=shape[1:]))
 
     layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
     if not _is_chain(model, layers):
-        problems.append("the model must be a single chain of layers, like a Sequential model")
-
-    after_flatten = False
-    for layer in layers:
-        problem = _layer_problem(layer, after_flatten)
-        if problem:
-            problems.append(f"{layer.name} ({type(layer).__name__}: {problem})")
-        after_flatten = after_flatten or type(layer).__name__ == "Flatten"
-
-    dense = [layer for layer in layers if type(layer).__name__ == "Dense"]
-    if not dense or dense[-1] is not layers[-1]:
-        problems.append("the last layer must be the Dense output layer")
-    elif _activation(dense[-1]) not in ("softmax", "linear"):
-        problems.append(f"{dense[-1].name} (the output Dense layer must use softmax or linear, "
-                        f"not {_activation(dense[-1])!r})")
+        problems.append(_("the model must be a single chain of layers, like a Sequential model"))
+    problems += chain_problems([(type(layer).__name__, layer.name, layer.get_config()) for layer in layers])
     if problems:
-        raise UnsupportedModelError(
-            "the explainer cannot show this model: " + "; ".join(problems)
-            + f". Supported layers: {SUPPORTED_LAYERS}.")
+        raise UnsupportedModelError(unsupported_message(problems))
+
+
+def unsupported_message(problems: list[str]) -> str:
+    """The one-line refusal naming every problem and the layers that are supported."""
+    from playground.cnn.kinds import supported_layers
+
+    return _("the explainer cannot show this model: {problems}. Supported layers: {supported}.").format(
+        problems="; ".join(problems), supported=supported_layers())
 
 
 def _is_chain(model, layers) -> bool:

@@ -33,3 +33,38 @@ def build_tiny_vgg(input_shape=(64, 64, 3), n_classes: int = 10, filters: int = 
         layers.Flatten(name="flatten"),
         layers.Dense(n_classes, activation="softmax", name="output"),
     ], name=name)
+
+
+def build_cifar_like(input_shape=(32, 32, 3), n_classes: int = 10, l2: float = 1e-4, name: str = "cifar_like"):
+    """A CNN shaped like the course's CIFAR-10 models, with every layer kind the explainer shows.
+
+    Conv blocks with a built-in ReLU, 'same' padding and a stride, BatchNormalization
+    with L2 regularisers, max- and average-pooling, Dropout (on maps, spatial, and on the
+    hidden vector), a hidden Dense layer, a softmax output. Used by the tests and the
+    benchmark of the layer kinds; untrained.
+    """
+    import keras
+    from keras import layers
+
+    def reg():
+        return keras.regularizers.L2(l2)
+
+    return keras.Sequential([
+        keras.Input(shape=tuple(input_shape)),
+        layers.Conv2D(8, 3, padding="same", activation="relu", kernel_regularizer=reg(), name="conv1"),
+        layers.BatchNormalization(gamma_regularizer=reg(), beta_regularizer=reg(), name="bn1"),
+        layers.Conv2D(8, 3, strides=2, padding="same", activation="relu", kernel_regularizer=reg(), name="conv2"),
+        layers.BatchNormalization(name="bn2"),
+        layers.MaxPooling2D(2, name="pool1"),
+        layers.Dropout(0.25, name="drop1"),
+        layers.Conv2D(12, 3, padding="same", kernel_regularizer=reg(), name="conv3"),
+        layers.ReLU(name="relu3"),
+        layers.AveragePooling2D(3, strides=2, padding="same", name="avg3"),   # border windows are part padding
+        layers.BatchNormalization(scale=False, name="bn3"),
+        layers.SpatialDropout2D(0.2, name="sdrop3"),
+        layers.Flatten(name="flatten"),
+        layers.Dense(24, activation="relu", kernel_regularizer=reg(), name="hidden"),
+        layers.BatchNormalization(name="bn4"),
+        layers.Dropout(0.5, name="drop4"),
+        layers.Dense(n_classes, activation="softmax", name="out"),
+    ], name=name)

@@ -7,35 +7,37 @@ the shell imports it only when the CNN page is first opened.
 """
 from __future__ import annotations
 
+import functools
+from types import SimpleNamespace
+
 import numpy as np
 import panel as pn
 import param
 
-from playground.cnn.explain import (conv_intermediate, conv_window, flatten_index, pool_window,
-                                    softmax_terms, unflatten_index)
 from playground.cnn.explain import explain as explain_image
-from playground.cnn.loading import ModelLoadError, load_default_model, load_model, one_line_error
+from playground.cnn.catalogue import (BUILT_IN, DEFAULT_MODEL, built_in_samples, fallback_class_names,
+                                      load_built_in, parse_class_names, read_class_names, stand_in_samples)
+from playground.cnn.kinds import OUTPUT, Selection, kind_of
+from playground.cnn.loading import ModelLoadError, load_model, one_line_error
 from playground.cnn.state import CnnState
-from playground.cnn.tutorials import tutorial, tutorial_for
+from playground.cnn.geometry import next_cell
+from playground.cnn.tutorials import tutorial
 from playground.cnn.url_state import TABS, UPLOADED, CnnView, read_query, to_query
-from playground.cnn.geometry import (WINDOWED, next_cell, output_cell_for_input, padding_mask,
-                                  samples_for_shape, window_of)
 from playground.components.cnn.cells import Ticker
-from playground.components.cnn.colors import symmetric_limit, unit_limits
+from playground.components.cnn.colors import unit_limits
 from playground.components.cnn.conv import ConvView
 from playground.components.cnn.flatten import FlattenView
-from playground.components.cnn.formula import (FormulaView, conv_formula_html, dense_formula_html,
-                                               flatten_formula_html, pool_formula_html,
-                                               relu_formula_html, softmax_html)
+from playground.components.cnn.formula import FormulaView
 from playground.components.cnn.hyperparameters import HyperparamsView
 from playground.components.cnn.input import DrawingPad, SamplePicker, UploadBox, inert_line
 from playground.components.cnn.overview import Overview, drawn_layers
 from playground.components.cnn.pair import PairView
 from playground.components.cnn.tutorial_card import TutorialCard
 from playground.i18n import N_, _
+from playground.shell import Page
+from playground.serve.offload import off_loop
 from playground.theme import CSS_PRIMARY
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
-from playground.datasets.images import load_mnist_5k
 
 EXPLAINER_TAB, HYPERPARAMS_TAB, INPUT_TAB = 0, 1, 2
 
@@ -45,33 +47,19 @@ TABS_CSS = (":host .bk-header .bk-tab { font-size: 17px; padding: 6px 16px; }"
 BUTTONS_CSS = ":host .bk-btn { font-size: 16px; }"
 CHECKBOX_CSS = ":host, :host label, :host span { font-size: 16px; }"
 SLIDER_CSS = ":host .bk-slider-title, :host .bk-input-group { font-size: 17px; }"
+SELECT_CSS = ":host label, :host select { font-size: 16px; }"
 
-HINTS = {
-    None: "**Click a neuron** in the overview to see how it is computed: a convolution, ReLU or "
-          "max-pool map, the flatten column or an output class. Hover a neuron to see what it reads.",
-    "input": "**The input image**, one map per channel (0 white, 1 black). Click a neuron of a later "
-             "layer to see what is computed from it.",
-    "conv": "**Convolution.** Every input channel is slid over by its own kernel; the intermediate maps "
-            "are added up with the bias. Hover or click any cell to move the window; ▶ animates it.",
-    "relu": "**ReLU** keeps positive values and turns negative ones into 0, cell by cell. Hover or click "
-            "a cell to see its numbers.",
-    "linear": "**Linear activation**: the output equals the input, cell by cell.",
-    "pool": "**Max-pooling** keeps the largest value of each window, so the map shrinks. Hover or click "
-            "a cell to move the window.",
-    "flatten": "**Flatten** unrolls the maps into one vector: row by row, and inside each pixel every "
-               "channel in turn. Hover or click a cell on either side.",
-    "dense": "**Dense layer**: each output is the sum of all inputs times their weights, plus a bias.",
-    "softmax": "**Softmax** turns the output layer's logits into probabilities that add up to 1.",
-}
+# Under the overview until a neuron is chosen; then the chosen layer's kind gives the hint.
+NO_SELECTION_HINT = N_("**Click a neuron** in the overview to see how it is computed: a convolution, ReLU, "
+                       "pooling or normalisation map, the flatten column or an output class. Hover a neuron to "
+                       "see what it reads.")
 
 
-# The shipped model's name in links (cnn_model=…).
-DEFAULT_MODEL = "tinyvgg_mnist"
 # Colour-range choices as the learner reads them; the state keeps the short names.
 COLOR_RANGE_LABELS = {"unit": N_("per neuron"), "module": N_("per module"), "global": N_("global")}
 
 
-class CnnPage(pn.viewable.Viewer):
+class CnnPage(Page):
     """The CNN explainer: pick an image, see every layer, step through any neuron."""
 
     notices = param.List(default=[], doc="messages for the page shell's notice area (bad link values)")
@@ -79,14 +67,14 @@ class CnnPage(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self.state = CnnState()
-        self._images = load_mnist_5k()
-        self._model = load_default_model()
-        self._model_note = _("the shipped TinyVGG, trained on the offline MNIST digits")
-        self._class_names = list(self._images.class_names)
-        # One held-out sample of each class: the first of each label in the test split.
-        self._raw_samples = [self._images.x_test[np.flatnonzero(self._images.y_test == c)[0]]
-                             for c in range(len(self._class_names))]
-        self._samples = list(self._raw_samples)
+        # The model shown, its class names and samples: a built-in model (see cnn/catalogue.py)
+        # or the learner's upload, kept in `_uploaded` so the chooser can go back to it.
+        self._model_key = DEFAULT_MODEL
+        self._model = load_built_in(DEFAULT_MODEL)
+        self._model_note = _(BUILT_IN[DEFAULT_MODEL].note)
+        self._class_names = list(BUILT_IN[DEFAULT_MODEL].class_names)
+        self._samples, self._sample_names = built_in_samples(DEFAULT_MODEL)
+        self._uploaded: dict | None = None
         self._explanation = None
         self._source = ""
 
@@ -108,8 +96,19 @@ class CnnPage(pn.viewable.Viewer):
         self.drawing = DrawingPad(self._use_drawing)
         self.image_upload = UploadBox(_("Upload a picture (PNG or JPEG)"), ".png,.jpg,.jpeg,image/*",
                                       self._upload_image, "cnn-image-upload")
-        self.model_upload = UploadBox(_("Upload your own model (.keras)"), ".keras",
+        self.model_upload = UploadBox(_("Upload your own model (.keras or .h5)"), ".keras,.h5",
                                       self._upload_model, "cnn-model-upload")
+        self._model_choice = pn.widgets.Select(name=_("Model"), options=self._model_options(), value=DEFAULT_MODEL,
+                                               width=460, css_classes=["cnn-model-choice"],
+                                               stylesheets=[SELECT_CSS], margin=(0, 10, 6, 10))
+        self._model_choice.param.watch(self._choose_model, "value")
+        # A model without stored class names gets "class 0", "class 1", … until the learner names them.
+        self._names_input = pn.widgets.TextInput(name=_("Its class names, separated by commas"),
+                                                 placeholder=_("e.g. cat, dog, horse"), width=420,
+                                                 css_classes=["cnn-class-names"], visible=False)
+        self._names_apply = pn.widgets.Button(name=_("Use these names"), css_classes=["cnn-class-names-apply"],
+                                              stylesheets=[BUTTONS_CSS], visible=False)
+        self._names_apply.on_click(lambda event: self._apply_class_names())
 
         # Small widgets and text.
         # HTML panes, not Markdown: they show file and layer names, escaped with inert_line (safe_text, one line).
@@ -117,12 +116,14 @@ class CnnPage(pn.viewable.Viewer):
                                             styles={"font-size": "19px"})
         self._play = pn.widgets.Toggle.from_param(s.playing, label=_("▶ Play"), color="primary",
                                                   width=120, css_classes=["cnn-play"], stylesheets=[BUTTONS_CSS])
-        self._detail_title = pn.pane.HTML(_markdown_bold(HINTS[None]), css_classes=["cnn-detail-title"],
+        self._detail_title = pn.pane.HTML(_markdown_bold(_(NO_SELECTION_HINT)), css_classes=["cnn-detail-title"],
                                               sizing_mode="stretch_width", styles={"font-size": "16px"},
                                               margin=(0, 10))
         self._model_info = pn.pane.HTML("", css_classes=["cnn-model-info"], width=440,
                                             styles={"font-size": "15px"})
         self._play_row = pn.Row(self._play, visible=False)
+        # The detail views a layer kind can draw into (`Kind.show_detail`, `Kind.show_cell`).
+        self._detail_views = SimpleNamespace(conv=self.conv_view, pair=self.pair_view, flatten=self.flatten_view)
         # Each view sits in its own Column, shown or hidden as a whole (a Bokeh pane's own
         # `visible` is synced back from its figure and does not stick).
         self._views = {"conv": pn.Column(self.conv_view, visible=False),
@@ -147,7 +148,7 @@ class CnnPage(pn.viewable.Viewer):
 
         self._on_hyperparams()
         self._describe_model()
-        self.samples.show(self._samples, self._class_names, 0)
+        self.samples.show(self._samples, self._sample_names, 0)
         self._show_image(self._samples[0], "")
         self._apply_link(_session_query())
         s.watch(lambda *_events: self._sync_url(), ["model", "sample", "layer", "neuron", "color_range"])
@@ -159,6 +160,7 @@ class CnnPage(pn.viewable.Viewer):
     def _build_layout(self) -> pn.Tabs:
         s = self.state.param
         options = pn.Column(
+            self._model_choice,
             self._prediction,
             pn.Row(pn.pane.Markdown(_("Colour range:"), margin=(4, 4, 0, 10), styles={"font-size": "16px"}),
                    pn.widgets.RadioButtonGroup.from_param(
@@ -176,7 +178,8 @@ class CnnPage(pn.viewable.Viewer):
         )
         inputs = pn.Row(
             pn.Column(pn.pane.Markdown("### " + _("Draw a digit"), margin=(0, 10)), self.drawing),
-            pn.Column(self.image_upload, self.model_upload, self._model_info),
+            pn.Column(self.image_upload, self.model_upload, self._names_input, self._names_apply,
+                      self._model_info),
         )
         return pn.Tabs((_("Explainer"), explainer), (_("Hyperparameters"), pn.Column(self.hyperparams, self.hp_tutorial)),
                        (_("Your image & model"), inputs), css_classes=["cnn-tabs"], stylesheets=[TABS_CSS],
@@ -202,13 +205,17 @@ class CnnPage(pn.viewable.Viewer):
     def _render_overview(self) -> None:
         e = self._explanation
         traces = e.traces
-        kinds = [t.kind for t in traces]
+        roles = self._roles()
         outputs = [t.output for t in traces]
-        self.overview.show([t.name for t in traces], kinds, outputs,
-                           unit_limits(outputs, kinds, self.state.color_range), e.probabilities,
+        self.overview.show([t.name for t in traces], roles, outputs,
+                           unit_limits(outputs, roles, self.state.color_range), e.probabilities,
                            e.class_names, details=self.state.show_details,
                            input_range=self._input_range(), range_mode=self.state.color_range)
         self._outline_selection()
+
+    def _roles(self) -> list[str]:
+        """How the overview draws each trace (its kind's overview role)."""
+        return [kind_of(t).overview_role for t in self._explanation.traces]
 
     def _input_range(self) -> tuple[float, float]:
         image = self._explanation.image
@@ -225,8 +232,7 @@ class CnnPage(pn.viewable.Viewer):
         if index is None:
             self.overview.select(None)
             return
-        kinds = [t.kind for t in self._explanation.traces]
-        shown = drawn_layers(kinds)
+        shown = drawn_layers(self._roles())
         if index not in shown:  # a final dense merged into the output column
             index = shown[-1]
         self.overview.select(index, self.state.neuron)
@@ -240,12 +246,22 @@ class CnnPage(pn.viewable.Viewer):
         return None
 
     def _is_output(self, index: int) -> bool:
-        return index >= drawn_layers([t.kind for t in self._explanation.traces])[-1]
+        return index >= drawn_layers(self._roles())[-1]
+
+    def _kind(self, index: int):
+        """The layer kind that explains trace `index` (the output column is explained by its softmax)."""
+        return OUTPUT if self._is_output(index) else kind_of(self._explanation.traces[index])
+
+    def _selection(self, index: int) -> Selection:
+        st = self.state
+        return Selection(self._explanation.traces[index], index, self._explanation, st.neuron, st.row, st.col,
+                         st.in_channel, self._input_range())
 
     def _windowed(self, index: int) -> bool:
-        """True for a map step whose output cells read an input window (conv, ReLU, pool)."""
+        """True for a map step whose output cells read an input window (conv, ReLU, pool…): it animates."""
         trace = self._explanation.traces[index]
-        return trace.kind in WINDOWED and trace.output.ndim == 3 and not self._is_output(index)
+        return (trace.output.ndim == 3 and not self._is_output(index)
+                and self._kind(index).window(trace) is not None)
 
     def _select(self, index: int, channel: int) -> None:
         """A neuron was clicked in the overview."""
@@ -265,28 +281,8 @@ class CnnPage(pn.viewable.Viewer):
         """Show the view for the selected neuron and draw its maps."""
         e, st = self._explanation, self.state
         index = self._selected_index()
-        visible = None
-        kind = None if index is None else e.traces[index].kind
-        if index is not None:
-            trace = e.traces[index]
-            prev = e.traces[index - 1] if index else None
-            k = st.neuron
-            if self._is_output(index):
-                kind = "softmax"
-            elif kind == "conv":
-                c_in = trace.input.shape[2]
-                mids = np.stack([conv_intermediate(trace.input, trace.kernel, i, k, trace.strides,
-                                                   trace.padding) for i in range(c_in)])
-                self.conv_view.show(trace.input, trace.kernel[:, :, :, k], mids, float(trace.bias[k]),
-                                    trace.output[:, :, k], prev.name, _("{layer} · neuron {n}").format(layer=trace.name, n=k),
-                                    input_is_image=prev.kind == "input", input_range=self._input_range())
-                visible = "conv"
-            elif self._windowed(index):
-                self.pair_view.show(trace.input[:, :, k], trace.output[:, :, k], prev.name, trace.name, k)
-                visible = "pair"
-            elif kind == "flatten":
-                self.flatten_view.show(trace.input, trace.output, prev.name, trace.name)
-                visible = "flatten"
+        kind = None if index is None else self._kind(index)
+        visible = None if index is None else kind.show_detail(self._detail_views, self._selection(index))
         with pn.io.hold():
             for key, pane in self._views.items():
                 pane.visible = key == visible
@@ -294,107 +290,37 @@ class CnnPage(pn.viewable.Viewer):
             self._play_row.visible = windowed
             if not windowed and st.playing:
                 st.playing = False
-            title = _markdown_bold(HINTS.get(kind, HINTS[None]))
-            if index is not None and kind not in (None, "input"):
-                title = _("<b>{layer}</b>, neuron {n}.").format(layer=inert_line(e.traces[index].name),
-                                                                 n=st.neuron) + " " + title
+            title = _markdown_bold(_(kind.hint) if kind is not None else _(NO_SELECTION_HINT))
+            if index is not None and index > 0:
+                title = _("<b>{layer}</b>, neuron {k}. ").format(layer=inert_line(e.traces[index].name),
+                                                               k=st.neuron) + title
             self._detail_title.object = title
-            self.tutorial.show(*_tutorial_parts(tutorial_for(kind)))
+            self.tutorial.show(*_tutorial_parts(tutorial(kind.tutorial if kind is not None else "overview")))
             self._outline_selection()
             self._render_window()
 
     def _render_window(self) -> None:
         """Move the window to (row, col) and write out its numbers."""
-        e, st = self._explanation, self.state
+        st = self.state
         index = self._selected_index()
         if index is None:
             self.formula.show("")
             return
-        trace = e.traces[index]
-        k, name = st.neuron, trace.name
-        if self._is_output(index):
-            terms = softmax_terms(e.logits)
-            self.formula.show(softmax_html(name, e.class_names, terms.logits, terms.shifted, terms.exps,
-                                           terms.total, e.probabilities, min(k, len(e.class_names) - 1)))
+        kind, sel = self._kind(index), self._selection(index)
+        row, col, in_ch = kind.clamp(sel)
+        if (row, col, in_ch) != (st.row, st.col, st.in_channel):
+            st.param.update(row=row, col=col, in_channel=in_ch)  # re-enters with valid values
             return
-        if self._windowed(index):
-            oh, ow = trace.output.shape[:2]
-            row, col = min(st.row, oh - 1), min(st.col, ow - 1)
-            in_ch = min(st.in_channel, trace.input.shape[2] - 1)
-            if (row, col, in_ch) != (st.row, st.col, st.in_channel):
-                st.param.update(row=row, col=col, in_channel=in_ch)  # re-enters with valid values
-                return
-            window = window_of(trace, row, col)
-            if trace.kind == "conv":
-                cw = conv_window(trace.input, trace.kernel, trace.bias, k, row, col, trace.strides,
-                                 trace.padding)
-                sums = cw.products.sum(axis=(0, 1))
-                prev = e.traces[index - 1]
-                html = conv_formula_html(name, k, row, col, in_ch, cw.window[:, :, in_ch],
-                                         cw.kernel[:, :, in_ch], cw.products[:, :, in_ch], sums, cw.bias,
-                                         float(trace.output[row, col, k]), padding_mask(trace, row, col),
-                                         input_is_image=prev.kind == "input", input_range=self._input_range(),
-                                         limits=(symmetric_limit(trace.input), symmetric_limit(cw.kernel),
-                                                 symmetric_limit(trace.output[:, :, k])))
-                with pn.io.hold():
-                    self.conv_view.move(window, row, col, in_ch)
-                    self.formula.show(html)
-                return
-            if trace.kind == "pool":
-                pw = pool_window(trace.input, k, row, col, trace.pool_size, trace.strides, trace.padding)
-                html = pool_formula_html(name, k, row, col, pw.window, pw.argmax,
-                                         float(trace.output[row, col, k]), symmetric_limit(trace.input[:, :, k]))
-            else:
-                html = relu_formula_html(name, k, row, col, float(trace.input[row, col, k]),
-                                         float(trace.output[row, col, k]), linear=trace.kind == "linear",
-                                         limit=symmetric_limit(trace.input[:, :, k]))
-            with pn.io.hold():
-                self.pair_view.move(window, row, col)
-                self.formula.show(html)
-            return
-        if trace.kind == "flatten":
-            shape = trace.input.shape
-            row, col, ch = min(st.row, shape[0] - 1), min(st.col, shape[1] - 1), min(st.in_channel, shape[2] - 1)
-            i = flatten_index(shape, row, col, ch)
-            with pn.io.hold():
-                self.flatten_view.move(row, col, ch, i)
-                self.formula.show(flatten_formula_html(name, e.traces[index - 1].name, shape, row, col, ch, i,
-                                                       float(trace.output[i])))
-            return
-        if trace.kind in ("relu", "linear"):  # on a vector: one value at a time
-            k = min(k, trace.output.shape[0] - 1)
-            self.formula.show(relu_formula_html(name, k, 0, 0, float(trace.input[k]), float(trace.output[k]),
-                                                linear=trace.kind == "linear"))
-            return
-        if trace.kind == "dense":
-            k = min(k, trace.output.shape[0] - 1)
-            self.formula.show(dense_formula_html(name, k, trace.input, trace.kernel[:, k], float(trace.bias[k]),
-                                                 float(trace.output[k])))
-            return
-        self.formula.show("")
+        with pn.io.hold():
+            self.formula.show(kind.show_cell(self._detail_views, sel))
 
     def _pick_cell(self, role: str, channel: int, row: int, col: int, tapped: bool) -> None:
         """The user pointed at a cell of a step-through map: move the window there."""
         index = self._selected_index()
         if index is None:
             return
-        trace = self._explanation.traces[index]
-        update = {"playing": False}
-        if trace.kind == "flatten":
-            if role == "vector":
-                h, w, c = trace.input.shape
-                row, col, channel = unflatten_index((h, w, c), min(row * w * c + col, h * w * c - 1))
-            update.update(row=row, col=col, in_channel=channel)
-        elif role == "input":
-            row, col = output_cell_for_input(trace, row, col)
-            update.update(row=row, col=col, in_channel=channel)
-        elif role == "kernel":
-            update.update(in_channel=channel)
-        elif role == "intermediate":
-            update.update(row=row, col=col, in_channel=channel)
-        else:
-            update.update(row=row, col=col)
-        self.state.param.update(**update)
+        update = self._kind(index).pick(self._selection(index), role, channel, row, col)
+        self.state.param.update(playing=False, **update)
 
     # ------------------------------------------------------------------ animation
 
@@ -463,7 +389,12 @@ class CnnPage(pn.viewable.Viewer):
 
     def _apply_link(self, query: dict[str, str]) -> None:
         """Show what a link asks for; each value it cannot honour becomes a notice and changes nothing."""
-        view, notices = read_query(query, [DEFAULT_MODEL], len(self._samples), self._layer_sizes())
+        models = [DEFAULT_MODEL, *(key for key in BUILT_IN if key != DEFAULT_MODEL)]
+        view, notices = read_query(query, models, len(self._samples), self._layer_sizes())
+        if view.model and view.model != self._model_key:
+            self._model_choice.value = view.model       # the watcher shows that model
+            # Its samples and layers are what the rest of the link refers to.
+            view, notices = read_query(query, models, len(self._samples), self._layer_sizes())
         with pn.io.hold():
             if view.sample != self.state.sample:
                 self.state.sample = view.sample      # the watcher shows it
@@ -514,12 +445,19 @@ class CnnPage(pn.viewable.Viewer):
 
     def _upload_image(self, data: bytes, filename: str) -> None:
         h, w, c = self._model_shape()
-        try:
-            image = prepare_image(data, (h, w, c))
-        except ImageInputError as exc:
-            self.image_upload.say(_("<b>{name}</b> cannot be used: {reason}.").format(
-                name=inert_line(filename or _("The file")), reason=inert_line(exc)), ok=False)
-            return
+        # Decoding a big picture takes a while: in a worker, so that other sessions never stall.
+        off_loop(functools.partial(prepare_image, data, (h, w, c)),
+                 functools.partial(self._use_image, filename=filename, shape=(h, w, c)),
+                 functools.partial(self._image_refused, filename=filename))
+
+    def _image_refused(self, exc: Exception, filename: str) -> None:
+        if not isinstance(exc, ImageInputError):
+            raise exc
+        self.image_upload.say(_("<b>{name}</b> cannot be used: {reason}.").format(
+            name=inert_line(filename or _("The file")), reason=inert_line(exc)), ok=False)
+
+    def _use_image(self, image: np.ndarray, filename: str, shape: tuple[int, int, int]) -> None:
+        h, w, c = shape
         self.image_upload.say(_("Showing <b>{name}</b>, resized and cropped to {h}×{w}×{c}.").format(
             name=inert_line(filename), h=h, w=w, c=c), ok=True)
         self._show_own(image, _("your picture {name}").format(name=filename))
@@ -534,40 +472,91 @@ class CnnPage(pn.viewable.Viewer):
         self._show_own(image, _("your drawing"))
 
     def _upload_model(self, data: bytes, filename: str) -> None:
-        try:
-            model = load_model(data)
-            shape = tuple(int(d) for d in model.inputs[0].shape[1:])
-            n_classes = int(model.outputs[0].shape[-1])
-            names = (list(self._images.class_names) if n_classes == len(self._images.class_names)
-                     else [str(i) for i in range(n_classes)])
-            samples = samples_for_shape(self._raw_samples, shape)
-            explain_image(model, samples[0], names)  # fails here, not half-way through the views
-        except (ModelLoadError, ImageInputError) as exc:
+        # Reading and trying a model takes seconds: in a worker, so that other sessions never stall.
+        off_loop(functools.partial(_read_model, data), functools.partial(self._model_read, filename=filename),
+                 functools.partial(self._model_refused, filename=filename))
+
+    def _model_refused(self, exc: Exception, filename: str) -> None:
+        if isinstance(exc, (ModelLoadError, ImageInputError)):
             self.model_upload.say(_("<b>{name}</b>: {reason}. The current model stays.").format(
                 name=inert_line(filename or _("The file")), reason=inert_line(str(exc).rstrip("."), limit=600)),
                 ok=False)
-            return
-        except Exception as exc:  # noqa: BLE001 - a model that loads but cannot run: say why, keep the old one
+        else:  # a model that loads but cannot run: say why, keep the old one
             self.model_upload.say(_("<b>{name}</b> loaded but could not be run ({reason}). "
                                     "The current model stays.").format(
                 name=inert_line(filename or _("The file")),
                 reason=inert_line(f"{type(exc).__name__}: {one_line_error(exc)}")), ok=False)
-            return
-        self._model, self._class_names, self._samples = model, names, samples
-        converted = shape != tuple(self._raw_samples[0].shape)
-        self._model_note = (_("your model {name}; the 28×28×1 samples are resized to {h}×{w}×{c} for it")
-                            if converted else _("your model {name}")).format(
-            name=filename, h=shape[0], w=shape[1], c=shape[2])
-        self.model_upload.say(_("Loaded <b>{name}</b>.").format(name=inert_line(filename)), ok=True)
+
+    def _model_read(self, read: SimpleNamespace, filename: str) -> None:
+        """An uploaded model was read and tried (in a worker): offer it in the chooser and show it."""
+        model, shape, names, named = read.model, read.shape, read.names, read.named
+        samples, sample_names, source = read.samples, read.sample_names, read.source
+        note = _("your model {name}").format(name=filename)
+        if source is not None:
+            note = _("your model {name}; the samples are {samples}, resized to {h}×{w}×{c}").format(
+                name=filename, samples=_(BUILT_IN[source].samples_name), h=shape[0], w=shape[1], c=shape[2])
+        self._uploaded = dict(model=model, names=names, samples=samples, sample_names=sample_names, note=note)
+        if named:
+            self.model_upload.say(_("Loaded <b>{name}</b> with its class names.").format(
+                name=inert_line(filename)), ok=True)
+        else:
+            self.model_upload.say(_("Loaded <b>{name}</b>. It stores no class names, so they read "
+                                    "“class 0”, “class 1”, …; you can type them below.").format(
+                name=inert_line(filename)), ok=True)
+        self._names_input.value = ", ".join(names) if named else ""
+        self._model_choice.options = self._model_options()
+        if self._model_choice.value == UPLOADED:
+            self._use_model(UPLOADED)
+        else:
+            self._model_choice.value = UPLOADED    # the watcher switches to it
+
+    def _model_options(self) -> dict[str, str]:
+        """The chooser's entries: every built-in model, then the learner's upload if there is one."""
+        options = {_(model.label): key for key, model in BUILT_IN.items()}
+        if self._uploaded is not None:
+            options[_("Your uploaded model")] = UPLOADED
+        return options
+
+    def _choose_model(self, event) -> None:
+        self._use_model(event.new)
+
+    def _use_model(self, key: str) -> None:
+        """Show built-in model `key` (or "upload": the learner's), with its samples and class names."""
+        if key == UPLOADED:
+            up = self._uploaded
+            model, names, samples, sample_names, note = (up["model"], up["names"], up["samples"],
+                                                         up["sample_names"], up["note"])
+        else:
+            model, names = load_built_in(key), list(BUILT_IN[key].class_names)
+            (samples, sample_names), note = built_in_samples(key), _(BUILT_IN[key].note)
+        self._model_key, self._model, self._class_names = key, model, list(names)
+        self._samples, self._sample_names, self._model_note = samples, sample_names, note
+        self._names_input.visible = self._names_apply.visible = key == UPLOADED
         self._describe_model()
         with pn.io.hold():
-            self.state.param.update(model=UPLOADED, layer="", neuron=0, row=0, col=0, in_channel=0,
-                                    playing=False)
-            self.samples.show(self._samples, [self._images.class_names[c] for c in range(len(self._samples))], 0)
+            self.state.param.update(model="" if key == DEFAULT_MODEL else key, layer="", neuron=0, row=0, col=0,
+                                    in_channel=0, playing=False)
+            self.samples.show(self._samples, self._sample_names, 0)
             if self.state.sample != 0:
                 self.state.sample = 0  # the watcher shows it
             else:
                 self._show_image(self._samples[0], "")
+
+    def _apply_class_names(self) -> None:
+        """The learner typed the uploaded model's class names."""
+        if self._uploaded is None or self._model_key != UPLOADED:
+            return
+        try:
+            names = parse_class_names(self._names_input.value, len(self._class_names))
+        except ValueError as exc:
+            self.model_upload.say(_("The class names were not changed: {reason}.").format(
+                reason=inert_line(exc)), ok=False)
+            return
+        self._uploaded["names"] = self._class_names = names
+        self.model_upload.say(_("The model's classes are now named: {names}.").format(
+            names=inert_line(", ".join(names), limit=600)), ok=True)
+        self._describe_model()
+        self._show_image(self._explanation.image, self._source)
 
     def _describe_model(self) -> None:
         h, w, c = self._model_shape()
@@ -594,3 +583,20 @@ def _markdown_bold(text: str) -> str:
     import re
 
     return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+
+
+def _read_model(data: bytes) -> SimpleNamespace:
+    """Load an uploaded model, find its class names and samples, and explain one sample with it.
+
+    Runs in a worker (see `_upload_model`): it touches no view.
+    """
+    model = load_model(data)
+    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    n_classes = int(model.outputs[0].shape[-1])
+    stored = read_class_names(data)
+    named = stored is not None and len(stored) == n_classes
+    names = stored if named else fallback_class_names(n_classes)
+    samples, sample_names, source = stand_in_samples(shape)
+    explain_image(model, samples[0], names)  # fails here, not half-way through the views
+    return SimpleNamespace(model=model, shape=shape, names=names, named=named, samples=samples,
+                           sample_names=sample_names, source=source)

@@ -1,9 +1,12 @@
-"""Checking a .keras file's config before Keras builds anything from it.
+"""Checking a model file's config before Keras builds anything from it.
 
 Building a model allocates its whole graph: a 26 KB file declaring a 3000×3000×3
-input costs seconds and gigabytes. The config (``config.json`` inside the zip)
-already says the input shape, the layers and, from their settings, the weight
-count, so a model the explainer cannot show sensibly is refused from that.
+input costs seconds and gigabytes. The config (``config.json`` inside a .keras
+zip, the ``model_config`` attribute of a legacy .h5 file) already says the input
+shape, the layers and, from their settings, the weight count, so a model the
+explainer cannot show sensibly is refused from that. So is a model carrying
+code (a Lambda layer) or objects Keras does not define itself: nothing in such
+a file is ever deserialised.
 """
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from playground.cnn.loading import ModelLoadError
+from playground.cnn.loading import ModelLoadError, UnsupportedModelError, unsupported_message
+from playground.i18n import _
 
 MAX_SIDE = 256              # input height and width the views can draw
 MAX_LAYERS = 64
@@ -40,6 +44,81 @@ def read_config(path: str | Path) -> dict:
     if not isinstance(config, dict):
         raise ModelLoadError("its model description (config.json) is damaged")
     return config
+
+
+def read_h5_config(path: str | Path) -> dict:
+    """The model config stored in a legacy Keras .h5 file, read with h5py (nothing is deserialised)."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            raw = f.attrs.get("model_config")
+    except (OSError, ValueError, KeyError) as exc:   # truncated or damaged HDF5
+        raise ModelLoadError(_("the HDF5 file is damaged or truncated")) from exc
+    if raw is None:
+        raise ModelLoadError(_("the HDF5 file holds no model description (model_config); "
+                               "weights alone cannot be shown"))
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", errors="replace")
+    if not isinstance(raw, str) or len(raw) > _MAX_CONFIG_BYTES:
+        raise ModelLoadError(_("its model description (model_config) is damaged"))
+    try:
+        config = json.loads(raw)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ModelLoadError(_("its model description (model_config) is damaged")) from exc
+    if not isinstance(config, dict):
+        raise ModelLoadError(_("its model description (model_config) is damaged"))
+    return config
+
+
+def check_code_free(config: dict) -> None:
+    """Raise `ModelLoadError` when the config holds a Lambda layer or an object Keras does not define.
+
+    A Lambda layer carries Python code (marshalled bytecode in .h5 files); a
+    custom object would need that code to be imported. Either is refused here,
+    before any deserialisation, so nothing from the file ever runs.
+    """
+    stack = [config]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+            continue
+        if not isinstance(node, dict):
+            continue
+        cls = node.get("class_name")
+        if cls in ("Lambda", "TFOpLambda", "__lambda__") or node.get("function_type") == "lambda":
+            name = (node.get("config") or {}).get("name") if isinstance(node.get("config"), dict) else None
+            raise ModelLoadError(_("it has a Lambda layer ({name}), whose Python code is never run here").format(
+                name=name or "?"))
+        module, registered = node.get("module"), node.get("registered_name")
+        custom = (isinstance(module, str) and not module.startswith("keras")) or (
+            isinstance(registered, str) and ">" in registered)
+        if isinstance(cls, str) and custom:
+            raise ModelLoadError(_("it uses a custom object ({name}) that is not part of Keras").format(
+                name=registered if isinstance(registered, str) else cls))
+        stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+
+
+def check_layers(config: dict) -> None:
+    """Raise `UnsupportedModelError` naming every saved layer the views cannot show (from the config)."""
+    from playground.cnn.kinds import chain_problems
+
+    layers, problems = [], []
+    for layer in _layers(config):
+        if layer.get("class_name") == "InputLayer":
+            cfg = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+            shape = next((cfg[k] for k in _SHAPE_KEYS if _is_shape(cfg.get(k))), None)
+            if shape is not None and len(shape) != 4:
+                problems.append(_("the model's input must be an image (height, width, channels), not {shape}")
+                                .format(shape=tuple(shape[1:])))
+            continue
+        cfg = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+        name = cfg.get("name") or layer.get("name") or "?"
+        layers.append((str(layer.get("class_name")), str(name), cfg))
+    problems += chain_problems(layers)
+    if problems:
+        raise UnsupportedModelError(unsupported_message(problems))
 
 
 def check_model_size(config: dict) -> None:
@@ -114,7 +193,9 @@ def _layer_params(cls: str, cfg: dict, shape: tuple | None) -> tuple[int, tuple 
                                       "padding": cfg.get("padding", "valid")}, last)
     if cls == "Flatten":
         return 0, (shape[0], math.prod(_dim(d) for d in shape[1:])) if shape else None
-    if cls in ("ReLU", "Activation", "Dropout", "Softmax", "LeakyReLU", "Rescaling"):
+    if cls in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
+        return 0, (shape[0], shape[-1]) if shape else None
+    if cls in ("ReLU", "Activation", "Dropout", "SpatialDropout2D", "Softmax", "LeakyReLU", "Rescaling"):
         return 0, shape
     return 0, None   # unknown layer: no weights counted, shape unknown until the next build_config
 

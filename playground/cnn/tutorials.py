@@ -133,17 +133,6 @@ TUTORIALS = {t.key: t for t in (
     ),
 )}
 
-# Which tutorial goes with the view of a selected layer kind (None: nothing selected).
-TUTORIAL_FOR_KIND = {None: "overview", "input": "overview", "conv": "conv", "relu": "relu",
-                     "linear": "relu", "pool": "pool", "flatten": "flatten", "dense": "softmax",
-                     "softmax": "softmax"}
-
-
 def tutorial(key: str) -> Tutorial:
     """The tutorial `key` (one of TUTORIALS) in the session's language."""
     return TUTORIALS[key].translated()
-
-
-def tutorial_for(kind: str | None) -> Tutorial:
-    """The tutorial that explains the view shown for a selected layer of `kind`."""
-    return tutorial(TUTORIAL_FOR_KIND.get(kind, "overview"))

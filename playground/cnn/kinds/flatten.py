@@ -1,0 +1,48 @@
+"""Flatten: the maps unrolled into one vector, row by row, every channel of a pixel in turn."""
+from __future__ import annotations
+
+import numpy as np
+
+from playground.cnn.explain import flatten_index, unflatten_index
+from playground.cnn.kinds.base import Kind
+from playground.components.cnn.formula import flatten_formula_html
+from playground.i18n import N_
+
+
+class FlattenKind(Kind):
+    name = "flatten"
+    tutorial = "flatten"
+    keras_classes = ("Flatten",)
+    overview_role = "flatten"
+    view = "flatten"
+    on_maps = True
+    makes_vector = True
+    hint = N_("**Flatten** unrolls the maps into one vector: row by row, and inside each pixel every "
+              "channel in turn. Hover or click a cell on either side.")
+
+    def forward(self, trace):
+        return np.asarray(trace.input, np.float32).reshape(-1)
+
+    def clamp(self, sel):
+        h, w, c = sel.trace.input.shape
+        return min(sel.row, h - 1), min(sel.col, w - 1), min(sel.in_channel, c - 1)
+
+    def show_detail(self, views, sel):
+        views.flatten.show(sel.trace.input, sel.trace.output, sel.previous.name, sel.trace.name)
+        return "flatten"
+
+    def show_cell(self, views, sel):
+        t, shape = sel.trace, sel.trace.input.shape
+        i = flatten_index(shape, sel.row, sel.col, sel.in_channel)
+        views.flatten.move(sel.row, sel.col, sel.in_channel, i)
+        return flatten_formula_html(t.name, sel.previous.name, shape, sel.row, sel.col, sel.in_channel, i,
+                                    float(t.output[i]))
+
+    def pick(self, sel, role, channel, row, col):
+        if role == "vector":
+            h, w, c = sel.trace.input.shape
+            row, col, channel = unflatten_index((h, w, c), min(row * w * c + col, h * w * c - 1))
+        return dict(row=row, col=col, in_channel=channel)
+
+
+KIND = FlattenKind()
