@@ -123,3 +123,7 @@ HYPERPARAM_COLOURS = {
 CNN_CHOSEN = "#d62728"      # the outline of the chosen sample
 CNN_BAR_BEST, CNN_BAR = "#2166ac", "#92c5de"   # the output's probability bars: the predicted class, the others
 CNN_PAPER = "#ffffff"       # the drawing pad's paper (white in both themes: the model reads ink on white)
+CNN_LINK = "#999999"        # the conv view's lines from each channel's product to the sum
+CNN_CURRENT_ROW = "#fff3c4"  # behind the conv view's row of the input channel being spelled out
+# The accent of the active tab (Panel's primary colour, which the dark theme sets too).
+CSS_PRIMARY = "var(--design-primary-color, #0072b5)"

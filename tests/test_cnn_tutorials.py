@@ -84,3 +84,33 @@ def test_softmax_as_the_tutorial_says_matches_keras():
     mine = np.exp(z) / np.exp(z).sum()
     np.testing.assert_allclose(mine, np.asarray(keras.activations.softmax(z[None]))[0], rtol=1e-6)
     assert mine.sum() == pytest.approx(1.0) and mine[0] > 0.7   # a logit 1 larger takes most of it
+
+
+def _luminance(rgb: str) -> float:
+    """WCAG relative luminance of a computed CSS colour 'rgb(r, g, b)'."""
+    channels = [int(v) / 255 for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("theme, lang, title", [("dark", "uk", "Max-pooling (вибір максимуму)"),
+                                                ("default", "en", "Max-pooling")])
+def test_the_card_beside_the_view_reads_in_both_themes(browser, app_url, theme, lang, title):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}?page=cnn&theme={theme}&lang={lang}&cnn_layer=max_pool_1&cnn_neuron=1")
+        heading = page.locator(".cnn-tutorial [data-tutorial='pool']")
+        heading.wait_for(timeout=90_000)
+        assert heading.inner_text().strip() == title
+        body = page.locator(".cnn-tutorial-body p").first
+        body.scroll_into_view_if_needed()
+        assert body.is_visible()
+        colours = [page.locator(".cnn-tutorial").first.evaluate("el => getComputedStyle(el).backgroundColor"),
+                   body.evaluate("el => getComputedStyle(el).color")]
+        lighter, darker = sorted((_luminance(c) for c in colours), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 7, colours   # WCAG AAA for body text
+        assert (_luminance(colours[0]) < 0.2) == (theme == "dark"), colours
+    finally:
+        context.close()

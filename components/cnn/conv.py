@@ -19,6 +19,7 @@ from playground.components.cnn.cells import CellPicker, bokeh_pane, pixel_canvas
 from playground.components.cnn.theming import ThemedFigure
 from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, symmetric_limit
 from playground.i18n import _
+from playground.theme import CNN_CURRENT_ROW, CNN_FRAME, CNN_INK, CNN_LINK, CNN_TEXT, CNN_WINDOW_FILL
 
 WIDTH, HEIGHT = 680, 470
 TOP, BOTTOM = 36, 80   # titles above; colour bars below
@@ -54,17 +55,17 @@ class ConvView(ThemedFigure, pn.viewable.Viewer):
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[], size=[], align=[]))
 
         fig = pixel_canvas(width, height)
-        fig.segment("x0", "y0", "x1", "y1", source=self.links, line_color="#999999", line_width=1.2)
-        fig.rect("x", "y", "w", "h", source=self.current, fill_color="#fff3c4", line_color=None)
+        fig.segment("x0", "y0", "x1", "y1", source=self.links, line_color=CNN_LINK, line_width=1.2)
+        fig.rect("x", "y", "w", "h", source=self.current, fill_color=CNN_CURRENT_ROW, line_color=None)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.inputs, color_mapper=self.in_mapper)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.kernels, color_mapper=self.w_mapper)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.maps, color_mapper=self.act_mapper)
-        fig.rect("x", "y", "w", "h", source=self.frames, fill_alpha=0, line_color="#aaaaaa")
-        fig.rect("x", "y", "w", "h", source=self.windows, fill_alpha=0.12, fill_color="#ffd400",
-                 line_color="#111111", line_width=2.5)
-        fig.rect("x", "y", "w", "h", source=self.cells, fill_alpha=0, line_color="#111111", line_width=2.5)
+        fig.rect("x", "y", "w", "h", source=self.frames, fill_alpha=0, line_color=CNN_FRAME)
+        fig.rect("x", "y", "w", "h", source=self.windows, fill_alpha=0.12, fill_color=CNN_WINDOW_FILL,
+                 line_color=CNN_INK, line_width=2.5)
+        fig.rect("x", "y", "w", "h", source=self.cells, fill_alpha=0, line_color=CNN_INK, line_width=2.5)
         fig.text("x", "y", text="text", source=self.labels, text_font_size="size", text_align="align",
-                 text_baseline="middle", text_color="#222222")
+                 text_baseline="middle", text_color=CNN_TEXT)
         bars = [(self.in_mapper, _("input pixel"), 10), (self.w_mapper, _("kernel weight"), 215),
                 (self.act_mapper, _("activation value"), 420)]
         self._colorbars = []

@@ -18,6 +18,7 @@ from bokeh.models import ColumnDataSource
 from playground.i18n import _
 from playground.components.cnn.colors import symmetric_limit
 from playground.components.cnn.map_canvas import MapCanvas
+from playground.theme import CNN_INK
 
 WIDTH, HEIGHT = 620, 420
 TOP, BOTTOM = 36, 56
@@ -32,7 +33,7 @@ class FlattenView(MapCanvas):
         super().__init__(on_pick, width, height, "cnn-flatten-view")
         # The line from the picked cell to its index in the vector.
         self.link = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]))
-        self.figure.segment("x0", "y0", "x1", "y1", source=self.link, line_color="#111111", line_width=2)
+        self.figure.segment("x0", "y0", "x1", "y1", source=self.link, line_color=CNN_INK, line_width=2)
 
     def show(self, maps: np.ndarray, vector: np.ndarray, maps_name: str, vector_name: str) -> None:
         """Draw the (H, W, C) maps and their flattened (H·W·C,) vector."""

@@ -18,7 +18,7 @@ from playground.i18n import _
 from playground.components.cnn.colors import (ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, hex_colors,
                          symmetric_limit, text_color)
 from playground.theme import (CSS_BACKGROUND, CSS_GRID, CSS_HIGHLIGHT, CSS_INK, CSS_MUTED, CSS_SURFACE,
-                              CSS_TEXT)
+                              CSS_TEXT, CNN_BAR_BEST)
 
 MINUS = "\u2212"
 
@@ -45,7 +45,7 @@ FORMULA_CSS = f"""
     font: 16px ui-monospace, "DejaVu Sans Mono", monospace; text-align: right; border-bottom: 1px solid {CSS_GRID}; }}
 .cnn-formula table.cnn-softmax th {{ font: bold 15px system-ui, sans-serif; color: {CSS_MUTED}; white-space: nowrap; }}
 .cnn-formula table.cnn-softmax tr.best td {{ font-weight: bold; background: {CSS_HIGHLIGHT}; }}
-.cnn-formula .bar {{ display: inline-block; height: 14px; background: #2166ac; vertical-align: middle; }}
+.cnn-formula .bar {{ display: inline-block; height: 14px; background: {CNN_BAR_BEST}; vertical-align: middle; }}
 """
 
 
@@ -139,7 +139,8 @@ def conv_formula_html(layer: str, neuron: int, row: int, col: int, in_channel: i
     for i, s in enumerate(channel_sums):
         cur = " current" if i == in_channel else ""
         color = hex_colors([s], lim, ACTIVATION_PALETTE)[0]
-        chips.append(f'<span class="chip{cur}" data-channel="{i}" style="background:{color}">'
+        ink = text_color([s], lim)[0]   # the cell's own ink: the theme's text can vanish on a pale chip
+        chips.append(f'<span class="chip{cur}" data-channel="{i}" style="background:{color};color:{ink}">'
                      f'{fmt(s)}</span>')
     joined = '<span class="op">+</span>'.join(chips)
     label = _esc(_("sum of the channel's products:") if c_in == 1

@@ -68,5 +68,5 @@ class TutorialCard(pn.viewable.Viewer):
         if key == self.key:
             return
         self.key = key
-        self._title.object = f"<span data-tutorial='{html.escape(key)}'>📖 {html.escape(title)}</span>"
+        self._title.object = f"<span data-tutorial='{html.escape(key)}'>{html.escape(title)}</span>"
         self._body.object = tutorial_html(paragraphs, try_this)

@@ -36,13 +36,14 @@ from playground.components.cnn.tutorial_card import TutorialCard
 from playground.i18n import N_, _
 from playground.shell import Page
 from playground.serve.offload import off_loop
+from playground.theme import CSS_PRIMARY
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
 
 EXPLAINER_TAB, HYPERPARAMS_TAB, INPUT_TAB = 0, 1, 2
 
 # Readable from the back of a room: larger text on the widgets Panel draws small by default.
 TABS_CSS = (":host .bk-header .bk-tab { font-size: 17px; padding: 6px 16px; }"
-            ":host .bk-header .bk-tab.bk-active { color: var(--design-primary-color, #0072b5); font-weight: 600; }")
+            f":host .bk-header .bk-tab.bk-active {{ color: {CSS_PRIMARY}; font-weight: 600; }}")
 BUTTONS_CSS = ":host .bk-btn { font-size: 16px; }"
 CHECKBOX_CSS = ":host, :host label, :host span { font-size: 16px; }"
 SLIDER_CSS = ":host .bk-slider-title, :host .bk-input-group { font-size: 17px; }"
