@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import ipaddress
 import os
+import secrets
 import shlex
 import socket
 import sys
@@ -14,6 +15,9 @@ from pathlib import Path
 # The variable the page shell reads to show the student URL and its QR code
 # (the same name as playground.shell.STUDENT_URL_ENV; the CLI does not import Panel).
 STUDENT_URL_ENV = "NN_PLAYGROUND_STUDENT_URL"
+# The teacher's key for `?present=KEY`, whose session trains before the class's
+# (the same name as playground.serve.scheduler.PRESENT_KEY_ENV).
+PRESENT_KEY_ENV = "NN_PLAYGROUND_PRESENT_KEY"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,6 +80,10 @@ def serve_command(args) -> tuple[list[str], dict[str, str]]:
         for origin in (f"{host}:{args.port}", f"localhost:{args.port}", f"127.0.0.1:{args.port}"):
             cmd += ["--allow-websocket-origin", origin]
         env[STUDENT_URL_ENV] = f"http://{host}:{args.port}/app"
+    # With students on the network, `?present` alone would let any of them go first: a key it is.
+    key = args.present_key or (secrets.token_urlsafe(6) if args.lan else "")
+    if key:
+        env[PRESENT_KEY_ENV] = key
     else:
         cmd += ["--allow-websocket-origin", f"*:{args.port}"]
     if args.num_procs != 1:
@@ -92,6 +100,9 @@ def _serve(args) -> int:
         print(f"Students open: {url}")
         if url.startswith("http://127.0.0.1"):
             print("(no network address found: only this machine can open it)")
+    if PRESENT_KEY_ENV in env:
+        print(f"The projector opens: http://localhost:{args.port}/app?present={env[PRESENT_KEY_ENV]}"
+              " (its training goes before the class's)")
     if args.dry_run:
         for name, value in env.items():
             print(f"{name}={shlex.quote(value)}")
@@ -116,7 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--show", action="store_true", help="open a browser tab")
     serve.add_argument("--lan", action="store_true",
                        help="serve a class: listen on every interface and print the URL students open")
-    serve.add_argument("--num-procs", type=int, default=1, help="worker processes (0: one per core)")
+    serve.add_argument("--num-procs", type=int, default=1,
+                       help="server processes, each with its own sessions (0: one per core; see README)")
+    serve.add_argument("--present-key", default="", metavar="KEY",
+                       help="the session opened with ?present=KEY (the projector) trains first "
+                            "(with --lan a key is made up and printed when none is given)")
     serve.add_argument("--dry-run", action="store_true", help="print the panel serve command instead of running it")
     serve.set_defaults(func=_serve)
 

@@ -5,12 +5,7 @@ up without TensorFlow and the CNN explainer pays for it only when asked for.
 The shell also owns what is common to both pages: the light/dark theme, the
 keyboard shortcuts and a notice area for messages such as ignored URL settings.
 
-A page may offer, besides `__panel__`:
-- `notices` (a param.List of str): shown in the notice area;
-- `shortcut(action)`: called with "play", "step" or "reset" for Space, → and R;
-- `set_theme(name)`: called with "light" or "dark";
-- `pause()`: called when the learner switches to the other page (nothing trains unseen);
-- `tab_hidden()` / `tab_shown()`: called when the browser tab is hidden / shown again (else `pause()`).
+Every page derives from `Page`, whose methods are what the shell calls on it.
 """
 from __future__ import annotations
 
@@ -20,6 +15,7 @@ import os
 import panel as pn
 import param
 
+from playground.cnn import warmup
 from playground.components.qr_code import qr_svg
 from playground.components.safe_text import safe_text
 from playground.i18n import (LANGUAGE_NAMES, LANGUAGES, N_, _, pick_language, set_session_language,
@@ -34,6 +30,28 @@ PAGES = {
     "dense": (N_("Dense playground"), "playground.dense.page:DensePage"),
     "cnn": (N_("CNN explainer"), "playground.cnn.page:CnnPage"),
 }
+
+class Page(pn.viewable.Viewer):
+    """What the shell asks of a page besides `__panel__`; each method's default does nothing."""
+
+    notices = param.List(default=[], doc="messages for the shell's notice area")
+
+    def shortcut(self, action: str) -> None:
+        """Space, → and R: `action` is "play", "step" or "reset"."""
+
+    def set_theme(self, name: str) -> None:
+        """The theme switched to "light" or "dark"."""
+
+    def pause(self) -> None:
+        """The learner switched to the other page: nothing trains unseen."""
+
+    def tab_hidden(self) -> None:
+        """The browser tab is hidden (or closing)."""
+        self.pause()
+
+    def tab_shown(self) -> None:
+        """The browser tab is visible again."""
+
 
 class PageBehaviour(pn.custom.JSComponent):
     """Browser-side glue: the theme class on <html> and the keyboard shortcuts.
@@ -154,15 +172,22 @@ class AppShell(pn.viewable.Viewer):
         self.param.watch(self._theme_changed, "dark")
         self._first_render_done = False
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
-            pn.state.onload(lambda: setattr(self, "_first_render_done", True))
+            pn.state.onload(self._on_first_render)
         self._show()
+
+    def _on_first_render(self) -> None:
+        self._first_render_done = True
+        if self.page not in SLOW_FIRST_BUILD:
+            # A page is on screen: get the CNN page ready in the background (once per server), so
+            # that its first opening does not wait for TensorFlow. A CNN page builds itself now anyway.
+            warmup.start()
 
     # ---- pages ---------------------------------------------------------------------------
 
     def _show(self, *_events):
         self._switch.value = self.page
         for key, built in self._built.items():
-            if key != self.page and hasattr(built, "pause"):
+            if key != self.page:
                 built.pause()
         if self.page not in self._built:
             doc = pn.state.curdoc
@@ -192,31 +217,27 @@ class AppShell(pn.viewable.Viewer):
             loc.reload = True
             loc.update_query(lang=event.new)
 
-    def _install(self, key: str, page) -> None:
+    def _install(self, key: str, page: Page) -> None:
         self._built[key] = page
-        if "notices" in getattr(page, "param", {}):
-            page.param.watch(lambda e: self._show_notices(e.new), "notices")
-        if hasattr(page, "set_theme"):
-            page.set_theme("dark" if self.dark else "light")
+        page.param.watch(lambda e: self._show_notices(e.new), "notices")
+        page.set_theme("dark" if self.dark else "light")
 
     def _attach(self) -> None:
         """Put the current (built) page in the body."""
         page = self._built[self.page]
-        self._show_notices(getattr(page, "notices", []))
-        self._hint.visible = hasattr(page, "shortcut")
+        self._show_notices(page.notices)
+        self._hint.visible = True
         self._body[:] = [page]
 
     def _shortcut(self, action: str) -> None:
         page = self._built.get(self.page)
+        if page is None:            # the page is still being built
+            return
         if action == "hidden":      # the tab was hidden (or is closing): nothing trains unseen
-            if hasattr(page, "tab_hidden"):
-                page.tab_hidden()
-            elif hasattr(page, "pause"):
-                page.pause()
+            page.tab_hidden()
         elif action == "visible":
-            if hasattr(page, "tab_shown"):
-                page.tab_shown()
-        elif hasattr(page, "shortcut"):
+            page.tab_shown()
+        else:
             page.shortcut(action)
 
     # ---- notices and theme -------------------------------------------------------------
@@ -231,7 +252,7 @@ class AppShell(pn.viewable.Viewer):
     def _dismiss_notices(self, _event=None) -> None:
         page = self._built.get(self.page)
         self._language_notice = None
-        if page is not None and "notices" in getattr(page, "param", {}):
+        if page is not None:
             page.notices = []
         else:
             self._show_notices([])
@@ -240,8 +261,7 @@ class AppShell(pn.viewable.Viewer):
         name = "dark" if event.new else "light"
         self._behaviour.dark = event.new
         for page in self._built.values():
-            if hasattr(page, "set_theme"):
-                page.set_theme(name)
+            page.set_theme(name)
         if pn.state.location is not None:
             pn.state.location.update_query(theme="dark" if event.new else "default")
 

@@ -14,6 +14,10 @@ BLUE = "#0877bd"     # +1
 # original's orange and blue; the rest are distinct on a projector and in print.
 CLASS_COLOURS = (ORANGE, BLUE, "#1b9e77", "#7b3294", "#d6604d")
 
+# The input's colour channels R, G, B as the CNN explainer draws them: each map runs from
+# white (0) to its colour (1), so a photo's three channels read apart on a projector.
+CHANNEL_COLOURS = ("#c62828", "#2e7d32", "#1565c0")
+
 # Page and figure colours of the two themes (the Panel widgets follow CSS variables).
 # `surface`: a card or a raised cell; `highlight`: the learner's current choice;
 # `ink`: strong marks (selection frames, result boxes) that must read on `background`.
@@ -87,3 +91,35 @@ def themed(colour, name: str):
     if isinstance(colour, str) and name == "dark" and colour.lower() in INK_ROLES:
         return THEMES[name][INK_ROLES[colour.lower()]]
     return colour
+
+# ---- The CNN explainer -------------------------------------------------------------------
+
+# Colour scales (ColorBrewer RdBu and PuOr, negative → positive; input pixels white → black).
+# White is zero on both diverging scales and the paper of the greys, in both themes.
+ACTIVATION_STOPS = ("#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#ffffff",
+                    "#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
+WEIGHT_STOPS = ("#b35806", "#e08214", "#fdb863", "#fee0b6", "#ffffff",
+                "#d8daeb", "#b2abd2", "#8073ac", "#542788")
+INPUT_STOPS = ("#ffffff", "#000000")
+# Numbers written on a coloured cell: dark on the pale middle of a scale, white on its ends.
+CELL_TEXT_ON_PALE, CELL_TEXT_ON_DEEP = "#111111", "#ffffff"
+
+# Marks the CNN figures draw with light-theme inks; `themed` turns the greys into the
+# dark theme's roles (INK_ROLES above), so a figure names a role, not a colour.
+CNN_INK = "#111111"         # the window's and the selection's frame, strong lines
+CNN_TEXT = "#222222"        # labels on a figure
+CNN_MUTED = "#555555"       # secondary labels, connection lines
+CNN_FRAME = "#aaaaaa"       # thin frames around maps
+CNN_WINDOW_FILL = "#ffd400"  # the sliding window (drawn translucent over the maps)
+
+# The hyperparameter playground's cells, per theme: the input, its zero padding, the
+# rows and columns a stride never reads, and the output.
+HYPERPARAM_COLOURS = {
+    "light": {"input": "#c6dbef", "input_line": "#6a9cc9", "padding": "#eeeeee", "padding_line": "#bbbbbb",
+              "missed": "#f6c9c9", "output": "#fde0c5", "output_line": "#d08c4a"},
+    "dark": {"input": "#2c5278", "input_line": "#7fb0dc", "padding": "#3a4047", "padding_line": "#6b737c",
+             "missed": "#7a2e33", "output": "#7a4a1e", "output_line": "#e0a060"},
+}
+CNN_CHOSEN = "#d62728"      # the outline of the chosen sample
+CNN_BAR_BEST, CNN_BAR = "#2166ac", "#92c5de"   # the output's probability bars: the predicted class, the others
+CNN_PAPER = "#ffffff"       # the drawing pad's paper (white in both themes: the model reads ink on white)

@@ -46,3 +46,11 @@ def test_divergence_is_reported_not_raised(capsys):
     assert main(["train", "--dataset", "reg-plane", "--lr", "10", "--epochs", "50", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["diverged"] is True and summary["test_loss"] is None and summary["epochs"] < 50
+
+
+def test_bench_speed_runs_and_reports_both_networks():
+    r = playground("bench", "speed", "--json")
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout.strip().splitlines()[-1])
+    assert len(rows) == 2 and rows[0]["case"].startswith("default") and rows[1]["case"].startswith("spiral")
+    assert all(row["epochs_per_second"] > 0 and row["grid_ms_median"] > 0 for row in rows)

@@ -97,8 +97,8 @@ def test_pages_are_independent_and_follow_the_reset_rules():
 def test_a_typed_weight_reaches_the_network():
     page = DensePage()
     page._pick_link((1, 2, 0))
-    assert page.weight_editor.visible
-    page.weight_input.value = 2.5
+    assert page.controls.weight_editor.visible
+    page.controls.weight_input.value = 2.5
     assert page.trainer.network.weights[1][2, 0] == 2.5
 
 
@@ -111,7 +111,7 @@ def test_divergence_is_shown_and_reset_recovers():
             break
     assert page.trainer.diverged
     assert page.decision_map._alert.visible and "diverged" in page.decision_map._alert.text
-    assert page.play_button.disabled
+    assert page.controls.play_button.disabled
     page.playing = True                        # cannot play a diverged run
     assert not page.playing
     page.reset()

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from playground.dense.engine import (ACTIVATIONS, LOSS_OUTPUTS, Optimizer, REGULARIZERS, build_network,
-                               gradients, is_finite, loss_per_point, train_epoch)
+                               dropout_masks, gradients, is_finite, loss_per_point, train_epoch)
 
 # ---- finite differences ------------------------------------------------------------------
 
@@ -20,7 +20,7 @@ def mean_loss(net, x, y):
     return loss_per_point(net.predict(x), y, net.loss).mean()
 
 
-def numeric_gradients(net, x, y, h=1e-6):
+def numeric_gradients(net, x, y, h=1e-6, loss=mean_loss):
     grads = []
     for params in (net.weights, net.biases):
         layer_grads = []
@@ -29,9 +29,9 @@ def numeric_gradients(net, x, y, h=1e-6):
             for idx in np.ndindex(p.shape):
                 old = p[idx]
                 p[idx] = old + h
-                up = mean_loss(net, x, y)
+                up = loss(net, x, y)
                 p[idx] = old - h
-                down = mean_loss(net, x, y)
+                down = loss(net, x, y)
                 p[idx] = old
                 g[idx] = (up - down) / (2 * h)
             layer_grads.append(g)
@@ -54,7 +54,8 @@ HEADS = [(loss, out) for loss, outs in LOSS_OUTPUTS.items() for out in sorted(ou
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("loss,output", HEADS)
-def test_gradients_match_central_differences(activation, loss, output):
+@pytest.mark.parametrize("dropout", [0.0, 0.4])
+def test_gradients_match_central_differences(activation, loss, output, dropout):
     rng = np.random.default_rng(3)
     k = 3 if output == "softmax" else 1
     net = build_network(3, [4, 3], k, activation=activation, output=output, loss=loss, rng=rng)
@@ -63,8 +64,16 @@ def test_gradients_match_central_differences(activation, loss, output):
         b += rng.normal(0, 0.3, b.shape)
     x = rng.normal(0, 1.5, (7, 3))
     y = make_targets(output, 7, k, rng)
-    grad_w, grad_b = gradients(net, x, y)
-    num_w, num_b = numeric_gradients(net, x, y)
+    masks, loss_fn = None, mean_loss
+    if dropout:   # under one fixed dropout mask, which the numeric loss uses too
+        masks = dropout_masks(rng, 7, [4, 3], dropout)
+        assert all((m == 0).any() and m.any() for m in masks)
+
+        def loss_fn(net, x, y):
+            return loss_per_point(net.forward_dropout(x, masks)[2][-1], y, net.loss).mean()
+
+    grad_w, grad_b = gradients(net, x, y, masks=masks)
+    num_w, num_b = numeric_gradients(net, x, y, loss=loss_fn)
     for analytic, numeric in zip(grad_w + grad_b, num_w + num_b):
         np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
 

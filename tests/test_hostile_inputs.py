@@ -462,3 +462,30 @@ def test_script_in_an_uploaded_file_name_does_not_run_in_the_browser(page, app_u
     page.locator(".cnn-model-upload-message", has_text="empty.keras is empty").wait_for(timeout=10_000)
     assert page.evaluate("window.__pwned") is None
     assert page.errors == []
+
+
+# ---------------------------------------------------------------- the CNN page's URL
+
+@pytest.mark.parametrize("name", ["cnn_model", "cnn_sample", "cnn_layer", "cnn_neuron", "cnn_range", "cnn_tab"])
+@pytest.mark.parametrize("raw", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "9" * 5000,
+                                 "conv_1_1\x00", "１", "-0", "nan"])
+def test_a_hostile_cnn_link_value_is_one_inert_notice_and_changes_nothing_else(name, raw):
+    from playground.cnn.url_state import CnnView, read_query
+    from playground.shell import AppShell
+
+    good = {"cnn_layer": "conv_1_1", "cnn_neuron": "2", "cnn_tab": "input", "cnn_range": "unit"}
+    view, notices = read_query({**good, name: raw}, ["tinyvgg_mnist"], 10, {"conv_1_1": 10})
+    assert len(notices) == 1 and name in notices[0], notices
+    honoured = CnnView(layer="conv_1_1", neuron=2, tab="input", color_range="unit")
+    field = {"cnn_model": "model", "cnn_sample": "sample", "cnn_layer": "layer", "cnn_neuron": "neuron",
+             "cnn_range": "color_range", "cnn_tab": "tab"}[name]
+    # The bad value falls back to the default; a bad layer takes its neuron with it.
+    expected = {**honoured.__dict__, field: getattr(CnnView(), field)}
+    if field == "layer":
+        expected["neuron"] = 0
+    assert view.__dict__ == expected
+    shell = AppShell()
+    shell._show_notices(notices)
+    shown = shell._notice_text.object
+    assert "<" not in re.sub(r"</?div>", "", shown) and "\n" not in shown
+    assert len(shown) < MAX_CHARS + 100

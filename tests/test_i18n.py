@@ -104,3 +104,24 @@ def test_no_message_literal_hides_inside_an_f_string():
               for path in (ROOT / folder).rglob("*.py")
               for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
     assert not hidden
+
+
+def test_no_message_is_defined_twice_in_the_catalogue():
+    # Helpers append to the .po and git merges it by union, which can bring one msgid twice;
+    # Babel keeps one of them silently, GNU msgfmt refuses the whole file.
+    seen, duplicates = set(), []
+    context, msgid, field = "", None, None
+    for line in PO.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgctxt "):
+            context, field = line[8:], "msgctxt"
+        elif line.startswith("msgid "):
+            msgid, field = line[6:], "msgid"
+        elif line.startswith('"') and field == "msgid":
+            msgid += line
+        elif line.startswith(("msgid_plural", "msgstr")) and field == "msgid":
+            entry = (context, msgid)
+            if entry in seen:
+                duplicates.append(msgid)
+            seen.add(entry)
+            context, field = "", None
+    assert len(seen) > 100 and not duplicates, duplicates

@@ -19,6 +19,11 @@ def test_engine_and_trainer_need_neither_panel_nor_tensorflow():
     assert not mods & {"panel", "bokeh", "tensorflow", "keras"}
 
 
+def test_frame_builder_and_live_loop_need_no_panel():
+    mods = imported_after("import playground.dense.frame, playground.dense.live_loop")
+    assert "playground.dense.frame" in mods and not mods & {"panel", "bokeh", "tensorflow", "keras"}
+
+
 def test_dense_page_and_cli_come_up_without_tensorflow():
     mods = imported_after("import playground.cli; playground.cli.build_parser()\n"
                           "import playground.shell, playground.dense.page\n"

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.theme import (ACTIVATION_STOPS, CELL_TEXT_ON_DEEP, CELL_TEXT_ON_PALE, CHANNEL_COLOURS,
+                              INPUT_STOPS, WEIGHT_STOPS)
+
 N_SHADES = 255  # odd, so the middle shade is exactly the colour of zero
 
 
@@ -22,12 +25,11 @@ def _interpolate(stops: list[str], n: int = N_SHADES) -> list[str]:
     return ["#%02x%02x%02x" % tuple(c) for c in mixed]
 
 
-# ColorBrewer RdBu / PuOr, ordered negative → positive.
-ACTIVATION_PALETTE = _interpolate(["#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#ffffff",
-                                   "#d1e5f0", "#92c5de", "#4393c3", "#2166ac"])
-WEIGHT_PALETTE = _interpolate(["#b35806", "#e08214", "#fdb863", "#fee0b6", "#ffffff",
-                               "#d8daeb", "#b2abd2", "#8073ac", "#542788"])
-INPUT_PALETTE = _interpolate(["#ffffff", "#000000"])
+ACTIVATION_PALETTE = _interpolate(list(ACTIVATION_STOPS))
+WEIGHT_PALETTE = _interpolate(list(WEIGHT_STOPS))
+INPUT_PALETTE = _interpolate(list(INPUT_STOPS))
+# R, G and B, each from white to its own colour.
+CHANNEL_PALETTES = tuple(_interpolate([INPUT_STOPS[0], colour]) for colour in CHANNEL_COLOURS)
 
 
 def hex_colors(values: np.ndarray, limit: float, palette: list[str], low: float | None = None) -> np.ndarray:
@@ -53,7 +55,7 @@ def text_color(values: np.ndarray, limit: float, low: float | None = None) -> np
         dark = np.abs(t - 0.5) > 0.36  # both ends of a diverging scale are dark
     else:
         dark = t > 0.55  # the greys: high values are dark
-    return np.where(dark, "#ffffff", "#111111")
+    return np.where(dark, CELL_TEXT_ON_DEEP, CELL_TEXT_ON_PALE)
 
 
 def symmetric_limit(values: np.ndarray) -> float:

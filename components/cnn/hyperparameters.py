@@ -13,6 +13,8 @@ from bokeh.plotting import figure
 
 from playground.components.cnn.cells import bokeh_pane
 from playground.components.cnn.theming import ThemedFigure
+from playground.i18n import _
+from playground.theme import CNN_INK, CNN_TEXT, CNN_WINDOW_FILL, HYPERPARAM_COLOURS
 
 WIDTH, HEIGHT = 720, 400
 
@@ -36,12 +38,13 @@ def conv_fit(n: int, k: int, p: int, s: int) -> ConvFit:
     rows/columns in the second case).
     """
     if min(n, k, s) < 1 or p < 0:
-        raise ValueError("input size, kernel size and stride must be ≥ 1 and padding ≥ 0")
+        raise ValueError(_("input size, kernel size and stride must be ≥ 1 and padding ≥ 0"))
     padded = n + 2 * p
     if k > padded:
         return ConvFit(padded, 0, False,
-                       f"The {k}×{k} kernel is larger than the padded input ({padded}×{padded}): "
-                       "there is no place to put it. Use a smaller kernel or more padding.",
+                       _("The {k}×{k} kernel is larger than the padded input ({padded}×{padded}): "
+                         "there is no place to put it. Use a smaller kernel or more padding.").format(
+                           k=k, padded=padded),
                        f"{n} + 2·{p} − {k} = {padded - k} < 0")
     span = padded - k
     out = span // s + 1
@@ -49,10 +52,12 @@ def conv_fit(n: int, k: int, p: int, s: int) -> ConvFit:
     if span % s:
         left = span % s
         return ConvFit(padded, out, False,
-                       f"(n + 2p − k) = {span} is not divisible by the stride {s}: the window does not "
-                       f"fit evenly, and the last {left} row(s) and column(s) of the padded input (red) "
-                       "are never read. Change the stride, padding or kernel size.",
-                       formula + f" = {span / s + 1:.2f}, rounded down to {out}")
+                       _("(n + 2p − k) = {span} is not divisible by the stride {s}: the window does not "
+                         "fit evenly, and the last {left} row(s) and column(s) of the padded input (red) "
+                         "are never read. Change the stride, padding or kernel size.").format(
+                           span=span, s=s, left=left),
+                       _("{formula} = {value}, rounded down to {out}").format(
+                           formula=formula, value=f"{span / s + 1:.2f}", out=out))
     return ConvFit(padded, out, True, "", formula + f" = {out}")
 
 
@@ -71,10 +76,10 @@ class HyperparamsView(ThemedFigure, pn.viewable.Viewer):
         fig.axis.visible = False
         fig.grid.visible = False
         fig.rect("x", "y", "size", "size", source=self.cells, fill_color="color", line_color="line")
-        fig.rect("x", "y", "w", "h", source=self.window, fill_alpha=0.25, fill_color="#ffd400",
-                 line_color="#111111", line_width=3)
+        fig.rect("x", "y", "w", "h", source=self.window, fill_alpha=0.25, fill_color=CNN_WINDOW_FILL,
+                 line_color=CNN_INK, line_width=3)
         fig.text("x", "y", text="text", source=self.labels, text_font_size="16px", text_align="center",
-                 text_baseline="middle", text_color="#222222")
+                 text_baseline="middle", text_color=CNN_TEXT)
         self.figure = fig
         self._summary = pn.pane.Markdown("", css_classes=["cnn-hp-summary"],
                                          styles={"font-size": "18px"}, width=420)
@@ -85,7 +90,7 @@ class HyperparamsView(ThemedFigure, pn.viewable.Viewer):
         self._geometry = None
         self._step = 0
         self._layout = pn.Row(
-            pn.Column(pn.pane.Markdown("## Convolution hyperparameters", margin=(0, 10)),
+            pn.Column(pn.pane.Markdown("## " + _("Convolution hyperparameters"), margin=(0, 10)),
                       *controls, self._summary, self._warning, width=440),
             bokeh_pane(fig, "cnn-hyperparams"),
         )
@@ -97,8 +102,15 @@ class HyperparamsView(ThemedFigure, pn.viewable.Viewer):
     def fit(self) -> ConvFit | None:
         return self._fit
 
+    def set_theme(self, name: str) -> None:
+        super().set_theme(name)
+        if self._fit is not None:   # the cells' fills are per theme
+            self.show(*self._shown)
+
     def show(self, n: int, p: int, k: int, s: int) -> None:
         """Redraw for new hyperparameters and restart the window at the top left."""
+        self._shown = (n, p, k, s)
+        colours = HYPERPARAM_COLOURS[self.theme]
         fit = conv_fit(n, k, p, s)
         self._fit, self._step = fit, 0
         padded = fit.padded
@@ -114,25 +126,24 @@ class HyperparamsView(ThemedFigure, pn.viewable.Viewer):
                 cells["x"].append(x_in + (c + 0.5) * cell)
                 cells["y"].append(top - (r + 0.5) * cell)
                 cells["size"].append(cell)
-                cells["color"].append("#f6c9c9" if missed else ("#eeeeee" if is_pad else "#c6dbef"))
-                cells["line"].append("#bbbbbb" if is_pad else "#6a9cc9")
+                cells["color"].append(colours["missed" if missed else ("padding" if is_pad else "input")])
+                cells["line"].append(colours["padding_line" if is_pad else "input_line"])
         for r in range(fit.output):
             for c in range(fit.output):
                 cells["x"].append(x_out + (c + 0.5) * cell)
                 cells["y"].append(top - (r + 0.5) * cell)
                 cells["size"].append(cell)
-                cells["color"].append("#fde0c5")
-                cells["line"].append("#d08c4a")
+                cells["color"].append(colours["output"])
+                cells["line"].append(colours["output_line"])
         labels = dict(x=[x_in + padded * cell / 2, x_out + max(fit.output, 1) * cell / 2],
                       y=[self._height - 22] * 2,
-                      text=[f"input {n}×{n}" + (f" + padding {p}" if p else ""),
-                            f"output {fit.output}×{fit.output}" if fit.output else "no output"])
+                      text=[(_("input {n}×{n} + padding {p}") if p else _("input {n}×{n}")).format(n=n, p=p),
+                            _("output {m}×{m}").format(m=fit.output) if fit.output else _("no output")])
         self._geometry = dict(cell=cell, x_in=x_in, x_out=x_out, top=top, k=k, s=s)
         with pn.io.hold():
             self.cells.data, self.labels.data = cells, labels
-            self._summary.object = (f"**Output size** = (n + 2p − k) / s + 1  \n"
-                                    f"= {fit.formula}")
-            self._warning.object = ("**Does not fit.** " + fit.message) if not fit.fits else ""
+            self._summary.object = _("**Output size** = (n + 2p − k) / s + 1") + f"  \n= {fit.formula}"
+            self._warning.object = _("**Does not fit.** {reason}").format(reason=fit.message) if not fit.fits else ""
             self._warning.visible = not fit.fits
             self._draw_window()
 

@@ -19,6 +19,7 @@ from playground.components.cnn.cells import bokeh_pane
 from playground.components.cnn.colors import INPUT_PALETTE
 from playground.components.safe_text import safe_text
 from playground.i18n import _
+from playground.theme import CNN_CHOSEN, CNN_FRAME, CNN_INK, CNN_MUTED, CNN_PAPER, CNN_TEXT
 from playground.components.cnn.theming import ThemedFigure
 
 PAD_SIZE = 280          # drawing pad, screen pixels
@@ -54,20 +55,33 @@ def rasterize_strokes(xs: list, ys: list, size: int = 112, pen: float = PEN_WIDT
 THUMB = 52
 
 
-def sample_position(i: int, thumb: int = THUMB) -> tuple[float, float]:
+LABEL_CHAR = 7          # screen pixels per character of a thumbnail's name (14 px font)
+
+
+def sample_pitch(names: list[str], thumb: int = THUMB) -> int:
+    """Distance between thumbnail centres: wider when the names ("bell pepper") need it."""
+    return max(thumb + 8, max((LABEL_CHAR * len(n) + 8 for n in names), default=0))
+
+
+def sample_position(i: int, thumb: int = THUMB, pitch: int | None = None) -> tuple[float, float]:
     """Centre of thumbnail `i` in the picker, in pixels from its top-left corner."""
-    return 8 + i * (thumb + 8) + thumb / 2, 6 + thumb / 2
+    pitch = thumb + 8 if pitch is None else pitch
+    return 8 + i * pitch + (pitch - 8) / 2, 6 + thumb / 2
 
 
 class SamplePicker(ThemedFigure, pn.viewable.Viewer):
-    """A row of thumbnails, one per class; clicking one calls `on_pick(index)`."""
+    """A row of thumbnails, one per class; clicking one calls `on_pick(index)`.
+
+    Grey images are drawn in the input greys, RGB images in their own colours.
+    """
 
     def __init__(self, on_pick: Callable[[int], None], thumb: int = THUMB, max_count: int = 10):
         super().__init__()
         self._on_pick, self._thumb = on_pick, thumb
-        width = max_count * (thumb + 8) + 8
+        width = self._width = max_count * (thumb + 8) + 8
         self.mapper = LinearColorMapper(palette=INPUT_PALETTE, low=0, high=1)
         self.images = ColumnDataSource(dict(image=[], x=[], y=[], dw=[], dh=[]))
+        self.colour_images = ColumnDataSource(dict(image=[], x=[], y=[], dw=[], dh=[]))
         self.hits = ColumnDataSource(dict(x=[], y=[], label=[]))
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[]))
         self.chosen = ColumnDataSource(dict(x=[], y=[]))
@@ -77,13 +91,14 @@ class SamplePicker(ThemedFigure, pn.viewable.Viewer):
         fig.axis.visible = False
         fig.grid.visible = False
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.images, color_mapper=self.mapper)
-        fig.rect("x", "y", thumb + 6, thumb + 6, source=self.chosen, fill_alpha=0, line_color="#d62728",
+        fig.image_rgba("image", x="x", y="y", dw="dw", dh="dh", source=self.colour_images)
+        fig.rect("x", "y", thumb + 6, thumb + 6, source=self.chosen, fill_alpha=0, line_color=CNN_CHOSEN,
                  line_width=3)
-        hits = fig.rect("x", "y", thumb, thumb, source=self.hits, fill_alpha=0, line_color="#bbbbbb",
+        hits = fig.rect("x", "y", thumb, thumb, source=self.hits, fill_alpha=0, line_color=CNN_FRAME,
                         nonselection_fill_alpha=0, selection_fill_alpha=0,
-                        selection_line_color="#bbbbbb", nonselection_line_color="#bbbbbb")
+                        selection_line_color=CNN_FRAME, nonselection_line_color=CNN_FRAME)
         fig.text("x", "y", text="text", source=self.labels, text_font_size="14px", text_align="center",
-                 text_baseline="middle", text_color="#333333")
+                 text_baseline="middle", text_color=CNN_TEXT)
         fig.add_tools(TapTool(renderers=[hits]))
         self.hits.selected.on_change("indices", self._tapped)
         self.figure = fig
@@ -100,19 +115,25 @@ class SamplePicker(ThemedFigure, pn.viewable.Viewer):
     def show(self, images: list[np.ndarray], names: list[str], chosen: int | None) -> None:
         """Thumbnails of (H, W) or (H, W, C) images in [0, 1], with their class names."""
         t = self._thumb
+        pitch = sample_pitch(names, t)
+        self.figure.width = max(self._width, len(names) * pitch + 8)
+        self.figure.x_range.end = self.figure.width
         imgs = dict(image=[], x=[], y=[], dw=[], dh=[])
+        colour = dict(image=[], x=[], y=[], dw=[], dh=[])
         hits = dict(x=[], y=[], label=[])
         labels = dict(x=[], y=[], text=[])
         for i, (img, name) in enumerate(zip(images, names)):
             img = np.asarray(img, np.float32)
-            grey = img.mean(axis=2) if img.ndim == 3 else img
-            cx = sample_position(i, t)[0]
-            x0 = cx - t / 2
-            imgs["image"].append(np.ascontiguousarray(grey[::-1]))
-            imgs["x"].append(x0)
-            imgs["y"].append(24)
-            imgs["dw"].append(t)
-            imgs["dh"].append(t)
+            cx = sample_position(i, t, pitch)[0]
+            if img.ndim == 3 and img.shape[2] == 3:
+                target, drawn = colour, _rgba(img)
+            else:
+                target, drawn = imgs, np.ascontiguousarray((img.mean(axis=2) if img.ndim == 3 else img)[::-1])
+            target["image"].append(drawn)
+            target["x"].append(cx - t / 2)
+            target["y"].append(24)
+            target["dw"].append(t)
+            target["dh"].append(t)
             hits["x"].append(cx)
             hits["y"].append(24 + t / 2)
             hits["label"].append(name)
@@ -120,7 +141,8 @@ class SamplePicker(ThemedFigure, pn.viewable.Viewer):
             labels["y"].append(11)
             labels["text"].append(name)
         with pn.io.hold():
-            self.images.data, self.hits.data, self.labels.data = imgs, hits, labels
+            self.images.data, self.colour_images.data = imgs, colour
+            self.hits.data, self.labels.data = hits, labels
             self.choose(chosen)
 
     def choose(self, index: int | None) -> None:
@@ -130,6 +152,13 @@ class SamplePicker(ThemedFigure, pn.viewable.Viewer):
             self.chosen.data = dict(x=[], y=[])
         else:
             self.chosen.data = dict(x=[xs[index]], y=[self.hits.data["y"][index]])
+
+
+def _rgba(image: np.ndarray) -> np.ndarray:
+    """An (H, W, 3) image in [0, 1] as Bokeh's packed RGBA (uint32), row 0 at the bottom."""
+    pixels = np.clip(np.rint(image * 255), 0, 255).astype(np.uint8)
+    rgba = np.concatenate([pixels, np.full(image.shape[:2] + (1,), 255, np.uint8)], axis=2)
+    return np.ascontiguousarray(rgba[::-1]).view(np.uint32)[:, :, 0]
 
 
 class DrawingPad(ThemedFigure, pn.viewable.Viewer):
@@ -142,20 +171,20 @@ class DrawingPad(ThemedFigure, pn.viewable.Viewer):
         self._on_use = on_use
         self.strokes = ColumnDataSource(dict(xs=[], ys=[]))
         fig = figure(width=PAD_SIZE, height=PAD_SIZE, x_range=Range1d(0, 1), y_range=Range1d(0, 1),
-                     toolbar_location=None, tools="", min_border=0, background_fill_color="#ffffff",
-                     outline_line_color="#555555")
+                     toolbar_location=None, tools="", min_border=0, background_fill_color=CNN_PAPER,
+                     outline_line_color=CNN_MUTED)
         fig.axis.visible = False
         fig.grid.visible = False
-        lines = fig.multi_line("xs", "ys", source=self.strokes, line_width=PEN_WIDTH, line_color="#111111",
+        lines = fig.multi_line("xs", "ys", source=self.strokes, line_width=PEN_WIDTH, line_color=CNN_INK,
                                line_cap="round", line_join="round")
         pen = FreehandDrawTool(renderers=[lines])
         fig.add_tools(pen)
         fig.toolbar.active_drag = pen
         self.figure = fig
         big = [":host .bk-btn { font-size: 16px; }"]
-        self._use = pn.widgets.Button(label="Use drawing", color="primary", css_classes=["cnn-use-drawing"],
+        self._use = pn.widgets.Button(label=_("Use drawing"), color="primary", css_classes=["cnn-use-drawing"],
                                       stylesheets=big)
-        self._clear = pn.widgets.Button(label="Clear", css_classes=["cnn-clear-drawing"], stylesheets=big)
+        self._clear = pn.widgets.Button(label=_("Clear"), css_classes=["cnn-clear-drawing"], stylesheets=big)
         self._use.on_click(lambda _: self._on_use(self.raster()))
         self._clear.on_click(lambda _: self.clear())
         self.message = MessageLine("", alert_type="danger", visible=False, css_classes=["cnn-drawing-message"],

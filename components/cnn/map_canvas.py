@@ -14,6 +14,8 @@ from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper
 from playground.components.cnn.cells import CellPicker, bokeh_pane, pixel_canvas
 from playground.components.cnn.colors import ACTIVATION_PALETTE
 from playground.components.cnn.theming import ThemedFigure
+from playground.i18n import _
+from playground.theme import CNN_FRAME, CNN_INK, CNN_TEXT, CNN_WINDOW_FILL
 
 
 class MapCanvas(ThemedFigure, pn.viewable.Viewer):
@@ -30,13 +32,13 @@ class MapCanvas(ThemedFigure, pn.viewable.Viewer):
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[], align=[]))
         fig = pixel_canvas(width, height)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.maps, color_mapper=self.mapper)
-        fig.rect("x", "y", "w", "h", source=self.frames, fill_alpha=0, line_color="#aaaaaa")
-        fig.rect("x", "y", "w", "h", source=self.marks, fill_alpha=0.15, fill_color="#ffd400",
-                 line_color="#111111", line_width=2.5)
+        fig.rect("x", "y", "w", "h", source=self.frames, fill_alpha=0, line_color=CNN_FRAME)
+        fig.rect("x", "y", "w", "h", source=self.marks, fill_alpha=0.15, fill_color=CNN_WINDOW_FILL,
+                 line_color=CNN_INK, line_width=2.5)
         fig.text("x", "y", text="text", source=self.labels, text_font_size="15px", text_align="align",
-                 text_baseline="middle", text_color="#222222")
+                 text_baseline="middle", text_color=CNN_TEXT)
         fig.add_layout(ColorBar(color_mapper=self.mapper, orientation="horizontal", location=(10, 6),
-                                width=220, height=12, title="activation", title_text_font_size="13px",
+                                width=220, height=12, title=_("activation"), title_text_font_size="13px",
                                 major_label_text_font_size="13px", title_standoff=4, padding=4,
                                 background_fill_alpha=0), "center")
         self.picker = CellPicker(fig, on_pick)

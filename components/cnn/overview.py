@@ -20,8 +20,11 @@ import panel as pn
 from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMapper, TapTool
 
 from playground.components.cnn.cells import bokeh_pane, pixel_canvas
-from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, module_ids
+from playground.components.cnn.colors import ACTIVATION_PALETTE, CHANNEL_PALETTES, INPUT_PALETTE, module_ids
 from playground.components.cnn.theming import ThemedFigure, themed_column
+from playground.components.safe_text import safe_text
+from playground.i18n import _
+from playground.theme import CNN_BAR, CNN_BAR_BEST, CNN_FRAME, CNN_INK, CNN_MUTED, CNN_TEXT
 
 WIDTH, HEIGHT = 1240, 440
 TOP, BOTTOM = 52, 8           # room for layer names (and shapes) above; legends below when detailed
@@ -30,7 +33,12 @@ SIDE = 12
 TILE_MAX, TILE_GAP = 100, 4
 STRIP_WIDTH = 14
 OUTPUT_WIDTH = 190            # class name, bar, percentage
+NAME_ROOM = 34                # the class names' part of it, for short names ("0"…"9")
+NAME_CHAR = 8                 # screen pixels per character of a class name (14 px font)
 MIN_COLUMN_GAP = 18
+
+# An RGB input's three maps, each drawn in its own colour (playground.theme.CHANNEL_COLOURS).
+CHANNEL_LETTERS = ("R", "G", "B")
 
 # Layers that map channel i to channel i (a neuron reads one neuron of the previous column).
 ONE_TO_ONE = {"relu", "linear", "pool"}
@@ -58,9 +66,17 @@ def drawn_layers(kinds: list[str]) -> list[int]:
     return keep
 
 
+def name_room(class_names: list[str]) -> float:
+    """Room for the class names left of the output bars: more for "bell pepper" than for "7"."""
+    return max([NAME_ROOM] + [NAME_CHAR * len(n) + 8 for n in class_names])
+
+
 def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
-                   height: float = HEIGHT, legend: bool = False) -> list[Column]:
-    """Place every drawn layer's column so the whole network fits `width` × `height`."""
+                   height: float = HEIGHT, legend: bool = False, names: float = NAME_ROOM) -> list[Column]:
+    """Place every drawn layer's column so the whole network fits `width` × `height`.
+
+    `names` is the room the output column keeps for its class names (see `name_room`).
+    """
     layers = drawn_layers(kinds)
     last = len(kinds) - 1
     top, bottom = height - TOP, BOTTOM + (LEGEND_HEIGHT if legend else 0)
@@ -75,7 +91,7 @@ def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
     for i in layers:
         shape = shapes[i]
         if i == last:
-            specs.append(("output", OUTPUT_WIDTH, avail_h / max(shape[0], 1), shape[0]))
+            specs.append(("output", OUTPUT_WIDTH - NAME_ROOM + names, avail_h / max(shape[0], 1), shape[0]))
         elif len(shape) == 3:
             th, tw = tile_for(shape)
             specs.append(("maps", tw, th, shape[2]))
@@ -107,6 +123,41 @@ def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
     return columns
 
 
+# The lines from unit `i` to the units of the previous column it reads (i = -1: none).
+_EDGES_JS = """
+if (edges._last_unit === i) return;
+edges._last_unit = i;
+const u = units.data, x0 = [], y0 = [], x1 = [], y1 = [];
+if (i >= 0 && u.prev_count[i] > 0) {
+    const first = u.prev_first[i], n = u.prev_count[i];
+    const from = u.one_to_one[i] ? [first + Math.min(u.channel[i], n - 1)]
+                                 : Array.from({length: n}, (_, k) => first + k);
+    for (const j of from) {
+        x0.push(u.x[j] + u.w[j] / 2); y0.push(u.y[j]);
+        x1.push(u.x[i] - u.w[i] / 2); y1.push(u.y[i]);
+    }
+}
+edges.data = {x0, y0, x1, y1};
+"""
+# The unit under the pointer. Leaving every unit clears the lines, except after a tap: on a
+# touch screen the hover tool reports "no unit" right after the tap that drew them.
+_HOVERED_UNIT_JS = """
+const ids = cb_data.index.indices;
+const i = ids.length ? ids[0] : -1;
+if (i < 0 && edges._tapped) return;
+edges._tapped = false;
+"""
+# The unit under a tap (cb_obj is the tap event, in data coordinates).
+_UNIT_AT_JS = """
+const ux = units.data.x, uy = units.data.y, uw = units.data.w, uh = units.data.h;
+let i = -1;
+for (let j = 0; j < ux.length; j++) {
+    if (Math.abs(cb_obj.x - ux[j]) <= uw[j] / 2 && Math.abs(cb_obj.y - uy[j]) <= uh[j] / 2) { i = j; break; }
+}
+edges._tapped = i >= 0;
+"""
+
+
 def _flip(a: np.ndarray) -> np.ndarray:
     # Bokeh draws an image's row 0 at the bottom; maps have row 0 at the top.
     return np.ascontiguousarray(a[::-1], dtype=np.float32)
@@ -128,50 +179,41 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         img_cols = dict(image=[], x=[], y=[], dw=[], dh=[])
         self.input_images = ColumnDataSource(dict(img_cols))
         self.act_images = ColumnDataSource(dict(img_cols))
+        self.channel_images = [ColumnDataSource(dict(img_cols)) for _palette in CHANNEL_PALETTES]
         self.units = ColumnDataSource(dict(x=[], y=[], w=[], h=[], layer=[], channel=[], label=[],
                                            prev_first=[], prev_count=[], one_to_one=[],
                                            frame=[]))
-        self.edges = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]))
+        self.edges = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]), name="cnn-overview-edges")
         self.bars = ColumnDataSource(dict(left=[], right=[], y=[], height=[], color=[]))
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[], size=[], align=[], color=[]))
         self.selected = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
 
         fig = pixel_canvas(width, height)
-        fig.segment("x0", "y0", "x1", "y1", source=self.edges, line_color="#555555",
+        fig.segment("x0", "y0", "x1", "y1", source=self.edges, line_color=CNN_MUTED,
                     line_alpha=0.6, line_width=1.5)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.input_images,
                   color_mapper=self.input_mapper)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.act_images,
                   color_mapper=self.act_mapper)
+        for source, palette in zip(self.channel_images, CHANNEL_PALETTES):
+            fig.image("image", x="x", y="y", dw="dw", dh="dh", source=source,
+                      color_mapper=LinearColorMapper(palette=palette, low=0, high=1))
         fig.quad(left="left", right="right", bottom="y", top="height", source=self.bars,
                  fill_color="color", line_color=None)
-        units = fig.rect("x", "y", "w", "h", source=self.units, fill_alpha=0, line_color="#bbbbbb",
-                         line_alpha="frame", line_width=1, hover_line_color="#111111",
+        units = fig.rect("x", "y", "w", "h", source=self.units, fill_alpha=0, line_color=CNN_FRAME,
+                         line_alpha="frame", line_width=1, hover_line_color=CNN_INK,
                          hover_line_width=2, hover_line_alpha=1,
                          nonselection_fill_alpha=0, selection_fill_alpha=0,
-                         selection_line_color="#bbbbbb", nonselection_line_color="#bbbbbb")
-        fig.rect("x", "y", "w", "h", source=self.selected, fill_alpha=0, line_color="#111111",
+                         selection_line_color=CNN_FRAME, nonselection_line_color=CNN_FRAME)
+        fig.rect("x", "y", "w", "h", source=self.selected, fill_alpha=0, line_color=CNN_INK,
                  line_width=3.5)
         fig.text("x", "y", text="text", source=self.labels, text_font_size="size",
                  text_align="align", text_baseline="middle", text_color="color")
 
-        show_edges = CustomJS(args=dict(units=self.units, edges=self.edges), code="""
-            const ids = cb_data.index.indices;
-            const i = ids.length ? ids[0] : -1;
-            if (edges._last_unit === i) return;
-            edges._last_unit = i;
-            const u = units.data, x0 = [], y0 = [], x1 = [], y1 = [];
-            if (i >= 0 && u.prev_count[i] > 0) {
-                const first = u.prev_first[i], n = u.prev_count[i];
-                const from = u.one_to_one[i] ? [first + Math.min(u.channel[i], n - 1)]
-                                             : Array.from({length: n}, (_, k) => first + k);
-                for (const j of from) {
-                    x0.push(u.x[j] + u.w[j] / 2); y0.push(u.y[j]);
-                    x1.push(u.x[i] - u.w[i] / 2); y1.push(u.y[i]);
-                }
-            }
-            edges.data = {x0, y0, x1, y1};
-        """)
+        show_edges = CustomJS(args=dict(units=self.units, edges=self.edges),
+                              code=_HOVERED_UNIT_JS + _EDGES_JS)
+        # A touch screen has no hover: a tap draws the same connections (and selects, as a click does).
+        fig.js_on_event("tap", CustomJS(args=dict(units=self.units, edges=self.edges), code=_UNIT_AT_JS + _EDGES_JS))
         fig.add_tools(HoverTool(renderers=[units], callback=show_edges,
                                 tooltips='<div style="font-size:15px">@label{safe}</div>'),
                       TapTool(renderers=[units]))
@@ -210,10 +252,12 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         "global") only changes what the legends say.
         """
         shapes = [tuple(o.shape) for o in outputs]
-        self._columns = cols = layout_columns(shapes, kinds, self._width, self._height, legend=details)
+        room = name_room(class_names)
+        self._columns = cols = layout_columns(shapes, kinds, self._width, self._height, legend=details, names=room)
         in_lo, in_hi = input_range
         inp = dict(image=[], x=[], y=[], dw=[], dh=[])
         act = dict(image=[], x=[], y=[], dw=[], dh=[])
+        channels = [dict(image=[], x=[], y=[], dw=[], dh=[]) for _source in self.channel_images]
         units = dict(x=[], y=[], w=[], h=[], layer=[], channel=[], label=[],
                      prev_first=[], prev_count=[], one_to_one=[], frame=[])
         bars = dict(left=[], right=[], y=[], height=[], color=[])
@@ -225,25 +269,26 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         for col in cols:
             i, out, kind = col.layer, outputs[col.layer], kinds[col.layer]
             first = len(index)
-            shown_name = "output" if col.kind == "output" else names[i]
+            shown_name = _("output") if col.kind == "output" else names[i]
             labels["x"].append(col.x)
             labels["y"].append(name_y)
             labels["text"].append(shown_name)
             labels["size"].append("14px")
             labels["align"].append("center")
-            labels["color"].append("#222222")
+            labels["color"].append(CNN_TEXT)
             if details:
                 labels["x"].append(col.x)
                 labels["y"].append(name_y - 20)
                 labels["text"].append("×".join(str(s) for s in out.shape))
                 labels["size"].append("13px")
                 labels["align"].append("center")
-                labels["color"].append("#555555")
+                labels["color"].append(CNN_MUTED)
             one = kind in ONE_TO_ONE
             if col.kind == "maps":
                 n = out.shape[2]
-                target = inp if kind == "input" else act
+                rgb = kind == "input" and n == len(CHANNEL_LETTERS)
                 for c in range(n):
+                    target = channels[c] if rgb else inp if kind == "input" else act
                     if kind == "input":
                         img = (out[:, :, c] - in_lo) / ((in_hi - in_lo) or 1.0)
                     else:
@@ -254,8 +299,10 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                     target["dw"].append(col.width)
                     target["dh"].append(col.tile_h)
                     a = out[:, :, c]
-                    label = (f"<b>{names[i]}</b> · neuron {c}<br>{a.shape[0]}×{a.shape[1]} · "
-                             f"min {a.min():.3g}, max {a.max():.3g}")
+                    unit = CHANNEL_LETTERS[c] if rgb else _("neuron {n}").format(n=c)
+                    label = _("<b>{layer}</b> · {unit}<br>{h}×{w} · min {low}, max {high}").format(
+                        layer=safe_text(names[i]), unit=unit, h=a.shape[0], w=a.shape[1], low=f"{a.min():.3g}",
+                        high=f"{a.max():.3g}")
                     self._add_unit(units, index, col.x, col.ys[c], col.width, col.tile_h, i, c,
                                    label, prev_first, prev_count, one)
             elif col.kind == "vector":
@@ -264,20 +311,20 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 act["y"].append(col.ys[0] - col.tile_h / 2)
                 act["dw"].append(col.width)
                 act["dh"].append(col.tile_h)
-                label = (f"<b>{names[i]}</b> · {out.shape[0]} values<br>"
-                         f"min {out.min():.3g}, max {out.max():.3g}")
+                label = _("<b>{layer}</b> · {count} values<br>min {low}, max {high}").format(
+                    layer=safe_text(names[i]), count=out.shape[0], low=f"{out.min():.3g}", high=f"{out.max():.3g}")
                 self._add_unit(units, index, col.x, col.ys[0], col.width, col.tile_h, i, 0,
                                label, prev_first, prev_count, False)
             else:  # the output: one bar per class
                 best = int(np.argmax(probabilities))
-                bar_left, bar_len = col.x - col.width / 2 + 34, col.width - 34 - 58
+                bar_left, bar_len = col.x - col.width / 2 + room, col.width - room - 58
                 for c, p in enumerate(probabilities):
                     y, h = col.ys[c], min(col.tile_h * 0.7, 30)
                     bars["left"].append(bar_left)
                     bars["right"].append(bar_left + max(float(p), 0.0) * bar_len)
                     bars["y"].append(y - h / 2)
                     bars["height"].append(y + h / 2)
-                    bars["color"].append("#2166ac" if c == best else "#92c5de")
+                    bars["color"].append(CNN_BAR_BEST if c == best else CNN_BAR)
                     for x, text, align in ((bar_left - 6, class_names[c], "right"),
                                            (bar_left + bar_len + 4, f"{100 * p:.1f}%", "left")):
                         labels["x"].append(x)
@@ -285,8 +332,9 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                         labels["text"].append(text)
                         labels["size"].append("14px")
                         labels["align"].append(align)
-                        labels["color"].append("#111111" if c == best else "#444444")
-                    label = f"<b>{class_names[c]}</b>: probability {p:.3f}"
+                        labels["color"].append(CNN_INK if c == best else CNN_MUTED)
+                    # Class names come from the model file or the learner: the tooltip is HTML.
+                    label = _("<b>{name}</b>: probability {p}").format(name=safe_text(class_names[c]), p=f"{p:.3f}")
                     self._add_unit(units, index, col.x, y, col.width, col.tile_h, i, c, label,
                                    prev_first, prev_count, False, frameless=True)
             prev_first, prev_count = first, len(index) - first
@@ -296,6 +344,8 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         with pn.io.hold():
             self.input_images.data = inp
             self.act_images.data = act
+            for source, data in zip(self.channel_images, channels):
+                source.data = data
             self.units.data = units
             self.bars.data = bars
             self._label_inks = labels["color"]     # light-theme inks, kept for set_theme
@@ -358,14 +408,14 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 labels["text"].append(text)
                 labels["size"].append("13px")
                 labels["align"].append(align)
-                labels["color"].append("#333333")
+                labels["color"].append(CNN_TEXT)
             if not is_input:
                 labels["x"].append((left + right) / 2)
                 labels["y"].append(y - 11)
                 labels["text"].append("0")
                 labels["size"].append("13px")
                 labels["align"].append("center")
-                labels["color"].append("#333333")
+                labels["color"].append(CNN_TEXT)
 
     def select(self, layer: int | None, channel: int = 0) -> None:
         """Outline the selected neuron (None clears the outline)."""

@@ -6,7 +6,8 @@ import panel as pn
 from bokeh.models import ColorBar, ColumnDataSource, FixedTicker, Label
 from bokeh.plotting import figure
 
-from playground.components.palettes import THEMES, class_mapper, diverging_mapper
+from playground.components.palettes import (BLUE, CLASS_COLOURS, ORANGE, THEMES, class_confidence, class_mapper,
+                                           diverging_colours, diverging_mapper)
 
 DOMAIN = (-6.0, 6.0)
 
@@ -14,6 +15,15 @@ DOMAIN = (-6.0, 6.0)
 def _points_data(xy: np.ndarray, colours: list[str]) -> dict:
     return {"x": np.ascontiguousarray(xy[:, 0], dtype=np.float32),
             "y": np.ascontiguousarray(xy[:, 1], dtype=np.float32), "colour": list(colours)}
+
+
+def point_colours(labels: np.ndarray, kind: str) -> list[str]:
+    """Each data point's colour: its class ("multiclass", "binary") or its value ("regression")."""
+    if kind == "multiclass":
+        return [CLASS_COLOURS[int(k)] for k in labels]
+    if kind == "binary":
+        return [BLUE if y > 0 else ORANGE for y in labels]
+    return diverging_colours(labels)
 
 
 class DecisionMap(pn.viewable.Viewer):
@@ -31,6 +41,7 @@ class DecisionMap(pn.viewable.Viewer):
         self.train_source = ColumnDataSource(_points_data(np.empty((0, 2)), []), name="train-points")
         self.test_source = ColumnDataSource(_points_data(np.empty((0, 2)), []), name="test-points")
         self._mapper = diverging_mapper()
+        self._classes: int | None = None
         fig = figure(frame_width=size, frame_height=size, x_range=(lo, hi), y_range=(lo, hi),
                      toolbar_location=None, tools="", min_border=4, name="decision-map", css_classes=["nn-decision-map"])
         self._image = fig.image(image="image", x=lo, y=lo, dw=hi - lo, dh=hi - lo, source=self.grid_source,
@@ -63,10 +74,17 @@ class DecisionMap(pn.viewable.Viewer):
         else:
             mapper, ticker, labels = diverging_mapper(), FixedTicker(ticks=[-1, 0, 1]), {}
         self._mapper = mapper
+        self._classes = n_classes
         self._image.glyph.color_mapper = mapper
         self._colour_bar.color_mapper = mapper
         self._colour_bar.ticker = ticker
         self._colour_bar.major_label_overrides = labels
+
+    def show_map(self, grid: np.ndarray, classes: int | None, discretize: bool, frame: int) -> None:
+        """A (GRID, GRID) grid on −1…+1, or with `classes` K a (K, GRID, GRID) grid of class probabilities."""
+        if classes != self._classes:
+            self.set_classes(classes)
+        self.show_grid(class_confidence(grid, discretize) if classes else grid, frame)
 
     def show_grid(self, values: np.ndarray, frame: int = 0) -> None:
         """Draw a (rows = y from the bottom, cols = x) grid of numbers, labelled with its frame number."""

@@ -21,6 +21,7 @@ from playground.components.palettes import CSS_TEXT, THEMES, diverging_mapper
 from playground.i18n import _, ngettext
 
 ROWS = 8                 # room for the widest column (8 neurons; 7 input features)
+WIDE_ROWS = 16           # hidden columns of up to 16 neurons ("Advanced"): their nodes at half the pitch
 CURVE_POINTS = 10        # samples along each link's curve (smooth enough at this size)
 THUMB_CELLS = 25         # node heatmaps are sent at 25×25 (the original draws 10×10)
 
@@ -96,6 +97,7 @@ class NetworkDiagram(pn.viewable.Viewer):
         self.max_layers, self.max_neurons = max_layers, max_neurons
         self._on_layers, self._on_neurons = on_layers, on_neurons
         self._on_hover, self._on_link = on_hover, on_link
+        self._shape_locked = False      # a teacher's link may fix the layers and neurons
         self.nodes: list[Node] = []
         self.links: list[tuple[int, int, int]] = []
         self._mapper = diverging_mapper()
@@ -188,7 +190,11 @@ class NetworkDiagram(pn.viewable.Viewer):
             return
         self._shape = shape
         n_cols = len(hidden) + 2
-        pitch_y = self.row_pitch
+        # The inputs keep their rows (the feature buttons line up with them); wider hidden
+        # columns than ROWS put their neurons at half the pitch, with smaller thumbnails.
+        input_pitch = self.row_pitch
+        stride = 2 if max(hidden, default=0) > ROWS else 1
+        pitch_y = input_pitch / stride
         # Thumbnail cells are square, and whole numbers of them span the row and
         # column pitches, so that every neuron's heatmap fits into one image (atlas).
         wanted = min(0.72 * pitch_y, 0.55 * self.width / n_cols)
@@ -202,7 +208,8 @@ class NetworkDiagram(pn.viewable.Viewer):
 
         def column(layer: int, count: int) -> list[Node]:
             x = left + (layer + 0.5) * pitch_x
-            return [Node(layer, i, x, self.height - (i + 0.5) * pitch_y) for i in range(count)]
+            pitch = input_pitch if layer == 0 else pitch_y
+            return [Node(layer, i, x, self.height - (i + 0.5) * pitch) for i in range(count)]
 
         columns = [column(0, len(input_labels))]
         columns += [column(l + 1, n) for l, n in enumerate(hidden)]
@@ -232,17 +239,18 @@ class NetworkDiagram(pn.viewable.Viewer):
 
         half = size / 2
 
-        def placement(cols: list[list[Node]]) -> dict:
+        def placement(cols: list[list[Node]], row_cells: int) -> dict:
             rows = max(len(c) for c in cols)
-            return {"x": [cols[0][0].x - half], "y": [self.height - (rows - 0.5) * pitch_y - half],
+            return {"x": [cols[0][0].x - half], "y": [self.height - (rows - 0.5) * row_cells * cell - half],
                     "dw": [((len(cols) - 1) * self._col_cells + THUMB_CELLS) * cell],
-                    "dh": [((rows - 1) * self._row_cells + THUMB_CELLS) * cell]}
+                    "dh": [((rows - 1) * row_cells + THUMB_CELLS) * cell]}
 
         self._neuron_rows = max(len(c) for c in columns[1:])
-        inputs = atlas([thumbnails(np.asarray(input_grids, np.float32))], self._row_cells, self._col_cells,
+        inputs = atlas([thumbnails(np.asarray(input_grids, np.float32))], stride * self._row_cells, self._col_cells,
                        len(input_labels))
-        self.input_source.data = {"image": [inputs], **placement(columns[:1])}
-        self.node_source.data = {"image": [np.full((1, 1), np.nan, np.float32)], **placement(columns[1:])}
+        self.input_source.data = {"image": [inputs], **placement(columns[:1], stride * self._row_cells)}
+        self.node_source.data = {"image": [np.full((1, 1), np.nan, np.float32)],
+                                 **placement(columns[1:], self._row_cells)}
         fade = [0.0 if n.layer or n.index in self._active_inputs else 0.7 for n in self.nodes]
         self.frame_source.data = {"x": [n.x for n in self.nodes], "y": [n.y for n in self.nodes],
                                   "size": [size] * len(self.nodes), "fade": fade,
@@ -270,6 +278,18 @@ class NetworkDiagram(pn.viewable.Viewer):
         """'X₁ → neuron 1 of layer 1' for an (engine layer, i, j) link."""
         return self._link_labels[self.links.index(link)]
 
+    def add_to_header(self, *items) -> None:
+        """Put `items` (help icons, say) at the end of the row above the figure."""
+        self._layout[0].extend(items)
+
+    def lock_shape(self, hide: bool = False) -> None:
+        """Grey out (or `hide`) every +/− button: the number of layers and neurons stays as it is."""
+        self._shape_locked = True
+        buttons = [self._add_layer, self._remove_layer, *(b for cell in self._layer_cells for b in cell[1:3])]
+        for button in buttons:
+            button.disabled = True
+            button.visible = not hide
+
     def _make_layer_cell(self, l: int) -> tuple[pn.Column, pn.widgets.Button, pn.widgets.Button, pn.pane.Markdown]:
         plus = pn.widgets.Button(label="+", width=30, height=28, margin=(0, 1), stylesheets=[_BUTTON_CSS])
         minus = pn.widgets.Button(label="−", width=30, height=28, margin=(0, 1), stylesheets=[_BUTTON_CSS])
@@ -284,8 +304,8 @@ class NetworkDiagram(pn.viewable.Viewer):
         """Show one +/− cell per hidden layer above its column (cells are made once, then reused)."""
         n = len(hidden)
         self._layer_label.object = "**" + ngettext("{n} hidden layer", "{n} hidden layers", n).format(n=n) + "**"
-        self._add_layer.disabled = n >= self.max_layers
-        self._remove_layer.disabled = n == 0
+        self._add_layer.disabled = n >= self.max_layers or self._shape_locked
+        self._remove_layer.disabled = n == 0 or self._shape_locked
         cells = [self._feature_cell, *(cell[0] for cell in self._layer_cells), self._output_cell]
         columns = [0, *range(1, self.max_layers + 1), n + 1]   # the node column each cell sits over
         for k, (cell, col) in enumerate(zip(cells, columns)):
@@ -296,8 +316,16 @@ class NetworkDiagram(pn.viewable.Viewer):
                            "visibility": "visible" if shown else "hidden"}
         for l, (column, plus, minus, label) in enumerate(self._layer_cells[:n]):
             count = hidden[l]
-            plus.disabled, minus.disabled = count >= self.max_neurons, count <= 1
+            plus.disabled = count >= self.max_neurons or self._shape_locked
+            minus.disabled = count <= 1 or self._shape_locked
             label.object = ngettext("{n} neuron", "{n} neurons", count).format(n=count)
+
+    def set_max_neurons(self, n: int) -> None:
+        """The most neurons a hidden layer may have (8, or 16 under "Advanced"): the + buttons follow."""
+        self.max_neurons = n
+        hidden = getattr(self, "_column_shape", ((), 0))[0]
+        for count, (_column, plus, _minus, _label) in zip(hidden, self._layer_cells):
+            plus.disabled = count >= n
 
     # ---- per frame -----------------------------------------------------------------------
 

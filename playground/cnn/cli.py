@@ -33,13 +33,13 @@ def add_commands(subparsers) -> None:
 
     explain = sub.add_parser("explain", help="classify an image and list every layer's output")
     explain.add_argument("image", type=Path, help="a PNG or JPEG")
-    explain.add_argument("--model", type=Path, default=None, help="a .keras file (default: the shipped model)")
+    explain.add_argument("--model", default=None, help="a built-in model (mnist, tiny-imagenet) or a .keras file (default: mnist)")
     explain.add_argument("--json", action="store_true", help="print one JSON object, last")
     explain.set_defaults(func=_explain)
 
     bench = sub.add_parser("bench", help="time loading, the first explanation and explaining new images")
     bench.add_argument("--images", type=int, default=20, help="held-out images to time (default 20)")
-    bench.add_argument("--model", type=Path, default=None, help="a .keras file (default: the shipped model)")
+    bench.add_argument("--model", default=None, help="a built-in model (mnist, tiny-imagenet) or a .keras file (default: mnist)")
     bench.set_defaults(func=_bench)
 
 
@@ -127,12 +127,28 @@ def _read_image_bytes(path: Path) -> bytes:
     return data
 
 
-def _load(model_path: Path | None):
-    from playground.cnn import loading
+def _model_file_problem(choice: str | None) -> str | None:
+    """Why `--model` names neither a built-in model nor a file (None when it does)."""
+    from playground.cnn.catalogue import BUILT_IN
 
-    if model_path is None:
-        return loading.load_default_model()
-    return loading.load_model(model_path)
+    if choice is None or choice in BUILT_IN or Path(choice).is_file():
+        return None
+    return f"no model file at {choice} (built-in models: {', '.join(BUILT_IN)})"
+
+
+def _load(choice: str | None):
+    """(model, class names) for `--model`: a built-in model's name, a .keras path, or None (the default)."""
+    from playground.cnn import catalogue, loading
+
+    key = catalogue.DEFAULT_MODEL if choice is None else choice
+    if key in catalogue.BUILT_IN:
+        return catalogue.load_built_in(key), list(catalogue.BUILT_IN[key].class_names)
+    model = loading.load_model(Path(choice))
+    n_classes = int(model.outputs[0].shape[-1])
+    names = catalogue.read_class_names(Path(choice))
+    if names is None or len(names) != n_classes:
+        names = catalogue.fallback_class_names(n_classes)
+    return model, names
 
 
 def _explain(args) -> int:
@@ -142,23 +158,23 @@ def _explain(args) -> int:
         data = _read_image_bytes(args.image)
     except (FileNotFoundError, ImageInputError) as exc:
         return _fail(f"{args.image}: {exc}" if isinstance(exc, ImageInputError) else str(exc))
-    if args.model is not None and not args.model.is_file():
-        return _fail(f"no model file at {args.model}")
+    if _model_file_problem(args.model):
+        return _fail(_model_file_problem(args.model))
 
     _import_tensorflow()
     from playground.cnn.explain import explain
-    from playground.cnn.loading import ModelLoadError, class_names_for
+    from playground.cnn.loading import ModelLoadError
 
     try:
-        model = _load(args.model)
+        model, names = _load(args.model)
         image = prepare_image(data, tuple(model.inputs[0].shape[1:]))
     except (ModelLoadError, ImageInputError) as exc:
         return _fail(str(exc))
-    result = explain(model, image, class_names_for(model))
+    result = explain(model, image, names)
 
     summary = {
         "image": str(args.image),
-        "model": str(args.model) if args.model else "default",
+        "model": args.model or "default",
         "predicted": result.predicted,
         "predicted_name": result.predicted_name,
         "class_names": result.class_names,
@@ -211,8 +227,8 @@ def _bench(args) -> int:
 
     if args.images < 1:
         return _fail(f"--images {args.images}: must be at least 1")
-    if args.model is not None and not args.model.is_file():
-        return _fail(f"no model file at {args.model}")
+    if _model_file_problem(args.model):
+        return _fail(_model_file_problem(args.model))
 
     t0 = time.perf_counter()
     data = load_mnist_5k()
@@ -223,25 +239,29 @@ def _bench(args) -> int:
     import_seconds = time.perf_counter() - t0
 
     from playground.cnn.explain import explain
-    from playground.cnn.loading import ModelLoadError, class_names_for
+    from playground.cnn.loading import ModelLoadError
 
     t0 = time.perf_counter()
     try:
-        model = _load(args.model)
+        model, names = _load(args.model)
     except ModelLoadError as exc:
         return _fail(str(exc))
     load_seconds = time.perf_counter() - t0
-    names = class_names_for(model)
-    if tuple(model.inputs[0].shape[1:]) != data.input_shape:
-        return _fail(f"the model's input {tuple(model.inputs[0].shape[1:])} does not fit the "
-                     f"mnist-5k images {data.input_shape}")
+    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    if shape == data.input_shape:
+        images = list(data.x_test[:1 + args.images])
+    else:  # another input shape: the shipped samples that fit it (the photos for tiny-imagenet)
+        from playground.cnn.catalogue import stand_in_samples
+
+        samples = stand_in_samples(shape)[0]
+        images = [samples[i % len(samples)] for i in range(1 + args.images)]
 
     t0 = time.perf_counter()
-    step_through(explain(model, data.x_test[0], names))
+    step_through(explain(model, images[0], names))
     first_seconds = time.perf_counter() - t0
 
     times, explain_only = [], []
-    for image in data.x_test[1:1 + args.images]:
+    for image in images[1:]:
         t0 = time.perf_counter()
         result = explain(model, image, names)
         t1 = time.perf_counter()

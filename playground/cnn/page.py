@@ -7,16 +7,22 @@ the shell imports it only when the CNN page is first opened.
 """
 from __future__ import annotations
 
+import functools
 from types import SimpleNamespace
 
 import numpy as np
 import panel as pn
+import param
 
 from playground.cnn.explain import explain as explain_image
+from playground.cnn.catalogue import (BUILT_IN, DEFAULT_MODEL, built_in_samples, fallback_class_names,
+                                      load_built_in, parse_class_names, read_class_names, stand_in_samples)
 from playground.cnn.kinds import OUTPUT, Selection, kind_of
-from playground.cnn.loading import ModelLoadError, load_default_model, load_model, one_line_error
+from playground.cnn.loading import ModelLoadError, load_model, one_line_error
 from playground.cnn.state import CnnState
-from playground.cnn.geometry import next_cell, samples_for_shape
+from playground.cnn.geometry import next_cell
+from playground.cnn.tutorials import tutorial
+from playground.cnn.url_state import TABS, UPLOADED, CnnView, read_query, to_query
 from playground.components.cnn.cells import Ticker
 from playground.components.cnn.colors import unit_limits
 from playground.components.cnn.conv import ConvView
@@ -26,9 +32,11 @@ from playground.components.cnn.hyperparameters import HyperparamsView
 from playground.components.cnn.input import DrawingPad, SamplePicker, UploadBox, inert_line
 from playground.components.cnn.overview import Overview, drawn_layers
 from playground.components.cnn.pair import PairView
+from playground.components.cnn.tutorial_card import TutorialCard
 from playground.i18n import N_, _
+from playground.shell import Page
+from playground.serve.offload import off_loop
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
-from playground.datasets.images import load_mnist_5k
 
 EXPLAINER_TAB, HYPERPARAMS_TAB, INPUT_TAB = 0, 1, 2
 
@@ -38,6 +46,7 @@ TABS_CSS = (":host .bk-header .bk-tab { font-size: 17px; padding: 6px 16px; }"
 BUTTONS_CSS = ":host .bk-btn { font-size: 16px; }"
 CHECKBOX_CSS = ":host, :host label, :host span { font-size: 16px; }"
 SLIDER_CSS = ":host .bk-slider-title, :host .bk-input-group { font-size: 17px; }"
+SELECT_CSS = ":host label, :host select { font-size: 16px; }"
 
 # Under the overview until a neuron is chosen; then the chosen layer's kind gives the hint.
 NO_SELECTION_HINT = N_("**Click a neuron** in the overview to see how it is computed: a convolution, ReLU, "
@@ -45,20 +54,26 @@ NO_SELECTION_HINT = N_("**Click a neuron** in the overview to see how it is comp
                        "see what it reads.")
 
 
-class CnnPage(pn.viewable.Viewer):
+# Colour-range choices as the learner reads them; the state keeps the short names.
+COLOR_RANGE_LABELS = {"unit": N_("per neuron"), "module": N_("per module"), "global": N_("global")}
+
+
+class CnnPage(Page):
     """The CNN explainer: pick an image, see every layer, step through any neuron."""
+
+    notices = param.List(default=[], doc="messages for the page shell's notice area (bad link values)")
 
     def __init__(self, **params):
         super().__init__(**params)
         self.state = CnnState()
-        self._images = load_mnist_5k()
-        self._model = load_default_model()
-        self._model_note = "the shipped TinyVGG, trained on the offline MNIST digits"
-        self._class_names = list(self._images.class_names)
-        # One held-out sample of each class: the first of each label in the test split.
-        self._raw_samples = [self._images.x_test[np.flatnonzero(self._images.y_test == c)[0]]
-                             for c in range(len(self._class_names))]
-        self._samples = list(self._raw_samples)
+        # The model shown, its class names and samples: a built-in model (see cnn/catalogue.py)
+        # or the learner's upload, kept in `_uploaded` so the chooser can go back to it.
+        self._model_key = DEFAULT_MODEL
+        self._model = load_built_in(DEFAULT_MODEL)
+        self._model_note = _(BUILT_IN[DEFAULT_MODEL].note)
+        self._class_names = list(BUILT_IN[DEFAULT_MODEL].class_names)
+        self._samples, self._sample_names = built_in_samples(DEFAULT_MODEL)
+        self._uploaded: dict | None = None
         self._explanation = None
         self._source = ""
 
@@ -71,23 +86,34 @@ class CnnPage(pn.viewable.Viewer):
         self.formula = FormulaView(width=560)
         s = self.state.param
         self.hyperparams = HyperparamsView([
-            pn.widgets.IntSlider.from_param(s.hp_input, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.IntSlider.from_param(s.hp_padding, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.IntSlider.from_param(s.hp_kernel, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.IntSlider.from_param(s.hp_stride, width=400, stylesheets=[SLIDER_CSS]),
-            pn.widgets.Checkbox.from_param(s.hp_playing, label="Animate the window", stylesheets=[CHECKBOX_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_input, name=_(s.hp_input.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_padding, name=_(s.hp_padding.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_kernel, name=_(s.hp_kernel.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.IntSlider.from_param(s.hp_stride, name=_(s.hp_stride.label), width=400, stylesheets=[SLIDER_CSS]),
+            pn.widgets.Checkbox.from_param(s.hp_playing, label=_("Animate the window"), stylesheets=[CHECKBOX_CSS]),
         ])
         self.drawing = DrawingPad(self._use_drawing)
-        self.image_upload = UploadBox("Upload a picture (PNG or JPEG)", ".png,.jpg,.jpeg,image/*",
+        self.image_upload = UploadBox(_("Upload a picture (PNG or JPEG)"), ".png,.jpg,.jpeg,image/*",
                                       self._upload_image, "cnn-image-upload")
         self.model_upload = UploadBox(_("Upload your own model (.keras or .h5)"), ".keras,.h5",
                                       self._upload_model, "cnn-model-upload")
+        self._model_choice = pn.widgets.Select(name=_("Model"), options=self._model_options(), value=DEFAULT_MODEL,
+                                               width=460, css_classes=["cnn-model-choice"],
+                                               stylesheets=[SELECT_CSS], margin=(0, 10, 6, 10))
+        self._model_choice.param.watch(self._choose_model, "value")
+        # A model without stored class names gets "class 0", "class 1", … until the learner names them.
+        self._names_input = pn.widgets.TextInput(name=_("Its class names, separated by commas"),
+                                                 placeholder=_("e.g. cat, dog, horse"), width=420,
+                                                 css_classes=["cnn-class-names"], visible=False)
+        self._names_apply = pn.widgets.Button(name=_("Use these names"), css_classes=["cnn-class-names-apply"],
+                                              stylesheets=[BUTTONS_CSS], visible=False)
+        self._names_apply.on_click(lambda event: self._apply_class_names())
 
         # Small widgets and text.
         # HTML panes, not Markdown: they show file and layer names, escaped with inert_line (safe_text, one line).
         self._prediction = pn.pane.HTML("", css_classes=["cnn-prediction"], margin=(4, 10, 0, 10),
                                             styles={"font-size": "19px"})
-        self._play = pn.widgets.Toggle.from_param(s.playing, label="▶ Play", color="primary",
+        self._play = pn.widgets.Toggle.from_param(s.playing, label=_("▶ Play"), color="primary",
                                                   width=120, css_classes=["cnn-play"], stylesheets=[BUTTONS_CSS])
         self._detail_title = pn.pane.HTML(_markdown_bold(_(NO_SELECTION_HINT)), css_classes=["cnn-detail-title"],
                                               sizing_mode="stretch_width", styles={"font-size": "16px"},
@@ -103,6 +129,11 @@ class CnnPage(pn.viewable.Viewer):
                        "pair": pn.Column(self.pair_view, visible=False),
                        "flatten": pn.Column(self.flatten_view, visible=False)}
 
+        # A short tutorial beside the step-through view, and one beside the hyperparameter playground.
+        self.tutorial = TutorialCard("cnn-tutorial", width=560)
+        self.hp_tutorial = TutorialCard("cnn-hp-tutorial")
+        self.hp_tutorial.show(*_tutorial_parts(tutorial("hyperparameters")))
+
         self._ticker = Ticker(self._tick, period_ms=400)
         self._hp_ticker = Ticker(self.hyperparams.advance, period_ms=600)
         self._tabs = self._build_layout()
@@ -116,34 +147,41 @@ class CnnPage(pn.viewable.Viewer):
 
         self._on_hyperparams()
         self._describe_model()
-        self.samples.show(self._samples, self._class_names, 0)
+        self.samples.show(self._samples, self._sample_names, 0)
         self._show_image(self._samples[0], "")
+        self._apply_link(_session_query())
+        s.watch(lambda *_events: self._sync_url(), ["model", "sample", "layer", "neuron", "color_range"])
+        self._tabs.param.watch(lambda _event: self._sync_url(), "active")
+        self._sync_url()
 
     # ------------------------------------------------------------------ layout
 
     def _build_layout(self) -> pn.Tabs:
         s = self.state.param
         options = pn.Column(
+            self._model_choice,
             self._prediction,
-            pn.Row(pn.pane.Markdown("Colour range:", margin=(4, 4, 0, 10), styles={"font-size": "16px"}),
-                   pn.widgets.RadioButtonGroup.from_param(s.color_range, css_classes=["cnn-color-range"],
-                                                          stylesheets=[BUTTONS_CSS], margin=(2, 10)),
-                   pn.widgets.Checkbox.from_param(s.show_details, css_classes=["cnn-details"],
+            pn.Row(pn.pane.Markdown(_("Colour range:"), margin=(4, 4, 0, 10), styles={"font-size": "16px"}),
+                   pn.widgets.RadioButtonGroup.from_param(
+                       s.color_range, options={_(label): key for key, label in COLOR_RANGE_LABELS.items()},
+                       css_classes=["cnn-color-range"], stylesheets=[BUTTONS_CSS], margin=(2, 10)),
+                   pn.widgets.Checkbox.from_param(s.show_details, name=_("Show details"), css_classes=["cnn-details"],
                                                   stylesheets=[CHECKBOX_CSS], margin=(10, 10, 0, 20))),
         )
         explainer = pn.Column(
             pn.Row(self.samples, options),
             self.overview,
             self._detail_title,
-            pn.Row(pn.Column(*self._views.values()), pn.Column(self._play_row, self.formula)),
+            pn.Row(pn.Column(*self._views.values()), pn.Column(self._play_row, self.formula, self.tutorial)),
             sizing_mode="stretch_width",
         )
         inputs = pn.Row(
-            pn.Column(pn.pane.Markdown("### Draw a digit", margin=(0, 10)), self.drawing),
-            pn.Column(self.image_upload, self.model_upload, self._model_info),
+            pn.Column(pn.pane.Markdown("### " + _("Draw a digit"), margin=(0, 10)), self.drawing),
+            pn.Column(self.image_upload, self.model_upload, self._names_input, self._names_apply,
+                      self._model_info),
         )
-        return pn.Tabs(("Explainer", explainer), ("Hyperparameters", self.hyperparams),
-                       ("Your image & model", inputs), css_classes=["cnn-tabs"], stylesheets=[TABS_CSS],
+        return pn.Tabs((_("Explainer"), explainer), (_("Hyperparameters"), pn.Column(self.hyperparams, self.hp_tutorial)),
+                       (_("Your image & model"), inputs), css_classes=["cnn-tabs"], stylesheets=[TABS_CSS],
                        sizing_mode="stretch_width")
 
     def __panel__(self):
@@ -184,8 +222,8 @@ class CnnPage(pn.viewable.Viewer):
 
     def _render_prediction(self) -> None:
         e = self._explanation
-        text = (f"Prediction: <b>{inert_line(e.predicted_name)}</b> "
-                f"({100 * e.probabilities[e.predicted]:.1f} %)")
+        text = _("Prediction: <b>{name}</b> ({percent} %)").format(
+            name=inert_line(e.predicted_name), percent=f"{100 * e.probabilities[e.predicted]:.1f}")
         self._prediction.object = text + (f" · {inert_line(self._source)}" if self._source else "")
 
     def _outline_selection(self) -> None:
@@ -256,6 +294,7 @@ class CnnPage(pn.viewable.Viewer):
                 title = _("<b>{layer}</b>, neuron {k}. ").format(layer=inert_line(e.traces[index].name),
                                                                k=st.neuron) + title
             self._detail_title.object = title
+            self.tutorial.show(*_tutorial_parts(tutorial(kind.tutorial if kind is not None else "overview")))
             self._outline_selection()
             self._render_window()
 
@@ -293,7 +332,7 @@ class CnnPage(pn.viewable.Viewer):
         return page in (None, "cnn")
 
     def _on_playing(self, event) -> None:
-        self._play.label = "❚❚ Pause" if event.new else "▶ Play"
+        self._play.label = _("❚❚ Pause") if event.new else _("▶ Play")
         if event.new:
             self._ticker.start()
         else:
@@ -341,6 +380,39 @@ class CnnPage(pn.viewable.Viewer):
         else:
             self._hp_ticker.stop()
 
+    # ------------------------------------------------------------------ the link
+
+    def _layer_sizes(self) -> dict[str, int]:
+        """Each layer a link may select → its number of neurons (channels, values or classes)."""
+        return {t.name: int(t.output.shape[-1]) for t in self._explanation.traces}
+
+    def _apply_link(self, query: dict[str, str]) -> None:
+        """Show what a link asks for; each value it cannot honour becomes a notice and changes nothing."""
+        models = [DEFAULT_MODEL, *(key for key in BUILT_IN if key != DEFAULT_MODEL)]
+        view, notices = read_query(query, models, len(self._samples), self._layer_sizes())
+        if view.model and view.model != self._model_key:
+            self._model_choice.value = view.model       # the watcher shows that model
+            # Its samples and layers are what the rest of the link refers to.
+            view, notices = read_query(query, models, len(self._samples), self._layer_sizes())
+        with pn.io.hold():
+            if view.sample != self.state.sample:
+                self.state.sample = view.sample      # the watcher shows it
+            self.state.color_range = view.color_range
+            if view.layer:
+                self.state.param.update(layer=view.layer, neuron=view.neuron, row=0, col=0, in_channel=0)
+            self._tabs.active = TABS.index(view.tab)
+        self.notices = notices
+
+    def _sync_url(self) -> None:
+        """Write what is on screen into the URL's query, so that the address is a link to it."""
+        loc = pn.state.location
+        if loc is None:
+            return
+        st = self.state
+        view = CnnView(model=st.model, sample=st.sample, layer=st.layer, neuron=st.neuron,
+                       color_range=st.color_range, tab=TABS[self._tabs.active])
+        loc.update_query(**to_query(view, DEFAULT_MODEL))
+
     def _on_hyperparams(self, *_events) -> None:
         s = self.state
         self.hyperparams.show(s.hp_input, s.hp_padding, s.hp_kernel, s.hp_stride)
@@ -372,15 +444,22 @@ class CnnPage(pn.viewable.Viewer):
 
     def _upload_image(self, data: bytes, filename: str) -> None:
         h, w, c = self._model_shape()
-        try:
-            image = prepare_image(data, (h, w, c))
-        except ImageInputError as exc:
-            self.image_upload.say(_("<b>{name}</b> cannot be used: {reason}.").format(
-                name=inert_line(filename or _("The file")), reason=inert_line(exc)), ok=False)
-            return
+        # Decoding a big picture takes a while: in a worker, so that other sessions never stall.
+        off_loop(functools.partial(prepare_image, data, (h, w, c)),
+                 functools.partial(self._use_image, filename=filename, shape=(h, w, c)),
+                 functools.partial(self._image_refused, filename=filename))
+
+    def _image_refused(self, exc: Exception, filename: str) -> None:
+        if not isinstance(exc, ImageInputError):
+            raise exc
+        self.image_upload.say(_("<b>{name}</b> cannot be used: {reason}.").format(
+            name=inert_line(filename or _("The file")), reason=inert_line(exc)), ok=False)
+
+    def _use_image(self, image: np.ndarray, filename: str, shape: tuple[int, int, int]) -> None:
+        h, w, c = shape
         self.image_upload.say(_("Showing <b>{name}</b>, resized and cropped to {h}×{w}×{c}.").format(
             name=inert_line(filename), h=h, w=w, c=c), ok=True)
-        self._show_own(image, f"your picture {filename}")
+        self._show_own(image, _("your picture {name}").format(name=filename))
 
     def _use_drawing(self, raster: np.ndarray) -> None:
         try:
@@ -389,48 +468,113 @@ class CnnPage(pn.viewable.Viewer):
             self.drawing.say(_("The drawing cannot be used: {reason}.").format(reason=inert_line(exc)), ok=False)
             return
         self.drawing.say("", ok=True)
-        self._show_own(image, "your drawing")
+        self._show_own(image, _("your drawing"))
 
     def _upload_model(self, data: bytes, filename: str) -> None:
-        try:
-            model = load_model(data)
-            shape = tuple(int(d) for d in model.inputs[0].shape[1:])
-            n_classes = int(model.outputs[0].shape[-1])
-            names = (list(self._images.class_names) if n_classes == len(self._images.class_names)
-                     else [str(i) for i in range(n_classes)])
-            samples = samples_for_shape(self._raw_samples, shape)
-            explain_image(model, samples[0], names)  # fails here, not half-way through the views
-        except (ModelLoadError, ImageInputError) as exc:
+        # Reading and trying a model takes seconds: in a worker, so that other sessions never stall.
+        off_loop(functools.partial(_read_model, data), functools.partial(self._model_read, filename=filename),
+                 functools.partial(self._model_refused, filename=filename))
+
+    def _model_refused(self, exc: Exception, filename: str) -> None:
+        if isinstance(exc, (ModelLoadError, ImageInputError)):
             self.model_upload.say(_("<b>{name}</b>: {reason}. The current model stays.").format(
                 name=inert_line(filename or _("The file")), reason=inert_line(str(exc).rstrip("."), limit=600)),
                 ok=False)
-            return
-        except Exception as exc:  # noqa: BLE001 - a model that loads but cannot run: say why, keep the old one
+        else:  # a model that loads but cannot run: say why, keep the old one
             self.model_upload.say(_("<b>{name}</b> loaded but could not be run ({reason}). "
                                     "The current model stays.").format(
                 name=inert_line(filename or _("The file")),
                 reason=inert_line(f"{type(exc).__name__}: {one_line_error(exc)}")), ok=False)
-            return
-        self._model, self._class_names, self._samples = model, names, samples
-        converted = shape != tuple(self._raw_samples[0].shape)
-        self._model_note = f"your model {filename}" + (
-            f"; the 28×28×1 samples are resized to {shape[0]}×{shape[1]}×{shape[2]} for it" if converted else "")
-        self.model_upload.say(_("Loaded <b>{name}</b>.").format(name=inert_line(filename)), ok=True)
+
+    def _model_read(self, read: SimpleNamespace, filename: str) -> None:
+        """An uploaded model was read and tried (in a worker): offer it in the chooser and show it."""
+        model, shape, names, named = read.model, read.shape, read.names, read.named
+        samples, sample_names, source = read.samples, read.sample_names, read.source
+        note = _("your model {name}").format(name=filename)
+        if source is not None:
+            note = _("your model {name}; the samples are {samples}, resized to {h}×{w}×{c}").format(
+                name=filename, samples=_(BUILT_IN[source].samples_name), h=shape[0], w=shape[1], c=shape[2])
+        self._uploaded = dict(model=model, names=names, samples=samples, sample_names=sample_names, note=note)
+        if named:
+            self.model_upload.say(_("Loaded <b>{name}</b> with its class names.").format(
+                name=inert_line(filename)), ok=True)
+        else:
+            self.model_upload.say(_("Loaded <b>{name}</b>. It stores no class names, so they read "
+                                    "“class 0”, “class 1”, …; you can type them below.").format(
+                name=inert_line(filename)), ok=True)
+        self._names_input.value = ", ".join(names) if named else ""
+        self._model_choice.options = self._model_options()
+        if self._model_choice.value == UPLOADED:
+            self._use_model(UPLOADED)
+        else:
+            self._model_choice.value = UPLOADED    # the watcher switches to it
+
+    def _model_options(self) -> dict[str, str]:
+        """The chooser's entries: every built-in model, then the learner's upload if there is one."""
+        options = {_(model.label): key for key, model in BUILT_IN.items()}
+        if self._uploaded is not None:
+            options[_("Your uploaded model")] = UPLOADED
+        return options
+
+    def _choose_model(self, event) -> None:
+        self._use_model(event.new)
+
+    def _use_model(self, key: str) -> None:
+        """Show built-in model `key` (or "upload": the learner's), with its samples and class names."""
+        if key == UPLOADED:
+            up = self._uploaded
+            model, names, samples, sample_names, note = (up["model"], up["names"], up["samples"],
+                                                         up["sample_names"], up["note"])
+        else:
+            model, names = load_built_in(key), list(BUILT_IN[key].class_names)
+            (samples, sample_names), note = built_in_samples(key), _(BUILT_IN[key].note)
+        self._model_key, self._model, self._class_names = key, model, list(names)
+        self._samples, self._sample_names, self._model_note = samples, sample_names, note
+        self._names_input.visible = self._names_apply.visible = key == UPLOADED
         self._describe_model()
         with pn.io.hold():
-            self.state.param.update(layer="", neuron=0, row=0, col=0, in_channel=0, playing=False)
-            self.samples.show(self._samples, [self._images.class_names[c] for c in range(len(self._samples))], 0)
+            self.state.param.update(model="" if key == DEFAULT_MODEL else key, layer="", neuron=0, row=0, col=0,
+                                    in_channel=0, playing=False)
+            self.samples.show(self._samples, self._sample_names, 0)
             if self.state.sample != 0:
                 self.state.sample = 0  # the watcher shows it
             else:
                 self._show_image(self._samples[0], "")
 
+    def _apply_class_names(self) -> None:
+        """The learner typed the uploaded model's class names."""
+        if self._uploaded is None or self._model_key != UPLOADED:
+            return
+        try:
+            names = parse_class_names(self._names_input.value, len(self._class_names))
+        except ValueError as exc:
+            self.model_upload.say(_("The class names were not changed: {reason}.").format(
+                reason=inert_line(exc)), ok=False)
+            return
+        self._uploaded["names"] = self._class_names = names
+        self.model_upload.say(_("The model's classes are now named: {names}.").format(
+            names=inert_line(", ".join(names), limit=600)), ok=True)
+        self._describe_model()
+        self._show_image(self._explanation.image, self._source)
+
     def _describe_model(self) -> None:
         h, w, c = self._model_shape()
         layers = ", ".join(layer.name for layer in self._model.layers)
-        self._model_info.object = (f"<b>Current model:</b> {inert_line(self._model_note)}.<br>"
-                                   f"Input {h}×{w}×{c}, {len(self._class_names)} classes.<br>"
-                                   f"Layers: {inert_line(layers, limit=600)}.")
+        self._model_info.object = _("<b>Current model:</b> {note}.<br>Input {h}×{w}×{c}, {n} classes.<br>"
+                                    "Layers: {layers}.").format(note=inert_line(self._model_note), h=h, w=w, c=c,
+                                                                n=len(self._class_names),
+                                                                layers=inert_line(layers, limit=600))
+
+
+def _session_query() -> dict[str, str]:
+    """This session's URL query as plain strings (the last value of each key); {} outside a server."""
+    args = pn.state.session_args or {}
+    return {k: v[-1].decode("utf-8", "replace") for k, v in args.items() if v}
+
+
+def _tutorial_parts(t) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    """The tutorial card's arguments for tutorial `t` (components receive plain texts)."""
+    return t.key, t.title, t.paragraphs, t.try_this
 
 
 def _markdown_bold(text: str) -> str:
@@ -438,3 +582,20 @@ def _markdown_bold(text: str) -> str:
     import re
 
     return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+
+
+def _read_model(data: bytes) -> SimpleNamespace:
+    """Load an uploaded model, find its class names and samples, and explain one sample with it.
+
+    Runs in a worker (see `_upload_model`): it touches no view.
+    """
+    model = load_model(data)
+    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    n_classes = int(model.outputs[0].shape[-1])
+    stored = read_class_names(data)
+    named = stored is not None and len(stored) == n_classes
+    names = stored if named else fallback_class_names(n_classes)
+    samples, sample_names, source = stand_in_samples(shape)
+    explain_image(model, samples[0], names)  # fails here, not half-way through the views
+    return SimpleNamespace(model=model, shape=shape, names=names, named=named, samples=samples,
+                           sample_names=sample_names, source=source)

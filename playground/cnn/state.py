@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import param
 
+from playground.i18n import N_
+
 
 class CnnState(param.Parameterized):
     """The CNN page's settings. Widgets are made from these parameters; views follow them."""
 
+    model = param.String(default="", doc="The shipped model shown ('' the default one); 'upload' for the learner's own")
     sample = param.Integer(default=0, bounds=(-1, None),
                            doc="Which held-out sample is shown (one per class); -1 while an upload or drawing is")
     layer = param.String(default="", doc="Name of the selected layer trace; '' when none is selected")
@@ -21,8 +24,9 @@ class CnnState(param.Parameterized):
     playing = param.Boolean(default=False, doc="The sliding-window animation is running")
 
     # The hyperparameter playground (independent of the model).
-    hp_input = param.Integer(default=7, bounds=(3, 12), label="Input size")
-    hp_padding = param.Integer(default=0, bounds=(0, 3), label="Padding")
-    hp_kernel = param.Integer(default=3, bounds=(1, 7), label="Kernel size")
-    hp_stride = param.Integer(default=1, bounds=(1, 4), label="Stride")
+    # Their labels are gettext messages: the page translates them when it makes the sliders.
+    hp_input = param.Integer(default=7, bounds=(3, 12), label=N_("Input size"))
+    hp_padding = param.Integer(default=0, bounds=(0, 3), label=N_("Padding"))
+    hp_kernel = param.Integer(default=3, bounds=(1, 7), label=N_("Kernel size"))
+    hp_stride = param.Integer(default=1, bounds=(1, 4), label=N_("Stride"))
     hp_playing = param.Boolean(default=True, doc="The hyperparameter window animation is running")

@@ -77,6 +77,7 @@ def train_tiny_vgg(dataset: str | ImageSet = "mnist-5k", epochs: int = 25, batch
     import keras
 
     start = time.perf_counter()
+    from playground.cnn.catalogue import write_class_names
     from playground.cnn.model import build_tiny_vgg
 
     data = load_image_set(dataset) if isinstance(dataset, str) else dataset
@@ -125,5 +126,7 @@ def train_tiny_vgg(dataset: str | ImageSet = "mnist-5k", epochs: int = 25, batch
         inference = build_tiny_vgg(**architecture)
         inference.set_weights(model.get_weights())
         inference.save(report.out)
+        # The class names travel with the model (read back without running anything from the file).
+        write_class_names(report.out, list(data.class_names))
     report.seconds = time.perf_counter() - start
     return report

@@ -8,7 +8,7 @@ import sys
 
 from playground.dense.headless import run_training
 from playground.dense.lessons import LESSONS
-from playground.dense.settings import DenseSettings, format_value, parse_value
+from playground.dense.settings import DenseSettings, format_value
 from playground.dense.tf_links import parse_url
 from playground.i18n import _
 
@@ -18,6 +18,7 @@ FLAGS = {
     "features": "features", "layers": "hidden", "activation": "activation", "lr": "learning_rate",
     "regularization": "regularization", "reg-rate": "reg_rate", "optimizer": "optimizer", "loss": "loss",
     "seed": "seed", "data-seed": "data_seed", "n-classes": "n_classes", "shuffle": "shuffle",
+    "dropout": "dropout", "early-stopping": "early_stopping", "wide-layers": "wide_layers", "init-zero": "init_zero",
 }
 
 
@@ -44,12 +45,13 @@ def base_settings(args) -> DenseSettings:
 def settings_from_args(args) -> DenseSettings:
     """Build settings from parsed flags (on top of --lesson/--url); ValueError names the bad flag."""
     settings = base_settings(args)
-    for flag, name in FLAGS.items():
+    # The layers' limit before the layers.
+    for flag, name in sorted(FLAGS.items(), key=lambda item: item[1] != "wide_layers"):
         raw = getattr(args, flag.replace("-", "_"))
         if raw is None:
             continue
         try:
-            setattr(settings, name, parse_value(settings.param[name], raw))
+            settings.set_text(name, raw)
         except (ValueError, TypeError) as exc:
             raise ValueError(f"--{flag} {raw!r}: {str(exc).splitlines()[0]}") from None
     return settings
@@ -95,6 +97,9 @@ def _train(args) -> int:
               + (f"test loss ≤ {args.target} at epoch {solved}" if solved is not None else
                  f"test loss never ≤ {args.target}")
               + ("; the run DIVERGED (NaN/inf): try a smaller learning rate" if summary["diverged"] else ""))
+        if summary["stopped_at"] is not None:
+            print(f"early stopping: no lower test loss for {settings.early_stopping} epochs, stopped at epoch "
+                  f"{summary['stopped_at']}; the weights are epoch {summary['best_epoch']}'s")
     else:
         print(json.dumps({k: _json_safe(v) for k, v in summary.items()}))
     if trainer is not None:
@@ -114,7 +119,8 @@ def _keras_trainer(settings: DenseSettings, args):
         return Trainer(settings)
     from playground.dense import keras_io
 
-    changes, (weights, biases) = keras_io.import_keras(args.load_keras, settings.features if args.features else None)
+    changes, (weights, biases) = keras_io.import_keras(args.load_keras, settings.features if args.features else None,
+                                                       max_neurons=settings.max_neurons)
     keras_io.apply_import(settings, changes)
     trainer = Trainer(settings)
     trainer.load_weights(weights, biases)
@@ -141,7 +147,7 @@ def _lessons(args) -> int:
 
 
 def _bench(args) -> int:
-    from playground import bench
+    from playground.dense import bench
 
     return bench.run(args.which, seeds=args.seeds, as_json=args.json)
 

@@ -116,6 +116,39 @@ class Network:
     def predict(self, x: Array) -> Array:
         return self.forward(x)[-1]
 
+    def forward_dropout(self, x: Array, masks: list[Array]) -> tuple[list[Array], list[Array], list[Array]]:
+        """A training pass with dropout: (z[l], a[l] before dropout, a[l] after it).
+
+        `masks[l]` multiplies hidden layer l+1's output (see `dropout_masks`); the output
+        layer is never dropped. The derivative needs the activation before dropout.
+        """
+        zs, acts, outs = [], [x], [x]
+        hidden, last = ACTIVATIONS[self.activation].output, len(self.weights) - 1
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = outs[-1] @ w
+            z += b
+            zs.append(z)
+            if l < last:
+                a = hidden(z)
+                acts.append(a)
+                outs.append(a * masks[l])
+            else:
+                a = OUTPUT_ACTIVATIONS[self.output].output(z)
+                acts.append(a)
+                outs.append(a)
+        return zs, acts, outs
+
+
+def dropout_masks(rng: np.random.Generator, n: int, widths: list[int], rate: float) -> list[Array]:
+    """One mask per hidden layer, (n, width): 0 where a unit is dropped, 1/(1 − rate) where it is kept.
+
+    Inverted dropout, as Keras's Dropout layer does it in training: each unit is dropped with
+    probability `rate`, and the kept ones are scaled up so that a unit's expected output is
+    unchanged; at inference nothing is dropped or scaled.
+    """
+    keep = 1.0 / (1.0 - rate)
+    return [(rng.random((n, w)) >= rate) * keep for w in widths]
+
 
 def build_network(n_inputs: int, hidden: list[int] | tuple[int, ...], n_outputs: int = 1, *,
                   activation: str = "tanh", output: str = "tanh", loss: str = "squared",
@@ -137,9 +170,17 @@ def build_network(n_inputs: int, hidden: list[int] | tuple[int, ...], n_outputs:
                    [np.ones(w.shape, bool) for w in weights], activation, output, loss)
 
 
-def gradients(net: Network, x: Array, y: Array, scale: float = 1.0) -> tuple[list[Array], list[Array]]:
-    """Mean over the batch of dE/dw and dE/db for every layer (dead links get 0), times `scale`."""
-    zs, outs = net.forward_z(x)
+def gradients(net: Network, x: Array, y: Array, scale: float = 1.0,
+              masks: list[Array] | None = None) -> tuple[list[Array], list[Array]]:
+    """Mean over the batch of dE/dw and dE/db for every layer (dead links get 0), times `scale`.
+
+    `masks`: dropout masks of the hidden layers (`dropout_masks`), fixed for this batch.
+    """
+    if masks is None:
+        zs, outs = net.forward_z(x)
+        acts = outs
+    else:
+        zs, acts, outs = net.forward_dropout(x, masks)
     out = outs[-1]
     # Scaling the output delta by scale/n makes every product below a (scaled) batch mean.
     delta = (out - y) * (scale / len(x))
@@ -151,7 +192,9 @@ def gradients(net: Network, x: Array, y: Array, scale: float = 1.0) -> tuple[lis
         grad_w[l] = outs[l].T @ delta
         grad_b[l] = np.add.reduce(delta, axis=0)
         if l:
-            delta = (delta @ net.weights[l].T) * hidden_der(zs[l - 1], outs[l])
+            delta = (delta @ net.weights[l].T) * hidden_der(zs[l - 1], acts[l])
+            if masks is not None:   # a dropped unit passed nothing forward, so it gets no gradient
+                delta *= masks[l - 1]
     if net.dead_links:
         for g, alive in zip(grad_w, net.alive):
             g *= alive
@@ -233,20 +276,27 @@ def update(net: Network, grad_w: list[Array], grad_b: list[Array], opt: Optimize
 
 def train_epoch(net: Network, opt: Optimizer, x: Array, y: Array, batch_size: int, lr: float,
                 regularization: str = "none", reg_rate: float = 0.0,
-                carry: tuple[Array, Array] | None = None) -> tuple[Array, Array] | None:
+                carry: tuple[Array, Array] | None = None, dropout: float = 0.0,
+                rng: np.random.Generator | None = None) -> tuple[Array, Array] | None:
     """One pass over (x, y) in the given order, one update per `batch_size` points.
 
     Like the original's loop (update when (i + 1) % batchSize == 0), points left over
     at the end of a pass are not dropped: they are returned, and the caller passes
     them back as `carry` so they join the first batch of the next pass.
+
+    `dropout` > 0 drops hidden units with that rate, a new mask for every batch drawn from `rng`.
     """
     n = len(x)
     start = 0
     sgd = opt.kind == "sgd"
     scale = lr if sgd else 1.0
+    hidden_widths = net.widths[1:-1]
+    if dropout and rng is None:
+        raise ValueError("dropout needs a random generator")
 
     def batch_step(xb, yb):
-        update(net, *gradients(net, xb, yb, scale), opt, lr, regularization, reg_rate, prescaled=sgd)
+        masks = dropout_masks(rng, len(xb), hidden_widths, dropout) if dropout else None
+        update(net, *gradients(net, xb, yb, scale, masks), opt, lr, regularization, reg_rate, prescaled=sgd)
 
     if carry is not None and len(carry[0]):
         first = min(batch_size, n)

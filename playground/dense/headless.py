@@ -21,6 +21,7 @@ def run_training(settings: DenseSettings, epochs: int, target: float, trainer=No
     trainer = trainer or Trainer(settings)
     start = time.perf_counter()
     trainer.step(epochs)
+    trainer.restore_best()   # as Keras's EarlyStopping does at the end of `fit`, stopped or not
     seconds = time.perf_counter() - start
     h = trainer.history
     summary = {
@@ -30,13 +31,15 @@ def run_training(settings: DenseSettings, epochs: int, target: float, trainer=No
         "solved_at": solved_at(h["test_loss"], target),
         "target": target,
         "diverged": trainer.diverged,
+        "stopped_at": trainer.early_stopping.stopped_epoch if trainer.early_stopping else None,
+        "best_epoch": trainer.early_stopping.best_epoch if trainer.early_stopping else None,
         "seconds": round(seconds, 4),
         "epochs_per_second": round(trainer.epoch / seconds, 1) if seconds > 0 else None,
         "classic": settings.classic,
         "settings": settings.to_query(),
     }
     if h["test_accuracy"]:
-        summary["train_accuracy"] = h["train_accuracy"][-1]
-        summary["test_accuracy"] = h["test_accuracy"][-1]
+        summary["train_accuracy"] = trainer.current("train_accuracy")
+        summary["test_accuracy"] = trainer.current("test_accuracy")
     summary["history"] = {"test_loss": h["test_loss"]}
     return summary

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 import zipfile
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from playground.datasets.features import FEATURES
 from playground.i18n import _
 from playground.dense.engine import ACTIVATIONS, LEAKY_SLOPE, OUTPUT_ACTIVATIONS
-from playground.dense.settings import MAX_LAYERS, MAX_NEURONS
+from playground.dense.settings import MAX_DROPOUT, MAX_LAYERS, MAX_NEURONS, WIDE_NEURONS
 
 # A .keras file does not name its inputs, so the export writes them into the model's name.
 NAME_PREFIX = "playground_"
@@ -47,14 +48,18 @@ def _layer_plan(widths, activation: str, output: str) -> list[tuple[int, str, bo
     return plan
 
 
-def build_keras(features, widths, activation: str, output: str):
-    """A Keras Sequential of our shape: Input(len(features)), then Dense layers as `widths` says."""
+def build_keras(features, widths, activation: str, output: str, dropout: float = 0.0):
+    """A Keras Sequential of our shape: Input(len(features)), then Dense layers as `widths` says,
+    each hidden one followed by Dropout(`dropout`) when it is above 0 (active in training only)."""
     keras = _keras()
     layers = [keras.Input((len(features),), name="features")]
-    for i, (width, act, leaky) in enumerate(_layer_plan(widths, activation, output), 1):
+    plan = _layer_plan(widths, activation, output)
+    for i, (width, act, leaky) in enumerate(plan, 1):
         layers.append(keras.layers.Dense(width, activation=act, name=f"dense_{i}"))
         if leaky:
             layers.append(keras.layers.LeakyReLU(negative_slope=LEAKY_SLOPE, name=f"leaky_relu_{i}"))
+        if dropout and i < len(plan):
+            layers.append(keras.layers.Dropout(dropout, name=f"dropout_{i}"))
     return keras.Sequential(layers, name=NAME_PREFIX + "_".join(features))
 
 
@@ -64,7 +69,7 @@ def export_keras(trainer, path) -> None:
         raise ValueError(_("{name}: a Keras export's file name ends in .keras").format(
             name=os.path.basename(str(path))))
     net, s = trainer.network, trainer.settings
-    model = build_keras(s.features, [w.shape[1] for w in net.weights], net.activation, net.output)
+    model = build_keras(s.features, [w.shape[1] for w in net.weights], net.activation, net.output, s.dropout)
     dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
     for layer, w, b in zip(dense, net.weights, net.biases):
         layer.set_weights([w.astype(np.float32), b.astype(np.float32)])   # ours is (in, out), as Keras's
@@ -126,7 +131,7 @@ model = keras.Sequential([
 {optimizer_note}model.compile(optimizer={optimizer}, loss=loss{metrics})
 # Keras makes a last, smaller batch of the points left over in an epoch; the playground carries them
 # into the next epoch's first batch.
-model.fit(x[train], y[train], batch_size={batch_size}, epochs={epochs}, shuffle={shuffle}, verbose=0)
+{early_stopping}model.fit(x[train], y[train], batch_size={batch_size}, epochs={epochs}, shuffle={shuffle}, verbose=0{fit_extra})
 result = model.evaluate(x[~train], y[~train], verbose=0, return_dict=True)
 print(f"test loss {{result.pop('loss'):.4f}}", *(f"{{name}} {{value:.4f}}" for name, value in result.items()))
 {accuracy}'''
@@ -136,10 +141,13 @@ def export_script(trainer, path, epochs: int | None = None) -> None:
     """A short Keras program that trains the same network on the exported CSV and evaluates it."""
     net, s = trainer.network, trainer.settings
     layers = []
-    for width, act, leaky in _layer_plan([w.shape[1] for w in net.weights], net.activation, net.output):
+    plan = _layer_plan([w.shape[1] for w in net.weights], net.activation, net.output)
+    for i, (width, act, leaky) in enumerate(plan, 1):
         layers.append(f"    keras.layers.Dense({width}, activation={act!r}, **init),")
         if leaky:
             layers.append(f"    keras.layers.LeakyReLU(negative_slope={LEAKY_SLOPE}),  # Keras's own slope is 0.2")
+        if s.dropout and i < len(plan):
+            layers.append(f"    keras.layers.Dropout({s.dropout!r}),  # in training only, as in the playground")
     if net.output == "softmax":
         target = "y = label.astype(int)   # class indices\n"
         loss = 'loss = "sparse_categorical_crossentropy"   # the same cross-entropy as the playground\'s'
@@ -160,9 +168,22 @@ def export_script(trainer, path, epochs: int | None = None) -> None:
         # Keras's "accuracy" thresholds at 0.5 on 0/1 labels; a tanh output's labels are ±1.
         accuracy='print("test accuracy", np.mean(np.where(model.predict(x[~train], verbose=0)[:, 0] >= 0, 1, -1)'
                  ' == label[~train]))\n' if net.output == "tanh" else "",
-        batch_size=s.batch_size, epochs=trainer.epoch if epochs is None else epochs, shuffle=bool(s.shuffle))
+        batch_size=trainer.batch_size, epochs=trainer.epoch if epochs is None else epochs, shuffle=bool(s.shuffle),
+        early_stopping=_early_stopping(s), fit_extra=(", validation_data=(x[~train], y[~train]), callbacks=[stop]"
+                                                      if s.early_stopping else ""))
     with open(path, "w") as fh:
         fh.write(text)
+
+
+def _early_stopping(s) -> str:
+    """The EarlyStopping callback the playground's early stopping is, or ""."""
+    if not s.early_stopping:
+        return ""
+    return ("# Early stopping as in the playground: watch the test loss, stop after {p} epochs without a lower\n"
+            "# one, and keep the best epoch's weights. (Keras's val_loss includes an L1/L2 penalty; the\n"
+            "# playground's test loss does not.)\n"
+            "stop = keras.callbacks.EarlyStopping(monitor=\"val_loss\", patience={p}, restore_best_weights=True)\n"
+            ).format(p=s.early_stopping)
 
 
 def _regularizer(s) -> str:
@@ -177,7 +198,30 @@ def _regularizer(s) -> str:
             f"\n            kernel_regularizer=keras.regularizers.L1({s.reg_rate!r})")
 
 
-def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
+EXPORTS = {"keras": "playground.keras", "csv": "playground-data.csv", "script": "train_playground.py"}
+
+
+def export_bytes(trainer, kind: str) -> bytes:
+    """Export `kind` ("keras", "csv" or "script", named as in EXPORTS) as bytes: the browser's downloads."""
+    write = {"keras": export_keras, "csv": export_csv, "script": export_script}[kind]
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, EXPORTS[kind])
+        write(trainer, path)
+        with open(path, "rb") as fh:
+            return fh.read()
+
+
+def import_bytes(name: str, data: bytes, max_neurons: int = MAX_NEURONS) -> tuple[dict, tuple[list, list]]:
+    """`import_keras` for an uploaded file: its bytes, and its name as the user gave it (for messages only)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "upload.keras")
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return import_keras(path, max_neurons=max_neurons, display_name=os.path.basename(name)[:80] or "upload.keras")
+
+
+def import_keras(path, features=None, max_neurons: int = MAX_NEURONS,
+                 display_name: str | None = None) -> tuple[dict, tuple[list, list]]:
     """Load a dense Sequential with safe_mode; (settings changes, (weights, biases)) or KerasImportError.
 
     The changes are settings names and values, plus "output": the output activation the data
@@ -186,7 +230,7 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
     The inputs are named by `features`, else by the model's name as `export_keras` writes it,
     else they are the first k of x1, x2, x1sq, … .
     """
-    name = os.path.basename(str(path))   # never the server's whole path in a message
+    name = display_name or os.path.basename(str(path))   # never the server's whole path in a message
     if not os.path.isfile(path):
         raise KerasImportError(_("cannot load {name}: no such file").format(name=name))
     if not zipfile.is_zipfile(path):
@@ -197,14 +241,15 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
         model = keras.saving.load_model(str(path), safe_mode=True, compile=False)
     except Exception as exc:   # noqa: BLE001 - any unreadable or unsafe file is one line for the user
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        text = text.replace(str(path), name)
+        text = text.replace(str(path), name).replace(os.path.dirname(str(path)), "")
         if len(text) > 200:   # whole sentences: Keras's messages run on
             text = text[:200].rsplit(". ", 1)[0] + "."
         raise KerasImportError(_("cannot load {name}: {reason}").format(name=name, reason=text)) from None
     if not isinstance(model, keras.Sequential):
         raise KerasImportError(_("the model is a {kind}, not a Sequential").format(kind=type(model).__name__))
-    # Each Dense, optionally followed by our LeakyReLU (which makes the Dense before it leaky_relu).
-    dense, acts = [], []
+    # Each Dense, optionally followed by our LeakyReLU (which makes the Dense before it leaky_relu)
+    # and, after a hidden one, by Dropout.
+    dense, acts, dropouts = [], [], []
     for layer in model.layers:
         kind = type(layer).__name__
         cfg = layer.get_config()
@@ -217,9 +262,11 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
         elif kind == "LeakyReLU" and dense and acts[-1] == "linear" \
                 and np.isclose(cfg.get("negative_slope", cfg.get("alpha", 0.3)), LEAKY_SLOPE):
             acts[-1] = "leaky_relu"
+        elif kind == "Dropout" and dense and len(dropouts) < len(dense):
+            dropouts.append((layer, len(dense), float(cfg.get("rate", 0.0))))
         else:
-            raise KerasImportError(_("layer {layer} ({kind}) does not fit: only Dense layers are supported").format(
-                layer=repr(layer.name), kind=kind))
+            raise KerasImportError(_("layer {layer} ({kind}) does not fit: only Dense layers, each followed by at "
+                                     "most one Dropout, are supported").format(layer=repr(layer.name), kind=kind))
     if not dense:
         raise KerasImportError(_("the model has no Dense layer"))
     hidden_acts, output = acts[:-1], acts[-1]
@@ -243,9 +290,13 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
         biases.append(np.asarray(params[1], dtype=np.float64) if len(params) > 1 else np.zeros(w.shape[1]))
     k = weights[0].shape[0]
     hidden = [w.shape[1] for w in weights[:-1]]
-    if len(hidden) > MAX_LAYERS or any(n > MAX_NEURONS for n in hidden):
-        raise KerasImportError(_("hidden layers {hidden} do not fit: at most {layers} layers of at most {neurons} "
-                                 "neurons").format(hidden=hidden, layers=MAX_LAYERS, neurons=MAX_NEURONS))
+    if len(hidden) > MAX_LAYERS or any(n > max_neurons for n in hidden):
+        message = _("hidden layers {hidden} do not fit: at most {layers} layers of at most {neurons} neurons")
+        if max_neurons < WIDE_NEURONS and len(hidden) <= MAX_LAYERS and max(hidden) <= WIDE_NEURONS:
+            message = _("hidden layers {hidden} do not fit: at most {layers} layers of at most {neurons} neurons "
+                        "(turn on 16 neurons under Advanced)")
+        raise KerasImportError(message.format(hidden=hidden, layers=MAX_LAYERS, neurons=max_neurons))
+    dropout = _dropout_rate(dropouts, len(dense))
     if features is None:
         named = model.name[len(NAME_PREFIX):].split("_") if model.name.startswith(NAME_PREFIX) else None
         features = named if named and all(f in FEATURES for f in named) else list(FEATURES)[:k]
@@ -258,13 +309,33 @@ def import_keras(path, features=None) -> tuple[dict, tuple[list, list]]:
     if (output == "softmax") != (3 <= n_out <= 5) or (output != "softmax" and n_out != 1):
         raise KerasImportError(_("an output of {n} units with {activation} does not fit: one unit (tanh, sigmoid "
                                  "or linear) or 3–5 units with softmax").format(n=n_out, activation=output))
-    changes = {"features": features, "hidden": hidden, "activation": hidden_acts[0] if hidden_acts else "tanh"}
+    changes = {"features": features, "hidden": hidden, "activation": hidden_acts[0] if hidden_acts else "tanh",
+               "dropout": dropout}
     if output == "softmax":
         changes["n_classes"] = n_out
     elif output in ("tanh", "sigmoid"):
         changes["loss"] = "squared" if output == "tanh" else "cross_entropy"
     changes["output"] = output
     return changes, (weights, biases)
+
+
+def _dropout_rate(dropouts, n_dense: int) -> float:
+    """The playground's one dropout rate from the model's Dropout layers: one after each hidden Dense, all alike."""
+    if not dropouts:
+        return 0.0
+    for layer, after, rate in dropouts:
+        if after == n_dense:
+            raise KerasImportError(_("layer {layer} (Dropout) does not fit: the output is never dropped").format(
+                layer=repr(layer.name)))
+    rates = {rate for layer, after, rate in dropouts}
+    if sorted(after for layer, after, rate in dropouts) != list(range(1, n_dense)) or len(rates) > 1:
+        raise KerasImportError(_("the Dropout layers do not fit: the playground has one rate, after every hidden "
+                                 "layer"))
+    rate = rates.pop()
+    if not 0 <= rate <= MAX_DROPOUT:
+        raise KerasImportError(_("a dropout rate of {rate} does not fit: at most {most}").format(
+            rate=rate, most=MAX_DROPOUT))
+    return rate
 
 
 def apply_import(settings, changes: dict) -> None:

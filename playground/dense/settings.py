@@ -4,39 +4,52 @@ One `DenseSettings` drives the browser page, the URL and the headless CLI alike.
 """
 from __future__ import annotations
 
+import math
+
 import param
 
 from playground.datasets.features import FEATURES
-from playground.datasets.playground_data import DATASETS
+from playground.datasets.playground_data import DATASETS, N_REGRESS
 from playground.dense.engine import ACTIVATIONS, Optimizer
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 REG_RATES = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 MAX_LAYERS = 6
 MAX_NEURONS = 8
+WIDE_NEURONS = 16          # the limit with `wide_layers` ("Advanced")
+# A batch as large as the largest training set: larger than the training set is the whole set.
+MAX_BATCH = N_REGRESS
+MAX_DROPOUT = 0.9
+MAX_PATIENCE = 1000
 PROBLEMS = {"classification": ("binary", "multiclass"), "regression": ("regression",)}
 
 # A change of any of these rebuilds the network (the original's reset rules; the
 # learning rate, display toggles and "regenerate" leave the network alone).
 RESETS_NETWORK = frozenset({"problem", "dataset", "noise", "train_ratio", "n_classes", "features", "hidden",
                             "activation", "regularization", "reg_rate", "loss", "optimizer", "seed",
-                            "batch_size", "init_zero"})
+                            "batch_size", "init_zero", "dropout", "early_stopping"})
 # A change of any of these makes new data.
 NEW_DATA = frozenset({"problem", "dataset", "noise", "train_ratio", "n_classes", "data_seed"})
 
 
-def check_hidden(sizes) -> None:
-    """Raise ValueError unless `sizes` is 0–MAX_LAYERS layers of 1–MAX_NEURONS neurons."""
-    if len(sizes) > MAX_LAYERS or any(not 1 <= n <= MAX_NEURONS for n in sizes):
-        raise ValueError(f"at most {MAX_LAYERS} hidden layers of 1–{MAX_NEURONS} neurons each (got {list(sizes)})")
+def check_hidden(sizes, max_neurons: int = MAX_NEURONS) -> None:
+    """Raise ValueError unless `sizes` is 0–MAX_LAYERS layers of 1–`max_neurons` neurons."""
+    if len(sizes) > MAX_LAYERS or any(not 1 <= n <= max_neurons for n in sizes):
+        raise ValueError(f"at most {MAX_LAYERS} hidden layers of 1–{max_neurons} neurons each (got {list(sizes)})"
+                         + ("; up to 16 with wide_layers=1" if max_neurons < WIDE_NEURONS and sizes
+                            and max(sizes) <= WIDE_NEURONS else ""))
 
 
 class LayerSizes(param.List):
-    """A list of hidden-layer sizes, bounded in count and in size (checked before it is set)."""
+    """A list of hidden-layer sizes, bounded in count and in size (checked before it is set).
+
+    The bound here is the wide one; `DenseSettings` keeps layers to MAX_NEURONS unless
+    `wide_layers` is on (a parameter cannot see its neighbours while it validates).
+    """
 
     def _validate(self, val):
         super()._validate(val)
-        check_hidden(val)
+        check_hidden(val, WIDE_NEURONS)
 
 
 def problem_of(dataset: str) -> str:
@@ -62,12 +75,19 @@ class DenseSettings(param.Parameterized):
     learning_rate = param.Selector(default=0.03, objects=LEARNING_RATES)
     regularization = param.Selector(default="none", objects=["none", "l1", "l2"])
     reg_rate = param.Selector(default=0.0, objects=REG_RATES, doc="regularization rate")
-    batch_size = param.Integer(default=10, bounds=(1, 30))
+    batch_size = param.Integer(default=10, bounds=(1, MAX_BATCH),
+                               doc="points per update; at least the training set's size is full-batch descent")
     optimizer = param.Selector(default="sgd", objects=list(Optimizer.KINDS))
     loss = param.Selector(default="squared", objects=["squared", "cross_entropy"],
                           doc="loss for two classes; several classes always use cross-entropy")
     seed = param.Integer(default=0, bounds=(0, 2**31 - 1), doc="seed of the weights and of shuffling")
     init_zero = param.Boolean(default=False, doc="start every weight at 0 (TF Playground's initZero)")
+    dropout = param.Number(default=0.0, bounds=(0.0, MAX_DROPOUT), step=0.05,
+                           doc="dropout rate of the hidden layers during training (0: none)")
+    early_stopping = param.Integer(default=0, bounds=(0, MAX_PATIENCE),
+                                   doc="patience: stop after this many epochs without a lower test loss, "
+                                       "restoring the best weights (0: off)")
+    wide_layers = param.Boolean(default=False, doc="allow up to 16 neurons per hidden layer (8 otherwise)")
     shuffle = param.Boolean(default=False, doc="reshuffle the training points every epoch")
     show_test_data = param.Boolean(default=False)
     discretize = param.Boolean(default=False, doc="show the sign of the output")
@@ -83,6 +103,16 @@ class DenseSettings(param.Parameterized):
     @param.depends("dataset", watch=True)
     def _problem_follows_dataset(self):
         self.problem = problem_of(self.dataset)
+
+    @param.depends("wide_layers", watch=True)
+    def _narrow_layers(self):
+        if not self.wide_layers and any(n > MAX_NEURONS for n in self.hidden):
+            self.hidden = [min(n, MAX_NEURONS) for n in self.hidden]
+
+    @property
+    def max_neurons(self) -> int:
+        """The most neurons a hidden layer may have now."""
+        return WIDE_NEURONS if self.wide_layers else MAX_NEURONS
 
     @property
     def kind(self) -> str:
@@ -106,9 +136,19 @@ class DenseSettings(param.Parameterized):
     def classic(self) -> bool:
         """True when the run is exactly the original TF Playground's arithmetic."""
         return self.effective_loss == "squared" and self.optimizer == "sgd" and not self.shuffle \
-            and self.kind != "multiclass"
+            and self.kind != "multiclass" and not self.dropout
 
     # ---- the URL -------------------------------------------------------------------------
+
+    def set_text(self, name: str, raw: str) -> None:
+        """Set setting `name` from its text (URL, CLI); ValueError with a readable reason if it is bad.
+
+        Set `wide_layers` before `hidden`: the layers' limit depends on it.
+        """
+        value = parse_value(self.param[name], raw)
+        if name == "hidden":
+            check_hidden(value, self.max_neurons)
+        setattr(self, name, value)
 
     def to_query(self) -> dict[str, str]:
         """Every setting as query-string values (defaults included, so links survive new defaults)."""
@@ -119,15 +159,16 @@ class DenseSettings(param.Parameterized):
         """Settings from a query string. Unknown or invalid entries are skipped, each with a notice."""
         settings, notices = cls(), []
         known = set(query_names())
-        # Problem before dataset so the pair is checked in a sensible order.
-        for name in sorted(query, key=lambda n: (n != "problem", n != "dataset")):
+        # Problem before dataset so the pair is checked in a sensible order, and the layers'
+        # limit before the layers.
+        for name in sorted(query, key=lambda n: (n != "problem", n != "dataset", n != "wide_layers")):
             raw = query[name]
             if name not in known:
-                if name not in IGNORED_QUERY:
+                if name not in IGNORED_QUERY and not name.startswith("cnn_"):   # the CNN page's
                     notices.append(f"Unknown setting '{name}' ignored.")
                 continue
             try:
-                setattr(settings, name, parse_value(settings.param[name], raw))
+                settings.set_text(name, raw)
             except (ValueError, TypeError) as exc:
                 notices.append(f"Ignored {name}={raw!r}: {_short(exc)}")
         if query.get("problem") in PROBLEMS and query["problem"] != settings.problem:
@@ -136,7 +177,7 @@ class DenseSettings(param.Parameterized):
         return settings, notices
 
 
-IGNORED_QUERY = frozenset({"page", "theme", "lang"})   # owned by the page shell
+IGNORED_QUERY = frozenset({"page", "theme", "lang", "hide", "lock"})   # the page shell; teacher links (share.py)
 
 
 def query_names() -> list[str]:
@@ -164,6 +205,11 @@ def parse_value(p: param.Parameter, raw: str):
         raise ValueError("expected 1 or 0")
     if isinstance(p, param.Integer):
         return int(raw)
+    if isinstance(p, param.Number):
+        value = float(raw)
+        if not math.isfinite(value):
+            raise ValueError("expected a number")
+        return value
     if isinstance(p, param.ListSelector):
         items = [s.strip() for s in raw.split(",") if s.strip()]
         bad = [s for s in items if s not in p.objects]

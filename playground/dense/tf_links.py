@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from playground.datasets.features import FEATURES
 from playground.dense.lessons import lesson_query
-from playground.dense.settings import DenseSettings, format_value, parse_value
+from playground.dense.settings import DenseSettings, format_value
 from playground.i18n import _
 
 # Its feature names -> ours. Its defaults: x and y on, the rest off.
@@ -107,7 +107,7 @@ def _valid(query: dict[str, str], notices: list[str]) -> tuple[dict[str, str], l
     settings, kept = DenseSettings(), {}
     for name in sorted(query, key=lambda n: n != "dataset"):
         try:
-            setattr(settings, name, parse_value(settings.param[name], query[name]))
+            settings.set_text(name, query[name])
             kept[name] = format_value(getattr(settings, name))
         except (ValueError, TypeError) as exc:
             notices.append(_("Ignored {name}={value!r}: {reason}").format(

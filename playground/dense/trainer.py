@@ -54,6 +54,36 @@ def output_size(settings: DenseSettings) -> int:
     return settings.n_classes if settings.kind == "multiclass" else 1
 
 
+class EarlyStopping:
+    """Keras's `EarlyStopping(monitor="val_loss", patience=…, restore_best_weights=True)`, epoch by epoch.
+
+    The same rules as Keras 3's callback: the first epoch is the first best; each later
+    epoch counts one more wait unless its test loss is strictly lower than the best so
+    far; training stops once the wait reaches `patience`. Keras numbers epochs from 0,
+    the playground from 1 (epoch 0 is the untrained network, which Keras never sees).
+    """
+
+    def __init__(self, patience: int):
+        self.patience = patience
+        self.best = None              # the lowest test loss so far
+        self.best_epoch = None        # the playground epoch it came from
+        self.best_state = None        # (weights, biases, the history values) at that epoch
+        self.wait = 0
+        self.stopped_epoch = None     # where training stopped, once it has
+
+    def should_stop(self, epoch: int, test_loss: float, snapshot) -> bool:
+        """Note the end of `epoch`; True when training must stop now. `snapshot()` copies the state."""
+        self.wait += 1
+        if self.best is None or test_loss < self.best:
+            self.best, self.best_epoch, self.best_state = test_loss, epoch, snapshot()
+            self.wait = 0
+            return False
+        if self.wait >= self.patience and epoch > 1:   # Keras: `epoch > 0`, counted from 0
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+
 class Trainer:
     """Everything one session trains: rebuilt by `reset`, advanced by `step`."""
 
@@ -93,6 +123,7 @@ class Trainer:
                                      rng=np.random.default_rng(s.seed), init_zero=s.init_zero)
         self.optimizer = Optimizer(s.optimizer)
         self._shuffle_rng = np.random.default_rng([s.seed, 1])
+        self._dropout_rng = np.random.default_rng([s.seed, 2])
         self._carry = None
         self.epoch = 0
         self.diverged = False
@@ -105,35 +136,73 @@ class Trainer:
         elif changed & NEW_DATA:   # "regenerate": new data, the same network keeps training
             self._make_data()
             self._carry = None
+            self.resume()          # a best loss on other data says nothing about this data
 
     # ---- training ------------------------------------------------------------------------
 
+    @property
+    def stopped(self) -> bool:
+        """Early stopping has stopped the run (and restored the best weights)."""
+        return self.early_stopping is not None and self.early_stopping.stopped_epoch is not None
+
+    @property
+    def batch_size(self) -> int:
+        """The batch actually used: a batch larger than the training set is the whole set."""
+        return max(1, min(self.settings.batch_size, len(self._x_train)))
+
     def step(self, epochs: int = 1) -> int:
-        """Train up to `epochs` epochs; returns how many ran (fewer once the run diverges)."""
+        """Train up to `epochs` epochs; returns how many ran (fewer once the run diverges or stops early)."""
         done = 0
         s = self.settings
         with np.errstate(all="ignore"):   # overflow is expected in a diverging run; we detect it
-            while done < epochs and not self.diverged:
+            while done < epochs and not self.diverged and not self.stopped:
                 x, y = self._x_train, self._y_train
                 if s.shuffle:
                     order = self._shuffle_rng.permutation(len(x))
                     x, y = x[order], y[order]
-                self._carry = train_epoch(self.network, self.optimizer, x, y, s.batch_size, s.learning_rate,
-                                          s.regularization, s.reg_rate, self._carry)
+                self._carry = train_epoch(self.network, self.optimizer, x, y, self.batch_size, s.learning_rate,
+                                          s.regularization, s.reg_rate, self._carry, s.dropout, self._dropout_rng)
                 self.epoch += 1
                 done += 1
                 self._record()
+                if self.early_stopping is not None and not self.diverged and self.early_stopping.should_stop(
+                        self.epoch, self.history["test_loss"][-1], self._snapshot):
+                    self.restore_best()
         return done
+
+    def _snapshot(self):
+        h = self.history
+        return ([w.copy() for w in self.network.weights], [b.copy() for b in self.network.biases],
+                [a.copy() for a in self.network.alive], {k: h[k][-1] for k in HISTORY_KEYS if h[k]})
+
+    def restore_best(self) -> None:
+        """Go back to the weights of the best epoch so far (Keras's restore_best_weights at the end of
+        training); the losses reported from then on are that epoch's. The history stays as trained."""
+        stopper = self.early_stopping
+        if stopper is None or stopper.best_state is None:
+            return
+        weights, biases, alive, self._best_values = stopper.best_state
+        net = self.network
+        net.weights, net.biases = [w.copy() for w in weights], [b.copy() for b in biases]
+        net.alive = [a.copy() for a in alive]
+        net.dead_links = not all(a.all() for a in net.alive)
+
+    def resume(self) -> None:
+        """Train on after an early stop, from the restored weights, with a fresh patience
+        (like calling Keras's `fit` again with the same callback)."""
+        if self.settings.early_stopping:
+            self.early_stopping = EarlyStopping(self.settings.early_stopping)
 
     def train_for(self, seconds: float, max_epochs: int) -> int:
         """Train whole epochs until `seconds` have passed or `max_epochs` ran; at least one."""
         deadline = time.perf_counter() + seconds
         done = self.step(1)
-        while done < max_epochs and not self.diverged and time.perf_counter() < deadline:
+        while done < max_epochs and not self.diverged and not self.stopped and time.perf_counter() < deadline:
             done += self.step(1)
         return done
 
     def _record(self) -> None:
+        self._best_values = None   # the network now is the one trained last
         with np.errstate(all="ignore"):
             out = self.network.predict(self._x_eval)
             n = len(self._x_train)
@@ -164,11 +233,18 @@ class Trainer:
 
     @property
     def train_loss(self) -> float:
-        return self.history["train_loss"][-1]
+        """The current network's training loss (after restoring the best weights: that epoch's)."""
+        return self.current("train_loss")
 
     @property
     def test_loss(self) -> float:
-        return self.history["test_loss"][-1]
+        return self.current("test_loss")
+
+    def current(self, key: str) -> float:
+        """The newest value of history `key`, or the restored best epoch's."""
+        if self._best_values is not None and key in self._best_values:
+            return self._best_values[key]
+        return self.history[key][-1]
 
     def node_grids(self) -> list[np.ndarray]:
         """Every node on the 100×100 grid, in one pass: per layer (width, GRID_SIZE, GRID_SIZE) float32.
@@ -207,6 +283,10 @@ class Trainer:
         self._clear_history()
 
     def _clear_history(self) -> None:
+        # A fresh start: early stopping watches from here.
+        patience = self.settings.early_stopping
+        self.early_stopping = EarlyStopping(patience) if patience else None
+        self._best_values = None
         self.history = {k: [] for k in HISTORY_KEYS}
         self.history["epoch"] = []     # the epoch of each point (thinning drops points)
         self._record()

@@ -1,20 +1,228 @@
-"""Where every learner's training slices run.
+"""Where every learner's training slices run: one fair scheduler for the whole server.
 
 Each live page asks `run_slice` to train one slice for its learner and awaits it;
 the scheduler decides when the slice runs and how long it may train. Keeping that
-decision in one place is what lets a classroom of sessions share the cores fairly.
+decision in one place is what lets a classroom of sessions share the cores fairly:
+
+- one thread pool, sized to the cores, runs every slice;
+- learners take turns round-robin: a learner's slices run in the order it asked
+  (first in, first out), and one slice per learner per turn, so a learner that asks
+  often cannot crowd out one that asks less;
+- the budget (how long a slice may train) adapts to the load: the scheduler measures
+  how often each learner's turn comes round and shrinks every slice when turns come
+  too slowly for a live picture (fewer epochs per frame, never fewer frames), and
+  grows it back, up to `MAX_BUDGET_S`, when the class is quiet;
+- the teacher's projected session (`priority=True`) goes before the class, with the
+  full budget.
+
+The GIL: a small network's epoch is mostly Python, so the pool's threads share about
+one core however many there are (numpy lets the GIL go only for large arrays). The
+threads keep the event loop free, not the cores busy; to use every core, serve with
+several processes (`playground serve --num-procs 0`, Bokeh's own `--num-procs`): each
+process has its own scheduler for the sessions whose websockets it got.
 """
 from __future__ import annotations
 
 import asyncio
-from typing import Callable, Hashable
+import hmac
+import os
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Hashable, Mapping
 
-SLICE_BUDGET_S = 0.018      # how long one slice may train (in a worker thread)
+MIN_FPS = 5                 # every learner sees at least this many frames a second
+# Each learner's turn should come round at least this often. A frame also needs its
+# draw and the browser's reply, so a turn takes well under the 200 ms of 5 frames/s.
+TURN_TARGET_S = 0.6 / MIN_FPS
+MAX_BUDGET_S = 0.018        # a slice never trains longer (the page stays responsive)
+MIN_BUDGET_S = 0.001        # about one epoch of the default network; a slice always trains one anyway
+ACTIVE_S = 1.0              # a learner whose last turn is older than this has stopped (paused, hidden, gone)
+
+# `playground serve` puts the teacher's key here; `?present=KEY` then marks the
+# projected session. With no key set, `?present` alone does (a server only this machine reaches).
+PRESENT_KEY_ENV = "NN_PLAYGROUND_PRESENT_KEY"
 
 
-async def run_slice(learner: Hashable, work: Callable[[float], None], *, priority: bool = False) -> None:
-    """Run `work(budget_s)` for `learner` off the event loop, and wait until it is done.
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:      # not on Linux
+        return os.cpu_count() or 1
 
-    `priority` marks the teacher's projected session.
+
+def is_presenting(query: Mapping[str, str], environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether a session's URL query marks the teacher's projected session (`?present`)."""
+    if "present" not in query:
+        return False
+    key = environ.get(PRESENT_KEY_ENV, "")
+    return not key or hmac.compare_digest(query["present"].encode(), key.encode())
+
+
+def presenting(doc) -> bool:
+    """Whether Bokeh document `doc` is the teacher's projected session (its URL has `?present`)."""
+    request = doc.session_context.request if doc.session_context is not None else None
+    args = request.arguments if request is not None else {}
+    return is_presenting({k: v[-1].decode("utf-8", "replace") for k, v in args.items() if v})
+
+
+class Budget:
+    """How long a slice may train: steered so that each learner's turn comes every `target_s`.
+
+    A turn lasts about (learners × (budget + the per-slice cost)) / the parallelism,
+    and neither the cost nor the parallelism (the GIL) is known in advance, so the
+    budget follows what is measured: each observed turn period moves it by the ratio
+    target / period, a share of the way per observation so that one round of the
+    class makes about half the correction.
     """
-    await asyncio.get_running_loop().run_in_executor(None, work, SLICE_BUDGET_S)
+
+    def __init__(self, target_s: float = TURN_TARGET_S, low_s: float = MIN_BUDGET_S, high_s: float = MAX_BUDGET_S):
+        self.target_s, self.low_s, self.high_s = target_s, low_s, high_s
+        self.seconds = high_s
+        self.turn_s: float | None = None      # smoothed turn period
+
+    def observe(self, turn_s: float, learners: int) -> None:
+        """One learner's turn came `turn_s` after its previous one, with `learners` taking turns."""
+        share = 1.0 / max(1, learners)
+        self.turn_s = turn_s if self.turn_s is None else self.turn_s + share * (turn_s - self.turn_s)
+        ratio = min(2.0, max(0.5, self.target_s / max(self.turn_s, 1e-6)))
+        self.seconds = min(self.high_s, max(self.low_s, self.seconds * ratio ** (0.5 * share)))
+
+
+@dataclass(eq=False)
+class _Slice:
+    learner: Hashable
+    work: Callable[[float], object]
+    priority: bool
+    wanted: Callable[[], bool] | None
+    done: asyncio.Future = field(repr=False)
+
+
+@dataclass(eq=False)
+class _Learner:
+    waiting: deque = field(default_factory=deque)   # its slices, oldest first
+    running: bool = False
+    turn: int = -1              # the number of its latest turn (-1: none yet)
+    turn_started: float = 0.0   # when that turn started (perf_counter)
+
+
+class Scheduler:
+    """Runs learners' training slices fairly on one thread pool (see the module's docstring)."""
+
+    def __init__(self, workers: int | None = None, budget: Budget | None = None):
+        self.workers = workers or cores()
+        self.budget = budget or Budget()
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="training-slice")
+        self._learners: dict[Hashable, _Learner] = {}
+        self._turns = 0             # turns given so far
+        self._running = 0
+
+    async def run_slice(self, learner: Hashable, work: Callable[[float], object], *, priority: bool = False,
+                        wanted: Callable[[], bool] | None = None) -> bool:
+        """Run `work(budget_s)` for `learner` in the pool when its turn comes; wait until it is done.
+
+        `priority` marks the teacher's projected session. `wanted`, if given, is asked
+        (on the event loop) just before the slice starts: a slice no longer wanted (its
+        session went) is dropped unrun. Returns whether the slice ran. An exception
+        from `work` is raised here, to its own learner only. If the awaiting task is
+        cancelled, a slice that has not started is withdrawn.
+        """
+        job = _Slice(learner, work, priority, wanted, asyncio.get_running_loop().create_future())
+        self._learners.setdefault(learner, _Learner()).waiting.append(job)
+        self._dispatch()
+        try:
+            return await job.done
+        except asyncio.CancelledError:
+            self._withdraw(job)
+            raise
+
+    @property
+    def waiting(self) -> int:
+        """Slices queued, not yet started."""
+        return sum(len(state.waiting) for state in self._learners.values())
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # ---- taking turns ----------------------------------------------------------------------
+
+    def _next(self) -> _Slice | None:
+        """The oldest slice of the learner whose last turn is longest ago (the teacher before the class).
+
+        That is round-robin over the learners that are waiting: a learner's next
+        slice waits until every other waiting learner has had a turn since its last,
+        however many it has queued, and a learner has one slice running at a time.
+        """
+        best, best_key = None, None
+        for state in self._learners.values():
+            if state.waiting and not state.running:
+                key = (not state.waiting[0].priority, state.turn)
+                if best_key is None or key < best_key:     # ties: whoever came first
+                    best, best_key = state, key
+        return best.waiting.popleft() if best is not None else None
+
+    def _withdraw(self, job: _Slice) -> None:
+        state = self._learners.get(job.learner)
+        if state is not None and job in state.waiting:
+            state.waiting.remove(job)
+
+    def _dispatch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._running < self.workers:
+            job = self._next()
+            if job is None:
+                return
+            if job.done.done():          # its caller was cancelled meanwhile
+                continue
+            if job.wanted is not None and not job.wanted():
+                job.done.set_result(False)
+                continue
+            budget_s = self.budget.high_s if job.priority else self.budget.seconds
+            self._start_turn(job)
+            self._running += 1
+            future = loop.run_in_executor(self._pool, job.work, budget_s)
+            future.add_done_callback(lambda f, job=job: self._finished(job, f))
+
+    def _finished(self, job: _Slice, future: asyncio.Future) -> None:
+        self._running -= 1
+        self._learners[job.learner].running = False
+        if not job.done.done():
+            if future.cancelled():
+                job.done.cancel()
+            elif future.exception() is not None:
+                job.done.set_exception(future.exception())
+            else:
+                job.done.set_result(True)
+        self._dispatch()
+
+    def _start_turn(self, job: _Slice) -> None:
+        now = time.perf_counter()
+        state = self._learners[job.learner]
+        if not job.priority and state.turn >= 0 and now - state.turn_started < ACTIVE_S:
+            # the budget is the class's: the teacher's turns do not steer it
+            active = sum(1 for s in self._learners.values() if now - s.turn_started < ACTIVE_S)
+            self.budget.observe(now - state.turn_started, active)
+        self._turns += 1
+        state.turn, state.turn_started, state.running = self._turns, now, True
+        if len(self._learners) > 64 and self._turns % 64 == 0:     # forget learners who left
+            self._learners = {k: s for k, s in self._learners.items()
+                              if s.waiting or s.running or now - s.turn_started < ACTIVE_S}
+
+
+_scheduler: Scheduler | None = None
+
+
+def shared() -> Scheduler:
+    """The server's one scheduler (made on first use)."""
+    global _scheduler
+    if _scheduler is None:
+        _scheduler = Scheduler()
+    return _scheduler
+
+
+async def run_slice(learner: Hashable, work: Callable[[float], object], *, priority: bool = False,
+                    wanted: Callable[[], bool] | None = None) -> bool:
+    """Run `work(budget_s)` for `learner` on the server's scheduler; see `Scheduler.run_slice`."""
+    return await shared().run_slice(learner, work, priority=priority, wanted=wanted)

@@ -29,6 +29,7 @@ def average_window(x: np.ndarray, channel: int, row: int, col: int, pool_size, s
 
 class AveragePoolKind(PoolingKind):
     name = "avgpool"
+    tutorial = "pool"
     keras_classes = ("AveragePooling2D",)
     hint = N_("**Average pooling** replaces each window by the mean of its values, so the map shrinks. "
               "Hover or click a cell to move the window.")

@@ -78,6 +78,7 @@ class Kind:
     view: str | None = None              # detail view: "conv", "pair", "flatten" or None (formula only)
     on_maps: bool | None = None          # True: needs (H, W, C) maps; False: needs a vector; None: either
     makes_vector: bool = False           # True: turns maps into a vector (Flatten, global pooling)
+    tutorial: str = "overview"           # the key of the tutorial (playground.cnn.tutorials) beside its view
     gives_probabilities: bool = False    # True: its output is the model's class probabilities
 
     # ---------------------------------------------------------------- the saved layer

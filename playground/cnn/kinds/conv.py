@@ -20,6 +20,7 @@ ACTIVATIONS = ("linear", "relu")   # relu becomes a trace of the relu kind
 
 class ConvKind(Kind):
     name = "conv"
+    tutorial = "conv"
     keras_classes = ("Conv2D",)
     overview_role = "conv"
     view = "conv"

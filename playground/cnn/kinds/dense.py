@@ -20,6 +20,7 @@ OUTPUT_ACTIVATIONS = ("linear", "softmax")
 
 class DenseKind(Kind):
     name = "dense"
+    tutorial = "softmax"
     keras_classes = ("Dense",)
     overview_role = "dense"
     on_maps = False

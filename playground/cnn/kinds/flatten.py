@@ -11,6 +11,7 @@ from playground.i18n import N_
 
 class FlattenKind(Kind):
     name = "flatten"
+    tutorial = "flatten"
     keras_classes = ("Flatten",)
     overview_role = "flatten"
     view = "flatten"

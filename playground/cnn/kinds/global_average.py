@@ -11,6 +11,7 @@ from playground.i18n import N_, _
 
 class GlobalAverageKind(Kind):
     name = "global_average"
+    tutorial = "pool"
     keras_classes = ("GlobalAveragePooling2D",)
     overview_role = "flatten"   # like Flatten, it ends the maps and starts the vector head
     view = "pair"

@@ -9,6 +9,7 @@ from playground.i18n import N_, _
 
 class LinearKind(ElementwiseKind):
     name = "linear"
+    tutorial = "relu"
     keras_classes = ("Activation",)
     overview_role = "linear"
     hint = N_("**Linear activation**: the output equals the input, cell by cell.")

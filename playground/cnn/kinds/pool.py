@@ -35,6 +35,7 @@ class PoolingKind(Kind):
 
 class MaxPoolKind(PoolingKind):
     name = "pool"
+    tutorial = "pool"
     keras_classes = ("MaxPooling2D",)
     hint = N_("**Max-pooling** keeps the largest value of each window, so the map shrinks. Hover or click "
               "a cell to move the window.")

@@ -11,6 +11,7 @@ from playground.i18n import N_, _
 
 class ReluKind(ElementwiseKind):
     name = "relu"
+    tutorial = "relu"
     keras_classes = ("ReLU", "Activation")
     overview_role = "relu"
     hint = N_("**ReLU** keeps positive values and turns negative ones into 0, cell by cell. Hover or click "

@@ -13,6 +13,7 @@ from playground.i18n import N_
 
 class SoftmaxKind(Kind):
     name = "softmax"
+    tutorial = "softmax"
     overview_role = "softmax"
     gives_probabilities = True
     hint = N_("**Softmax** turns the output layer's logits into probabilities that add up to 1.")

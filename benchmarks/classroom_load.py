@@ -1,0 +1,375 @@
+"""A class of simulated learners against one real server: what each learner gets (issue 10).
+
+Each learner is a Bokeh client session (no browser) on the dense page of a real
+`playground serve`. It does what the page's browser code does: it sends "document
+ready", presses Play, and acknowledges every heatmap frame by writing the frame's
+number into the page's `dense-ack` source, as the page's CustomJS does in a browser
+(see the "frame handshake" in playground/dense/page.py). Learners run as threads in
+a few client processes, each thread with its own event loop.
+
+For each class size N it measures, over a window in which everyone plays:
+  - per learner: epochs/s (from the page's epoch counter) and frames/s (heatmaps received);
+  - then, with the class still playing, each learner presses Step a few times:
+    Step-to-redraw latency (the click leaves the client → the redrawn heatmap arrives), p50/p95;
+  - fairness: max/min epochs/s over the class;
+  - the server's CPU (cores busy, all its processes) and resident memory.
+
+Goal on the 2-core machine (issue 10), at N = 30: every learner ≥ 5 frames/s and ≥ 30 epochs/s,
+p95 ≤ 500 ms, fairness ≤ 1.5. The clients share the machine with the server; their CPU is printed too.
+
+    .venv/bin/python benchmarks/classroom_load.py [--sizes 1,5,10,20,30] [--seconds 15] [--procs 1]
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from argparse import Namespace
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# ---- the server -------------------------------------------------------------------------------
+
+@contextmanager
+def playground_server(procs: int = 1, log=subprocess.DEVNULL, env: dict[str, str] | None = None):
+    """The server `playground serve --num-procs PROCS` runs, on a free loopback port; yields (url, pid)."""
+    from playground.cli import serve_command
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd, extra = serve_command(Namespace(port=port, address="127.0.0.1", lan=False, num_procs=procs, show=False))
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, **extra, **(env or {})})
+    url = f"http://127.0.0.1:{port}/app"
+    deadline = time.time() + 120
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=20).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError("the server did not come up")
+                time.sleep(0.5)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (`--num-procs` forks the workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo += children.get(p, [])
+    return tree
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time used so far by `pids`."""
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / CLOCK_TICKS
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/status") as f:
+                total += next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            pass
+    return total / 1024
+
+
+# ---- one learner ------------------------------------------------------------------------------
+
+@dataclass
+class Record:
+    """What one learner saw: times are time.time() (shared by the client processes)."""
+    connected_at: float = 0.0
+    frames: list[float] = field(default_factory=list)                   # heatmap frames received
+    epochs: list[tuple[float, int]] = field(default_factory=list)       # (time, epoch counter)
+    steps: list[tuple[float, float]] = field(default_factory=list)      # (time pressed, latency s)
+    error: str = ""
+
+
+class Learner:
+    """A learner's page in a Bokeh client session, driven from the session's own event loop."""
+
+    def __init__(self, url: str):
+        from bokeh.client import pull_session
+        from bokeh.events import DocumentReady
+        from bokeh.models import Button, Toggle
+        from tornado.ioloop import IOLoop
+
+        self.record = Record()
+        self.session = pull_session(url=url, io_loop=IOLoop())
+        doc = self.session.document
+        # What the browser sends once the page is on screen (the app builds without it,
+        # but Panel holds some messages back until it arrives).
+        doc.callbacks.send_event(DocumentReady())
+        self.grid = doc.get_model_by_name("decision-grid")
+        self.ack = doc.get_model_by_name("dense-ack")
+        self.counter = doc.get_model_by_name("epoch-counter")
+        self.play = next(m for m in doc.models if isinstance(m, Toggle) and "▶" in (m.label or ""))
+        self.step_button = next(m for m in doc.models if isinstance(m, Button) and m.label == "Step")
+        self.grid.on_change("data", self._frame)
+        self.counter.on_change("data", self._counter)
+        self.play.on_change("active", self._play_changed)
+        self._step_pressed: float | None = None
+        self._step_paused = False
+        self.record.connected_at = time.time()
+
+    @property
+    def loop(self):
+        return self.session._connection.io_loop
+
+    def _frame(self, attr, old, new) -> None:
+        now = time.time()
+        self.record.frames.append(now)
+        if self._step_pressed is not None and self._step_paused:
+            self.record.steps.append((self._step_pressed, now - self._step_pressed))
+            self._step_pressed = None
+            self.loop.call_later(0.05, self.press_play)
+        # The page's CustomJS, in Python: echo the frame number once the frame is applied.
+        n = new["frame"][0]
+        if self.ack.data["frame"][0] != n:
+            self.ack.data = {"frame": [n]}
+
+    def _counter(self, attr, old, new) -> None:
+        text = new["text"][1] if len(new["text"]) > 1 else ""
+        if text:
+            self.record.epochs.append((time.time(), int(text.replace(",", ""))))
+
+    def _play_changed(self, attr, old, new) -> None:
+        # Step pauses first (the button flips back to Play), then redraws: the next frame is Step's.
+        if self._step_pressed is not None and not new:
+            self._step_paused = True
+
+    def press_play(self) -> None:
+        if self.play.active:          # the client has not heard of the pause yet: a real toggle off first
+            self.play.active = False
+        self.play.active = True
+
+    def press_step(self) -> None:
+        from bokeh.events import ButtonClick
+
+        if self._step_pressed is None:
+            self._step_pressed, self._step_paused = time.time(), False
+            self.session.document.callbacks.send_event(ButtonClick(self.step_button))
+
+    def run_until(self, stop_at: float, step_times: list[float]) -> None:
+        """Play, press Step at `step_times`, close at `stop_at` (all time.time())."""
+        now = time.time()
+        self.press_play()
+        for t in step_times:
+            self.loop.call_later(max(0.0, t - now), self.press_step)
+        self.loop.call_later(max(0.0, stop_at - now), self.session.close)
+        self.loop.run_sync(self._pump)
+
+    async def _pump(self) -> None:
+        """Apply the server's patches until the connection closes.
+
+        Bokeh's own client loop (`loop_until_closed`) nests one coroutine per message
+        and overflows the stack after a few thousand frames, so this reads the
+        messages itself, with the same two calls that loop makes.
+        """
+        connection = self.session._connection
+        while (message := await connection._pop_message()) is not None:
+            if message.msgtype == "PATCH-DOC":
+                self.session._handle_patch(message)
+
+
+def _client_process(url: str, count: int, connected, plan, results) -> None:
+    """One client process: `count` learners, one thread each."""
+    import random
+
+    learners: list[Learner | None] = [None] * count
+    errors: list[str] = []
+
+    def connect(i):
+        try:
+            learners[i] = Learner(url)
+        except Exception as e:     # noqa: BLE001 - a learner that cannot connect is a result too
+            errors.append(f"{type(e).__name__}: {e}")
+        with connected.get_lock():
+            connected.value += 1
+
+    # Connect one at a time (a class does not arrive in the same millisecond).
+    for i in range(count):
+        connect(i)
+    while plan["stop_at"] == 0:
+        time.sleep(0.05)
+
+    def drive(learner):
+        steps_from, stop_at, n_steps = plan["steps_from"], plan["stop_at"], plan["steps"]
+        gap = (stop_at - steps_from - 1.0) / n_steps
+        times = [steps_from + k * gap + random.uniform(0, gap * 0.5) for k in range(n_steps)]
+        try:
+            learner.run_until(stop_at, times)
+        except Exception as e:     # noqa: BLE001
+            learner.record.error = f"{type(e).__name__}: {e}"
+
+    threads = [threading.Thread(target=drive, args=(learner,)) for learner in learners if learner is not None]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    results.put(([learner.record for learner in learners if learner is not None], errors))
+
+
+# ---- a class --------------------------------------------------------------------------------------
+
+@dataclass
+class ClassResult:
+    size: int
+    epochs_per_s: list[float]
+    frames_per_s: list[float]
+    step_p50: list[float]
+    step_p95: list[float]
+    all_steps: list[float]
+    server_cores: float
+    server_rss_mb: float
+    client_cores: float
+    errors: list[str]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds: float, steps: int,
+              client_procs: int, warmup: float = 4.0) -> ClassResult:
+    ctx = multiprocessing.get_context("fork")
+    connected = ctx.Value("i", 0)
+    manager = ctx.Manager()
+    plan = manager.dict(stop_at=0, steps_from=0, steps=steps)
+    results = ctx.Queue()
+    counts = [size // client_procs + (i < size % client_procs) for i in range(client_procs)]
+    procs = [ctx.Process(target=_client_process, args=(url, c, connected, plan, results)) for c in counts if c]
+    for p in procs:
+        p.start()
+    while connected.value < size:
+        time.sleep(0.1)
+    start = time.time() + warmup
+    steps_from = start + seconds
+    stop_at = steps_from + step_seconds
+    plan.update(steps_from=steps_from, stop_at=stop_at)
+    pids = process_tree(server_pid)
+    time.sleep(max(0.0, start - time.time()))
+    cpu0, client0, t0 = cpu_seconds(pids), cpu_seconds([p.pid for p in procs]), time.time()
+    time.sleep(max(0.0, steps_from - time.time()))
+    cpu1, client1, t1 = cpu_seconds(pids), cpu_seconds([p.pid for p in procs]), time.time()
+    rss = rss_mb(process_tree(server_pid))
+    records, errors = [], []
+    for _ in procs:
+        r, e = results.get(timeout=stop_at - time.time() + 120)
+        records += r
+        errors += e
+    for p in procs:
+        p.join()
+    manager.shutdown()
+
+    epochs_per_s, frames_per_s, p50, p95, all_steps = [], [], [], [], []
+    for r in records:
+        if r.error:
+            errors.append(r.error)
+        window = [(t, e) for t, e in r.epochs if start <= t <= steps_from]
+        epochs_per_s.append((window[-1][1] - window[0][1]) / (window[-1][0] - window[0][0]) if len(window) > 1 else 0.0)
+        frames_per_s.append(sum(1 for t in r.frames if start <= t <= steps_from) / seconds)
+        latencies = [lat for t, lat in r.steps]
+        all_steps += latencies
+        p50.append(percentile(latencies, 0.5))
+        p95.append(percentile(latencies, 0.95))
+    return ClassResult(size, epochs_per_s, frames_per_s, p50, p95, all_steps, (cpu1 - cpu0) / (t1 - t0), rss,
+                       (client1 - client0) / (t1 - t0), errors)
+
+
+def report(result: ClassResult, per_learner: bool) -> None:
+    n = result.size
+    print(f"\n== N = {n} learners ==")
+    if per_learner:
+        print("  learner  epochs/s  frames/s  step p50 ms  step p95 ms")
+        for i in range(len(result.epochs_per_s)):
+            print(f"  {i + 1:7d}  {result.epochs_per_s[i]:8.1f}  {result.frames_per_s[i]:8.1f}"
+                  f"  {result.step_p50[i] * 1e3:11.0f}  {result.step_p95[i] * 1e3:11.0f}")
+    eps, fps = result.epochs_per_s, result.frames_per_s
+    fairness = max(eps) / min(eps) if eps and min(eps) > 0 else float("inf")
+    print(f"  epochs/s: min {min(eps):.1f}  median {statistics.median(eps):.1f}  max {max(eps):.1f}")
+    print(f"  frames/s: min {min(fps):.1f}  median {statistics.median(fps):.1f}  max {max(fps):.1f}")
+    print(f"  Step-to-redraw over all {len(result.all_steps)} presses: p50 {percentile(result.all_steps, 0.5) * 1e3:.0f} ms,"
+          f" p95 {percentile(result.all_steps, 0.95) * 1e3:.0f} ms")
+    print(f"  fairness (max/min epochs/s): {fairness:.2f}")
+    print(f"  server: {result.server_cores:.2f} cores busy, RSS {result.server_rss_mb:.0f} MB;"
+          f" clients: {result.client_cores:.2f} cores")
+    goals = {"≥ 5 frames/s each": min(fps) >= 5, "≥ 30 epochs/s each": min(eps) >= 30,
+             "p95 ≤ 500 ms": percentile(result.all_steps, 0.95) <= 0.5, "fairness ≤ 1.5": fairness <= 1.5}
+    print("  goals: " + ", ".join(f"{k} {'met' if ok else 'NOT met'}" for k, ok in goals.items()))
+    if result.errors:
+        print(f"  errors: {len(result.errors)}: {result.errors[:3]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,5,10,20,30", help="class sizes, comma-separated")
+    parser.add_argument("--seconds", type=float, default=15.0, help="the measured window of everyone playing")
+    parser.add_argument("--step-seconds", type=float, default=8.0, help="the window of Step presses after it")
+    parser.add_argument("--steps", type=int, default=4, help="Step presses per learner")
+    parser.add_argument("--procs", type=int, default=1, help="server processes (playground serve --num-procs)")
+    parser.add_argument("--client-procs", type=int, default=2, help="client processes the learners share")
+    parser.add_argument("--summary", action="store_true", help="no per-learner table")
+    args = parser.parse_args()
+    import panel  # noqa: F401  (Panel's models must be known before a client can read the page)
+    import playground.shell  # noqa: F401  (and the page's own component models)
+
+    print(f"machine: {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f};"
+          f" server processes: {args.procs}; client processes: {args.client_procs}", flush=True)
+    with playground_server(args.procs) as (url, pid):
+        for size in (int(s) for s in args.sizes.split(",")):
+            result = run_class(url, pid, size, args.seconds, args.step_seconds, args.steps,
+                               min(args.client_procs, size))
+            report(result, per_learner=not args.summary)
+            sys.stdout.flush()
+            time.sleep(3)       # closed sessions' loops end before the next class
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Get the CNN page ready in the background, once per server process.
+
+TensorFlow's import is most of a first CNN opening (about 10 s on a 2-core
+machine). The shell calls `start` once a session's first page is on screen:
+a daemon thread then imports the CNN page's modules (TensorFlow and Keras with
+them), loads the default model and its samples and explains one sample (which
+traces the model's function), so that a later first opening only builds the
+page. The thread keeps the normal CPU priority: a CNN page opened while it
+runs waits for the same imports, and a niced thread would then hold the whole
+server back on a busy machine (it cannot be given its priority back). Set
+``NN_PLAYGROUND_CNN_WARMUP=0`` to turn it off (a server that only ever shows
+the dense page then never loads TensorFlow).
+
+Importing this module imports neither TensorFlow nor Panel.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import threading
+
+log = logging.getLogger(__name__)
+ENV = "NN_PLAYGROUND_CNN_WARMUP"
+
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+done = threading.Event()   # set when the warm-up has finished (or failed: the page then pays itself)
+
+
+def start() -> bool:
+    """Start the warm-up thread unless it has started already or is turned off; True if it runs."""
+    global _thread
+    if os.environ.get(ENV, "1") == "0":
+        return False
+    with _lock:
+        if _thread is not None:
+            return _thread.is_alive()
+        _thread = threading.Thread(target=_warm_up, name="cnn-warm-up", daemon=True)
+        _thread.start()
+        return True
+
+
+def _warm_up() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        importlib.import_module("playground.cnn.page")   # TensorFlow, Keras, every CNN view module
+        from playground.cnn.catalogue import DEFAULT_MODEL, BUILT_IN, built_in_samples, load_built_in
+        from playground.cnn.explain import explain
+
+        model = load_built_in(DEFAULT_MODEL)
+        images, _names = built_in_samples(DEFAULT_MODEL)
+        explain(model, images[0], list(BUILT_IN[DEFAULT_MODEL].class_names))
+    except Exception:  # noqa: BLE001 - a failed warm-up only means the first opening is slow again
+        log.warning("CNN warm-up failed; the CNN page will load when opened", exc_info=True)
+    finally:
+        done.set()

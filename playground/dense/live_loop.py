@@ -1,0 +1,178 @@
+"""The dense page's live loop: train in slices, draw a frame when the browser is ready for one.
+
+While playing, the session trains in short slices that the shared scheduler runs
+in a worker thread, so the server keeps answering this page and every other
+session while it trains. After a slice the page draws one frame if the browser
+has taken the previous one: the browser echoes each frame's number as soon as it
+has applied it (`frame_taken`), and until then slices only train. One frame is
+in flight at a time, so updates never queue up in a slow tab.
+
+The loop knows the page only through callbacks and its document only through a
+`Host`, so it runs (and is tested) without a browser.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+import time
+from typing import Callable, Protocol
+
+from playground.dense.trainer import Trainer
+from playground.serve import scheduler
+
+log = logging.getLogger(__name__)
+if log.level == logging.NOTSET:
+    # `panel serve` shows INFO for Bokeh's own logger only; a live loop's end is as
+    # worth a line as the websocket closing that caused it.
+    log.setLevel(logging.INFO)
+
+SLICE_PERIOD_S = 0.025      # one training slice starts this often (the scheduler sets its length)
+ACK_TIMEOUT_S = 1.0         # draw anyway when the browser has not confirmed a frame for this long
+
+
+class Host(Protocol):
+    """Where the loop runs: a Bokeh document in the app (see page.DocumentHost)."""
+
+    def connected(self) -> bool:
+        """Whether a browser still shows the page."""
+
+    def next_tick(self, callback: Callable[[], None]) -> None:
+        """Run `callback` soon, with the right to change the page; raises once the session is gone."""
+
+    def start(self, loop: Callable[[], object]) -> None:
+        """Run the coroutine function `loop` on the event loop, without holding the page."""
+
+
+class LiveLoop:
+    """Plays one session's trainer: slices of training, one frame in flight.
+
+    `draw()` draws a frame of the current state and returns the number the browser
+    will echo; `diverged()` is called when training blew up (the page pauses).
+    `priority()` marks the teacher's projected session for the scheduler.
+    """
+
+    def __init__(self, trainer: Trainer, host: Host | None, *, draw: Callable[[], int],
+                 diverged: Callable[[], None], priority: Callable[[], bool] = lambda: False):
+        self.trainer = trainer
+        self.host = host                # None: no browser, nothing runs in the background
+        self._draw = draw
+        self._diverged = diverged
+        self._priority = priority
+        # The training thread and the page take turns with the trainer.
+        self.lock = threading.RLock()
+        self.playing = False
+        self.alive = True               # False once the session is gone: never touch the page again
+        self.hidden = False             # the tab is hidden: no training, nothing sent
+        self.pending: int | None = None  # frame sent while playing, not yet taken by the browser
+        self.drawn_epoch = 0
+        self._sent_at = 0.0
+        self._runs = 0                  # numbers the loops; an old one stops at its next check
+
+    # ---- control (from the page) -----------------------------------------------------------
+
+    def play(self) -> None:
+        """Start training in the background (a fresh loop; an older one ends)."""
+        self.playing = True
+        self.hidden = False
+        self.pending = None
+        self.drawn_epoch = self.trainer.epoch
+        self._runs += 1
+        if self.host is not None and self.alive:
+            self.host.start(functools.partial(self._run, self._runs))
+
+    def pause(self) -> None:
+        self.playing = False
+        self._runs += 1
+
+    def tab_hidden(self) -> None:
+        """The tab is hidden: training stops until `tab_shown`; "playing" stays on."""
+        self.hidden = True
+        self._runs += 1
+
+    def tab_shown(self) -> bool:
+        """The tab is visible again: resume what `tab_hidden` stopped. True when it resumed."""
+        if not (self.hidden and self.alive):
+            return False
+        self.hidden = False
+        if self.playing:
+            self.play()
+            return True
+        return False
+
+    def close(self) -> None:
+        """The session is gone: the loop ends and never touches the page again."""
+        self.alive = False
+        self._runs += 1
+
+    def frame_taken(self, number: int) -> None:
+        """The browser has applied frame `number`."""
+        if not self.alive or self.hidden or self.pending is None or number < self.pending:
+            return
+        self.pending = None
+        # The browser is ready: show what has been trained since, without waiting
+        # for the slice to end (one frame in flight at a time, as fast as it paints).
+        # If a slice holds the trainer, `_after_slice` draws as soon as it ends.
+        if self.playing and self.trainer.epoch > self.drawn_epoch and self.lock.acquire(blocking=False):
+            try:
+                self._send_frame()
+            finally:
+                self.lock.release()
+
+    # ---- the loop --------------------------------------------------------------------------
+
+    def _current(self, run: int) -> bool:
+        return self.playing and run == self._runs and self.alive and not self.hidden
+
+    async def _run(self, run: int) -> None:
+        """Train a slice in a worker thread, then let the page draw; until paused or gone.
+
+        It holds no document lock, so while a slice trains the server goes on
+        serving this page's events (the browser's frame replies, clicks) and other
+        sessions; everything that touches the page runs through `host.next_tick`.
+        """
+        loop = asyncio.get_running_loop()
+        while self._current(run):
+            if not self.host.connected():
+                # The tab is closed: stop now rather than when Bokeh discards the
+                # session (about 30 s later), and never touch the document again.
+                self.alive = False
+                log.info("live loop ended: the tab is closed (epoch %d)", self.trainer.epoch)
+                return
+            started = loop.time()
+            if not await scheduler.run_slice(self, self._train_slice, priority=self._priority(),
+                                             wanted=self.host.connected):
+                continue        # dropped unrun: the tab closed while the slice waited (the check above ends it)
+            try:
+                self.host.next_tick(self._after_slice)
+            except Exception:      # the session went while the slice trained
+                self.alive = False
+                log.info("live loop ended: the session is gone (epoch %d)", self.trainer.epoch)
+                return
+            await asyncio.sleep(max(0.0, SLICE_PERIOD_S - (loop.time() - started)))
+
+    def _train_slice(self, budget_s: float) -> None:
+        if not self.alive:
+            return
+        # "Speed" is epochs per drawn frame: once a frame's worth is trained, wait
+        # for the browser (speed 1 shows every single epoch).
+        with self.lock:
+            todo = self.trainer.settings.epochs_per_frame - (self.trainer.epoch - self.drawn_epoch)
+            if self.playing and not self.hidden and not self.trainer.diverged and todo > 0:
+                self.trainer.train_for(budget_s, todo)
+
+    def _after_slice(self) -> None:
+        if not self.playing or not self.alive or self.hidden:
+            return
+        if self.trainer.diverged:
+            self._diverged()
+        elif self.trainer.epoch > self.drawn_epoch and (
+                self.pending is None or time.perf_counter() - self._sent_at > ACK_TIMEOUT_S):
+            self._send_frame()
+
+    def _send_frame(self) -> None:
+        """Draw a live frame; the next one waits until the browser has taken this one."""
+        self.pending = self._draw()
+        self.drawn_epoch = self.trainer.epoch
+        self._sent_at = time.perf_counter()

@@ -1,0 +1,178 @@
+"""The live loop on its own: a real trainer and the real scheduler, on a plain asyncio loop.
+
+`LoopHost` stands where the Bokeh document stands in the app: it runs callbacks on
+the event loop and says whether a browser is attached. The "browser" is the test
+itself, which takes (acknowledges) frames when it chooses to.
+"""
+import asyncio
+
+from playground.dense.live_loop import ACK_TIMEOUT_S, LiveLoop
+from playground.dense.settings import DenseSettings
+from playground.dense.trainer import Trainer
+
+
+class LoopHost:
+    def __init__(self):
+        self.browser = True          # a tab is attached
+        self.session = True          # the session exists (next_tick raises once it is gone)
+        self.loops = 0
+
+    def connected(self) -> bool:
+        return self.browser
+
+    def next_tick(self, callback) -> None:
+        if not self.session:
+            raise RuntimeError("session destroyed")
+        asyncio.get_running_loop().call_soon(callback)
+
+    def start(self, loop) -> None:
+        self.loops += 1
+        asyncio.ensure_future(loop())
+
+
+class Page:
+    """What the page does for the loop: draws frames (numbered) and pauses when training diverges."""
+
+    def __init__(self, speed: int = 10, **settings):
+        self.trainer = Trainer(DenseSettings(epochs_per_frame=speed, **settings))
+        self.host = LoopHost()
+        self.frames: list[int] = []       # the epoch each drawn frame showed
+        self.loop = LiveLoop(self.trainer, self.host, draw=self.draw, diverged=self.loop_pause)
+
+    def draw(self) -> int:
+        self.frames.append(self.trainer.epoch)
+        return len(self.frames)
+
+    def loop_pause(self) -> None:
+        self.loop.pause()
+
+    def take_frame(self) -> None:
+        self.loop.frame_taken(len(self.frames))
+
+
+async def until(condition, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached"
+        await asyncio.sleep(0.01)
+
+
+async def settle() -> None:
+    """Long enough for a slice in flight to end and its follow-up to run."""
+    await asyncio.sleep(0.25)
+
+
+def test_playing_trains_and_pausing_stops_training():
+    async def scenario():
+        page = Page(speed=5)
+        page.loop.play()
+        for _ in range(3):                     # the browser takes every frame: training goes on
+            await until(lambda: page.frames and page.loop.pending is not None)
+            page.take_frame()
+            await until(lambda: page.loop.pending is not None)
+        assert page.trainer.epoch >= 10
+        page.loop.pause()
+        await settle()
+        stopped = page.trainer.epoch
+        page.take_frame()
+        await asyncio.sleep(0.3)
+        assert page.trainer.epoch == stopped and not page.loop.playing
+    asyncio.run(scenario())
+
+
+def test_one_frame_in_flight_and_training_waits_for_the_browser():
+    async def scenario():
+        page = Page(speed=5)
+        page.loop.play()
+        await until(lambda: len(page.frames) == 1)
+        await asyncio.sleep(ACK_TIMEOUT_S / 2)          # the browser has not taken frame 1
+        assert len(page.frames) == 1
+        # "Speed" is epochs per frame: a frame's worth is trained, then it waits.
+        assert page.trainer.epoch == page.frames[0] + 5
+        page.take_frame()                               # taken: the next frame goes at once
+        assert len(page.frames) == 2 and page.frames[1] == page.frames[0] + 5
+        assert page.loop.pending == 2
+        page.take_frame()
+        page.loop.frame_taken(1)                        # a late echo of an old frame changes nothing
+        await until(lambda: len(page.frames) == 3)
+        assert page.frames == sorted(page.frames) and page.host.loops == 1
+        page.loop.pause()
+    asyncio.run(scenario())
+
+
+def test_an_unanswered_frame_is_followed_after_the_ack_timeout():
+    async def scenario():
+        page = Page(speed=3)
+        page.loop.play()
+        await until(lambda: len(page.frames) == 1)
+        await until(lambda: len(page.frames) == 2, timeout=ACK_TIMEOUT_S + 5)   # a lost echo does not stall it
+        page.loop.pause()
+    asyncio.run(scenario())
+
+
+def test_a_closed_tab_ends_the_loop_and_the_page_is_not_touched_again():
+    async def scenario():
+        page = Page(speed=3)
+        page.loop.play()
+        await until(lambda: len(page.frames) == 1)
+        page.host.browser = False                       # the tab went without a word
+        page.take_frame()
+        await settle()
+        assert not page.loop.alive
+        drawn, epoch = len(page.frames), page.trainer.epoch
+        page.loop.frame_taken(drawn)
+        await asyncio.sleep(0.3)
+        assert (len(page.frames), page.trainer.epoch) == (drawn, epoch)
+    asyncio.run(scenario())
+
+
+def test_a_destroyed_session_ends_the_loop():
+    async def scenario():
+        page = Page(speed=100)
+        page.loop.play()
+        await until(lambda: page.trainer.epoch > 0)
+        page.host.session = False                       # Bokeh discarded the session mid-slice
+        await settle()
+        assert not page.loop.alive
+        epoch = page.trainer.epoch
+        await asyncio.sleep(0.3)
+        assert page.trainer.epoch == epoch
+        page.loop.close()
+        page.loop.play()                                # a closed loop never starts again
+        await asyncio.sleep(0.1)
+        assert page.trainer.epoch == epoch and page.host.loops == 1
+    asyncio.run(scenario())
+
+
+def test_a_hidden_tab_suspends_training_and_shown_again_resumes():
+    async def scenario():
+        page = Page(speed=100)
+        page.loop.play()
+        await until(lambda: page.trainer.epoch > 0)
+        page.loop.tab_hidden()
+        await settle()
+        stopped, drawn = page.trainer.epoch, len(page.frames)
+        page.take_frame()
+        await asyncio.sleep(0.3)
+        assert page.trainer.epoch == stopped and len(page.frames) == drawn and page.loop.playing
+        assert page.loop.tab_shown()                    # resumed, since it was playing
+        await until(lambda: page.trainer.epoch > stopped)
+        page.loop.pause()
+        page.loop.tab_hidden()
+        assert not page.loop.tab_shown()                # paused stays paused
+    asyncio.run(scenario())
+
+
+def test_a_diverging_run_pauses_itself():
+    async def scenario():
+        page = Page(speed=1, dataset="reg-plane", activation="relu", learning_rate=10.0, hidden=[8, 8, 8])
+        page.loop.play()
+
+        async def browser():
+            while page.loop.playing:
+                page.take_frame()
+                await asyncio.sleep(0.005)
+        asyncio.ensure_future(browser())
+        await until(lambda: not page.loop.playing, timeout=20)
+        assert page.trainer.diverged
+    asyncio.run(scenario())

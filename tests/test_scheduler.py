@@ -1,0 +1,229 @@
+"""The fair training scheduler: round-robin turns, fairness, the teacher's priority, an adapting budget,
+failures kept to their learner, slices dropped when a session goes."""
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from playground.serve.scheduler import MAX_BUDGET_S, MIN_BUDGET_S, Budget, Scheduler, is_presenting
+
+
+def busy(seconds: float) -> None:
+    """Hold the GIL for `seconds`, as a slice of small-network training does (mostly Python)."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+class Gate:
+    """A first slice that holds the only worker until opened, so that a queue can build up behind it."""
+
+    def __init__(self):
+        self.entered, self.opened = threading.Event(), threading.Event()
+
+    def __call__(self, budget_s: float) -> None:
+        self.entered.set()
+        self.opened.wait(10)
+
+
+async def block_pool(scheduler: Scheduler) -> tuple[Gate, asyncio.Task]:
+    gate = Gate()
+    task = asyncio.create_task(scheduler.run_slice("gate", gate))
+    while not gate.entered.is_set():
+        await asyncio.sleep(0.001)
+    return gate, task
+
+
+def recorder(log: list, name: str, budgets: list | None = None):
+    def work(budget_s: float) -> None:
+        log.append(name)
+        if budgets is not None:
+            budgets.append(budget_s)
+    return work
+
+
+def test_learners_take_turns_round_robin_each_in_the_order_it_asked():
+    async def main():
+        scheduler = Scheduler(workers=1)
+        gate, gate_task = await block_pool(scheduler)
+        ran: list[str] = []
+        tasks = [asyncio.create_task(scheduler.run_slice(learner, recorder(ran, f"{learner}{i}")))
+                 for learner, count in (("a", 3), ("b", 2), ("c", 1)) for i in range(count)]
+        await asyncio.sleep(0.01)
+        assert scheduler.waiting == 6 and ran == []
+        gate.opened.set()
+        assert await asyncio.gather(gate_task, *tasks) == [True] * 7
+        scheduler.shutdown()
+        return ran
+
+    assert asyncio.run(main()) == ["a0", "b0", "c0", "a1", "b1", "a2"]
+
+
+def test_thirty_learners_on_two_workers_get_equal_shares_even_against_a_greedy_one():
+    rounds = 12
+    order: list[str] = []
+
+    async def learner(scheduler, name, parallel=1):
+        async def one_loop():
+            while order.count(name) < rounds:
+                await scheduler.run_slice(name, lambda budget_s: (order.append(name), busy(0.003)))
+        await asyncio.gather(*(one_loop() for _ in range(parallel)))
+
+    async def main():
+        scheduler = Scheduler(workers=2)
+        await asyncio.gather(*(learner(scheduler, f"l{i}") for i in range(30)),
+                             learner(scheduler, "greedy", parallel=8))      # eight slices always waiting
+        scheduler.shutdown()
+
+    asyncio.run(main())
+    # While the class asks, the greedy learner gets a turn per round like everyone else (its
+    # queued slices run on after the class has finished). A learner a little late in asking
+    # again may miss a round's turn by one; nobody gets a second turn in a round otherwise.
+    during = Counter(order[:31 * (rounds - 1)])
+    assert set(during) == {f"l{i}" for i in range(30)} | {"greedy"}
+    assert rounds - 3 <= min(during.values()) and max(during.values()) <= rounds - 1 + 1, during
+
+
+def test_the_teachers_session_goes_first_with_the_full_budget():
+    async def main():
+        scheduler = Scheduler(workers=1, budget=Budget())
+        scheduler.budget.seconds = 0.004         # a busy class: small slices
+        gate, gate_task = await block_pool(scheduler)
+        ran, budgets = [], []
+        tasks = [asyncio.create_task(scheduler.run_slice(f"s{i}", recorder(ran, f"s{i}", budgets)))
+                 for i in range(5)]
+        tasks.append(asyncio.create_task(scheduler.run_slice("teacher", recorder(ran, "teacher", budgets),
+                                                             priority=True)))
+        await asyncio.sleep(0.01)
+        gate.opened.set()
+        await asyncio.gather(gate_task, *tasks)
+        scheduler.shutdown()
+        return ran, budgets
+
+    ran, budgets = asyncio.run(main())
+    assert ran == ["teacher", "s0", "s1", "s2", "s3", "s4"]
+    assert budgets[0] == MAX_BUDGET_S and budgets[1:] == [0.004] * 5
+
+
+def test_the_budget_settles_where_every_learners_turn_comes_in_time():
+    # An independent model of a busy server: a round of n learners takes n × (budget + cost)
+    # on one core (the GIL). The budget must settle where that round equals the target.
+    for n, cost in ((30, 0.002), (10, 0.003), (50, 0.0005)):
+        budget = Budget(target_s=0.12)
+        for _ in range(60):                   # 60 rounds of the class
+            turn = n * (budget.seconds + cost)
+            for _ in range(n):
+                budget.observe(turn, n)
+        expected = 0.12 / n - cost
+        assert budget.seconds == pytest.approx(max(expected, MIN_BUDGET_S), rel=0.1), (n, cost)
+        assert n * (budget.seconds + cost) <= 0.12 * 1.1 or budget.seconds == MIN_BUDGET_S
+
+
+def test_a_quiet_class_gets_the_full_budget_back():
+    budget = Budget(target_s=0.12)
+    for _ in range(30 * 30):
+        budget.observe(0.6, 30)               # overloaded: down it goes
+    assert budget.seconds == MIN_BUDGET_S
+    for _ in range(200):
+        budget.observe(0.03, 2)               # two learners left, turns come quickly
+    assert budget.seconds == MAX_BUDGET_S
+
+
+def test_the_real_scheduler_shrinks_slices_when_thirty_learners_keep_it_busy():
+    async def main():
+        scheduler = Scheduler(workers=2)
+        stop = asyncio.Event()
+
+        async def learner(name):
+            while not stop.is_set():
+                await scheduler.run_slice(name, busy)     # trains its whole budget, holding the GIL
+                await asyncio.sleep(0.025)                # the live loop's pause between slices
+
+        tasks = [asyncio.create_task(learner(f"l{i}")) for i in range(30)]
+        await asyncio.sleep(4)
+        stop.set()
+        await asyncio.gather(*tasks)
+        scheduler.shutdown()
+        return scheduler.budget
+
+    budget = asyncio.run(main())
+    # 30 × 18 ms would make each turn come every ~0.5 s (one core's worth of Python);
+    # the budget must have come down well below that.
+    assert budget.seconds < MAX_BUDGET_S / 2
+
+
+def test_a_failing_slice_fails_for_its_learner_only_and_the_scheduler_goes_on():
+    def broken(budget_s):
+        raise ValueError("boom")
+
+    async def main():
+        scheduler = Scheduler(workers=2)
+        ran: list[str] = []
+        results = await asyncio.gather(
+            scheduler.run_slice("bad", broken), *(scheduler.run_slice(f"s{i}", recorder(ran, f"s{i}")) for i in range(4)),
+            return_exceptions=True)
+        again = await scheduler.run_slice("bad", recorder(ran, "bad again"))
+        scheduler.shutdown()
+        return results, again, ran, scheduler
+
+    results, again, ran, scheduler = asyncio.run(main())
+    assert isinstance(results[0], ValueError) and results[1:] == [True] * 4
+    assert again is True and sorted(ran) == ["bad again", "s0", "s1", "s2", "s3"]
+    assert scheduler._running == 0 and scheduler.waiting == 0
+
+
+def test_a_slice_whose_session_went_is_dropped_unrun():
+    async def main():
+        scheduler = Scheduler(workers=1)
+        gate, gate_task = await block_pool(scheduler)
+        ran: list[str] = []
+        session_open = {"a": True, "b": True}
+        a = asyncio.create_task(scheduler.run_slice("a", recorder(ran, "a"), wanted=lambda: session_open["a"]))
+        b = asyncio.create_task(scheduler.run_slice("b", recorder(ran, "b"), wanted=lambda: session_open["b"]))
+        c = asyncio.create_task(scheduler.run_slice("c", recorder(ran, "c")))
+        await asyncio.sleep(0.01)
+        session_open["a"] = False            # the tab closed while its slice waited
+        c.cancel()                           # the live loop's task went with its session
+        await asyncio.sleep(0.01)
+        assert scheduler.waiting == 2
+        gate.opened.set()
+        results = await asyncio.gather(gate_task, a, b)
+        with pytest.raises(asyncio.CancelledError):
+            await c
+        scheduler.shutdown()
+        return results, ran, scheduler
+
+    results, ran, scheduler = asyncio.run(main())
+    assert results == [True, False, True] and ran == ["b"]
+    assert scheduler.waiting == 0 and scheduler._running == 0
+
+
+def test_present_marks_the_teachers_session_only_with_the_servers_key():
+    assert not is_presenting({}, {})
+    assert is_presenting({"present": ""}, {})                     # no key: this machine's own server
+    key = {"NN_PLAYGROUND_PRESENT_KEY": "k3y"}
+    assert is_presenting({"present": "k3y"}, key)
+    assert not is_presenting({"present": ""}, key) and not is_presenting({"present": "guess"}, key)
+    assert not is_presenting({"lesson": "k3y"}, key)
+
+
+def test_serve_sets_the_teachers_key_and_prints_the_projector_url():
+    import re
+    import subprocess
+    import sys
+
+    def dry_run(*flags):
+        return subprocess.run([sys.executable, "-m", "playground.cli", "serve", "--dry-run", *flags],
+                              capture_output=True, text=True, timeout=60, check=True).stdout
+
+    out = dry_run("--lan", "--port", "5123")
+    key = re.search(r"NN_PLAYGROUND_PRESENT_KEY=(\S+)", out).group(1)
+    assert len(key) >= 8 and f"http://localhost:5123/app?present={key}" in out
+    assert is_presenting({"present": key}, {"NN_PLAYGROUND_PRESENT_KEY": key})
+    assert re.search(r"NN_PLAYGROUND_PRESENT_KEY=(\S+)", dry_run("--lan")).group(1) != key    # a new one each time
+    assert "NN_PLAYGROUND_PRESENT_KEY=chalk" in dry_run("--present-key", "chalk")
+    assert "PRESENT" not in dry_run()       # on this machine only: ?present alone will do
