@@ -112,3 +112,36 @@ def test_truncated_and_non_model_h5_files_get_one_clear_line(tmp_path):
         f.attrs["model_config"] = "{not json"
     with pytest.raises(ModelLoadError, match="damaged"):
         load_model(tmp_path / "junk.h5")
+
+
+def _as_keras2(node):
+    """A Keras 3 config rewritten as TF 2.x's Keras 2 wrote it: no module keys, plain dtypes,
+    batch_input_shape, BatchNormalization axes as lists."""
+    if isinstance(node, list):
+        return [_as_keras2(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("module", "registered_name", "build_config", "optional"):
+            continue
+        if key == "dtype" and isinstance(value, dict):
+            value = value["config"]["name"]
+        out["batch_input_shape" if key == "batch_shape" else key] = _as_keras2(value)
+    if out.get("class_name") == "BatchNormalization":
+        out["config"]["axis"] = [1] if out["config"]["name"] == "bn4" else [3]
+    return out
+
+
+def test_an_h5_written_by_keras_2_loads_and_explains_like_keras(tmp_path):
+    from playground.cnn.model import build_cifar_like
+
+    model = build_cifar_like()
+    model.save(tmp_path / "model.h5")
+    with h5py.File(tmp_path / "model.h5", "r+") as f:
+        f.attrs["model_config"] = json.dumps(_as_keras2(json.loads(f.attrs["model_config"])))
+        f.attrs["keras_version"] = "2.15.0"
+    assert "module" not in json.dumps(read_h5_config(tmp_path / "model.h5"))
+    image = np.random.default_rng(2).uniform(0, 1, (32, 32, 3)).astype("float32")
+    expected = np.asarray(model(image[None], training=False))[0]
+    np.testing.assert_allclose(explain(load_model(tmp_path / "model.h5"), image).probabilities, expected, atol=1e-5)

@@ -70,7 +70,7 @@ def data_format_problem(config: dict) -> str | None:
 class Kind:
     """A layer kind. Subclasses set the class attributes and override what differs."""
 
-    name: str = ""                       # the trace kind, e.g. "conv"; also the formula's CSS class
+    name: str = ""                       # the trace kind (`LayerTrace.kind`), e.g. "conv"
     keras_classes: tuple[str, ...] = ()  # saved Keras class names this kind may take
     hint: str = ""                       # N_() message: one line under the overview, **bold** allowed
     overview_role: str = ""              # how the overview draws and groups it: input, conv, relu, linear,

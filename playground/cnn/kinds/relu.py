@@ -17,10 +17,17 @@ class ReluKind(ElementwiseKind):
     hint = N_("**ReLU** keeps positive values and turns negative ones into 0, cell by cell. Hover or click "
               "a cell to see its numbers.")
 
+    def problem(self, class_name, config, on_vector):
+        problem = super().problem(class_name, config, on_vector)
+        if problem is not None or class_name == "Activation":
+            return problem
+        if config.get("max_value") is not None or config.get("negative_slope") or config.get("threshold"):
+            return _("a ReLU with max_value, negative_slope or threshold")
+        return None
+
     def settings_problem(self, config, on_vector):
-        if "max_value" in config or "negative_slope" in config:   # a ReLU layer
-            if config.get("max_value") is not None or config.get("negative_slope") or config.get("threshold"):
-                return _("a ReLU with max_value, negative_slope or threshold")
+        # Reached for both classes; only Activation has an "activation" to check.
+        if "activation" not in config:
             return None
         activation = config_activation(config)
         return None if activation == "relu" else _("activation '{name}'").format(name=activation)
