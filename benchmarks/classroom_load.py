@@ -57,7 +57,8 @@ def playground_server(procs: int = 1, log=subprocess.DEVNULL, env: dict[str, str
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    cmd, extra = serve_command(Namespace(port=port, address="127.0.0.1", lan=False, num_procs=procs, show=False))
+    cmd, extra = serve_command(Namespace(port=port, address="127.0.0.1", lan=False, num_procs=procs, show=False,
+                                                present_key=""))
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, **extra, **(env or {})})
     url = f"http://127.0.0.1:{port}/app"
@@ -133,19 +134,21 @@ class Record:
     epochs: list[tuple[float, int]] = field(default_factory=list)       # (time, epoch counter)
     steps: list[tuple[float, float]] = field(default_factory=list)      # (time pressed, latency s)
     error: str = ""
+    present: bool = False                                               # opened with ?present
 
 
 class Learner:
     """A learner's page in a Bokeh client session, driven from the session's own event loop."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, present: bool = False):
         from bokeh.client import pull_session
         from bokeh.events import DocumentReady
         from bokeh.models import Button, Toggle
         from tornado.ioloop import IOLoop
 
-        self.record = Record()
-        self.session = pull_session(url=url, io_loop=IOLoop())
+        self.record = Record(present=present)
+        # `?present`: the teacher's projected session (the benchmark's server has no key set).
+        self.session = pull_session(url=url, io_loop=IOLoop(), arguments={"present": "1"} if present else None)
         doc = self.session.document
         # What the browser sends once the page is on screen (the app builds without it,
         # but Panel holds some messages back until it arrives).
@@ -222,8 +225,8 @@ class Learner:
                 self.session._handle_patch(message)
 
 
-def _client_process(url: str, count: int, connected, plan, results) -> None:
-    """One client process: `count` learners, one thread each."""
+def _client_process(url: str, count: int, connected, plan, results, present: bool = False) -> None:
+    """One client process: `count` learners, one thread each (the first one `?present` if asked)."""
     import random
 
     learners: list[Learner | None] = [None] * count
@@ -231,7 +234,7 @@ def _client_process(url: str, count: int, connected, plan, results) -> None:
 
     def connect(i):
         try:
-            learners[i] = Learner(url)
+            learners[i] = Learner(url, present=present and i == 0)
         except Exception as e:     # noqa: BLE001 - a learner that cannot connect is a result too
             errors.append(f"{type(e).__name__}: {e}")
         with connected.get_lock():
@@ -274,6 +277,7 @@ class ClassResult:
     server_rss_mb: float
     client_cores: float
     errors: list[str]
+    present: bool = False
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -284,14 +288,15 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds: float, steps: int,
-              client_procs: int, warmup: float = 4.0) -> ClassResult:
+              client_procs: int, warmup: float = 4.0, present: bool = False) -> ClassResult:
     ctx = multiprocessing.get_context("fork")
     connected = ctx.Value("i", 0)
     manager = ctx.Manager()
     plan = manager.dict(stop_at=0, steps_from=0, steps=steps)
     results = ctx.Queue()
     counts = [size // client_procs + (i < size % client_procs) for i in range(client_procs)]
-    procs = [ctx.Process(target=_client_process, args=(url, c, connected, plan, results)) for c in counts if c]
+    procs = [ctx.Process(target=_client_process, args=(url, c, connected, plan, results, present and i == 0))
+             for i, c in enumerate(counts) if c]
     for p in procs:
         p.start()
     while connected.value < size:
@@ -314,6 +319,7 @@ def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds
     for p in procs:
         p.join()
     manager.shutdown()
+    records.sort(key=lambda r: not r.present)      # the teacher's session (if any) is learner 1
 
     epochs_per_s, frames_per_s, p50, p95, all_steps = [], [], [], [], []
     for r in records:
@@ -327,7 +333,7 @@ def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds
         p50.append(percentile(latencies, 0.5))
         p95.append(percentile(latencies, 0.95))
     return ClassResult(size, epochs_per_s, frames_per_s, p50, p95, all_steps, (cpu1 - cpu0) / (t1 - t0), rss,
-                       (client1 - client0) / (t1 - t0), errors)
+                       (client1 - client0) / (t1 - t0), errors, any(r.present for r in records))
 
 
 def report(result: ClassResult, per_learner: bool) -> None:
@@ -339,6 +345,10 @@ def report(result: ClassResult, per_learner: bool) -> None:
             print(f"  {i + 1:7d}  {result.epochs_per_s[i]:8.1f}  {result.frames_per_s[i]:8.1f}"
                   f"  {result.step_p50[i] * 1e3:11.0f}  {result.step_p95[i] * 1e3:11.0f}")
     eps, fps = result.epochs_per_s, result.frames_per_s
+    if result.present:
+        print(f"  learner 1 is the teacher's (?present): {eps[0]:.1f} epochs/s, {fps[0]:.1f} frames/s;"
+              " the figures below are the class's")
+        eps, fps = eps[1:] or eps, fps[1:] or fps
     fairness = max(eps) / min(eps) if eps and min(eps) > 0 else float("inf")
     print(f"  epochs/s: min {min(eps):.1f}  median {statistics.median(eps):.1f}  max {max(eps):.1f}")
     print(f"  frames/s: min {min(fps):.1f}  median {statistics.median(fps):.1f}  max {max(fps):.1f}")
@@ -363,6 +373,8 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=1, help="server processes (playground serve --num-procs)")
     parser.add_argument("--client-procs", type=int, default=2, help="client processes the learners share")
     parser.add_argument("--summary", action="store_true", help="no per-learner table")
+    parser.add_argument("--present", action="store_true",
+                        help="learner 1 opens the page with ?present (the teacher's projector, trained first)")
     args = parser.parse_args()
     know_the_page_models()
 
@@ -371,7 +383,7 @@ def main() -> None:
     with playground_server(args.procs) as (url, pid):
         for size in (int(s) for s in args.sizes.split(",")):
             result = run_class(url, pid, size, args.seconds, args.step_seconds, args.steps,
-                               min(args.client_procs, size))
+                               min(args.client_procs, size), present=args.present)
             report(result, per_learner=not args.summary)
             sys.stdout.flush()
             time.sleep(3)       # closed sessions' loops end before the next class
