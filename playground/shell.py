@@ -79,7 +79,21 @@ class PageBehaviour(pn.custom.JSComponent):
       return t && (TYPING.includes(t.tagName) || t.isContentEditable);
     }
 
+    // Bokeh rewrites each plot element's position stylesheet at every repaint, with the
+    // same text nearly always; each rewrite dirties the page's styles, and reading a CSS
+    // value in the next paint then recomputes them (the largest browser cost per frame).
+    // Skipping identical rewrites changes nothing on screen.
+    function quietStyleSheets() {
+      const dom = window.Bokeh && Bokeh.require && Bokeh.require("core/dom");
+      const proto = dom && dom.InlineStyleSheet && dom.InlineStyleSheet.prototype;
+      if (!proto || proto._nnQuiet || typeof proto._update !== "function") return;
+      const update = proto._update;
+      proto._update = function (css) { if (this.el.textContent !== css) update.call(this, css); };
+      proto._nnQuiet = true;
+    }
+
     export function render({ model }) {
+      quietStyleSheets();
       let style = document.getElementById("nn-theme");
       if (!style) {
         style = document.createElement("style");
