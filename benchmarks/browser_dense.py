@@ -14,7 +14,7 @@ heatmap's data has arrived and the browser has painted the next animation frame.
 
     .venv/bin/python benchmarks/browser_dense.py [--seconds 10] [--repeats 15] [--seeds 3]
     .venv/bin/python benchmarks/browser_dense.py --frames-only --viewport 1366x768 --viewport 1920x1080
-    .venv/bin/python benchmarks/browser_dense.py --screenshots docs   # the README's pictures instead
+    .venv/bin/python benchmarks/browser_dense.py --screenshots docs   # the README's pictures (1920×1080) instead
 """
 from __future__ import annotations
 
@@ -135,17 +135,19 @@ def time_to_solve(browser, url, target: float = 0.05, limit_s: float = 60) -> tu
 
 
 def screenshots(browser, url, folder: Path, seconds: float = 4) -> None:
-    """The default view after a few seconds of training, light and dark, at 1280×720."""
+    """The README's pictures at 1920×1080 after a few seconds of training: light, dark, present mode."""
     folder.mkdir(parents=True, exist_ok=True)
-    for theme in ("light", "dark"):
-        page = open_page(browser, url + ("?theme=dark" if theme == "dark" else ""))
+    full_hd = {"width": 1920, "height": 1080}
+    for name, query in (("dense-light", ""), ("dense-dark", "?theme=dark"), ("present", "?present&theme=dark")):
+        page = open_page(browser, url + query, full_hd)
+        page.wait_for_timeout(1500)      # the layout for this window
         play(page)
         page.wait_for_timeout(seconds * 1000)
         page.get_by_role("button", name="❚❚ Pause", exact=True).click()
         page.mouse.move(0, 0)
-        page.wait_for_timeout(500)
-        page.screenshot(path=folder / f"dense-{theme}.png")
-        print(f"wrote {folder / f'dense-{theme}.png'} (epoch {epoch(page)})")
+        page.wait_for_timeout(800)
+        page.screenshot(path=folder / f"{name}.png")
+        print(f"wrote {folder / f'{name}.png'} (epoch {epoch(page)})")
         page.close()
 
 
