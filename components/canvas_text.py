@@ -34,6 +34,8 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
             em += 0.74
         elif ch.isascii():
             em += 0.62
+        elif ch.isalpha():    # Cyrillic and other alphabets: about as wide as Latin
+            em += 0.66 if ch.islower() else 0.78
         else:
             em += 1.0     # symbols, dashes, other scripts: a full em
     return em * size * (1.1 if bold else 1.0) * _MARGIN
@@ -91,6 +93,18 @@ class CanvasText(pn.viewable.Viewer):
             return xs[i]
 
         return [x_of(i) for i in range(len(self.slots))]
+
+    def resize(self, width: int) -> None:
+        """Make the canvas `width` px wide (the slots keep their places)."""
+        if self.figure.width != width:
+            self.figure.width = width
+            self.figure.x_range.end = width
+
+    def fits(self, texts: list[str]) -> bool:
+        """Whether every left-aligned slot's text ends inside the canvas."""
+        ends = [x + text_width(t, s.size, s.bold) for x, t, s in zip(self.positions(texts), texts, self.slots)
+                if s.align == "left"]
+        return max(ends, default=0) <= self.figure.width
 
     @property
     def texts(self) -> list[str]:

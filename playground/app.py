@@ -1,6 +1,12 @@
 """Entry point for `panel serve playground/app.py`: builds one page shell per session."""
+from threadpoolctl import threadpool_limits
+
 from playground.serve.closed_tabs import quiet_closed_tabs
 from playground.shell import AppShell
 
+# The server's numpy work is many small matrices (a frame's 10,000-point forward pass,
+# minibatches of 10): a multi-threaded BLAS only adds hand-offs there, 0.2 ms becoming
+# tens of ms on a busy machine, and sessions already run in parallel. One thread each.
+threadpool_limits(1, user_api="blas")
 quiet_closed_tabs()     # a tab closed mid-frame is no error in the server log
 AppShell().servable(title="nn-playground")

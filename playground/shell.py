@@ -37,7 +37,14 @@ class Page(pn.viewable.Viewer):
     notices = param.List(default=[], doc="messages for the shell's notice area")
 
     def shortcut(self, action: str) -> None:
-        """Space, → and R: `action` is "play", "step" or "reset"."""
+        """Space, →, R and P: `action` is "play", "step", "reset" or "present"."""
+
+    def header_items(self) -> list:
+        """Widgets this page puts in the shell's header (e.g. a present-mode switch)."""
+        return []
+
+    def resize(self, width: int, height: int) -> None:
+        """The browser window's inner size in CSS pixels: on opening, and after each resize."""
 
     def set_theme(self, name: str) -> None:
         """The theme switched to "light" or "dark"."""
@@ -56,15 +63,16 @@ class Page(pn.viewable.Viewer):
 class PageBehaviour(pn.custom.JSComponent):
     """Browser-side glue: the theme class on <html> and the keyboard shortcuts.
 
-    Keys go to Python as "play", "step" or "reset"; they are ignored while the
-    learner types in a field, and held with Ctrl/Alt/Meta (Ctrl+R still reloads).
+    Keys go to Python as "play", "step", "reset" or "present"; they are ignored while
+    the learner types in a field, and held with Ctrl/Alt/Meta (Ctrl+R still reloads).
+    The window's size goes as "size W H" on opening and after a resize settles.
     """
 
     dark = param.Boolean(default=False)
     css = param.String(default=THEME_CSS)
 
     _esm = """
-    const ACTIONS = {" ": "play", "ArrowRight": "step", "r": "reset", "R": "reset"};
+    const ACTIONS = {" ": "play", "ArrowRight": "step", "r": "reset", "R": "reset", "p": "present", "P": "present"};
     const TYPING = ["INPUT", "TEXTAREA", "SELECT"];
 
     function typing(e) {
@@ -72,7 +80,21 @@ class PageBehaviour(pn.custom.JSComponent):
       return t && (TYPING.includes(t.tagName) || t.isContentEditable);
     }
 
+    // Bokeh rewrites each plot element's position stylesheet at every repaint, with the
+    // same text nearly always; each rewrite dirties the page's styles, and reading a CSS
+    // value in the next paint then recomputes them (the largest browser cost per frame).
+    // Skipping identical rewrites changes nothing on screen.
+    function quietStyleSheets() {
+      const dom = window.Bokeh && Bokeh.require && Bokeh.require("core/dom");
+      const proto = dom && dom.InlineStyleSheet && dom.InlineStyleSheet.prototype;
+      if (!proto || proto._nnQuiet || typeof proto._update !== "function") return;
+      const update = proto._update;
+      proto._update = function (css) { if (this.el.textContent !== css) update.call(this, css); };
+      proto._nnQuiet = true;
+    }
+
     export function render({ model }) {
+      quietStyleSheets();
       let style = document.getElementById("nn-theme");
       if (!style) {
         style = document.createElement("style");
@@ -98,7 +120,18 @@ class PageBehaviour(pn.custom.JSComponent):
       // A tab the learner is not looking at pauses its training (the Page Visibility API).
       const onVisibility = () => model.send_msg(document.visibilityState === "hidden" ? "hidden" : "visible");
       document.addEventListener("visibilitychange", onVisibility);
+      // The page lays itself out for the window (as TF Playground redraws on resize);
+      // a drag sends one size when it pauses, not one per pixel.
+      let sent = "", timer = null;
+      const sendSize = () => {
+        const size = `size ${window.innerWidth} ${window.innerHeight}`;
+        if (size !== sent) { sent = size; model.send_msg(size); }
+      };
+      const onResize = () => { clearTimeout(timer); timer = setTimeout(sendSize, 150); };
+      window.addEventListener("resize", onResize);
+      sendSize();
       model.on("remove", () => {
+        window.removeEventListener("resize", onResize);
         document.removeEventListener("keydown", onKeyDown);
         document.removeEventListener("keyup", onKeyUp);
         document.removeEventListener("visibilitychange", onVisibility);
@@ -111,8 +144,16 @@ class PageBehaviour(pn.custom.JSComponent):
         self._on_action = on_action
 
     def _handle_msg(self, msg) -> None:
-        if self._on_action and msg in ("play", "step", "reset", "hidden", "visible"):
+        if not self._on_action or not isinstance(msg, str):
+            return
+        if msg in ("play", "step", "reset", "present", "hidden", "visible"):
             self._on_action(msg)
+        elif msg.startswith("size "):
+            try:
+                width, height = (int(v) for v in msg.split()[1:3])
+            except ValueError:
+                return
+            self._on_action("size", max(0, width), max(0, height))
 
 
 def load_page(key: str):
@@ -136,7 +177,8 @@ class AppShell(pn.viewable.Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self._built: dict[str, object] = {}
+        self._built: dict[str, Page] = {}
+        self._window: tuple[int, ...] = ()      # the browser window's size, once it has said
         args = pn.state.session_args or {}
         self.dark = args.get("theme", [b""])[-1] == b"dark"
         requested = args.get("lang", [b""])[-1].decode("utf-8", "replace") or None
@@ -163,6 +205,7 @@ class AppShell(pn.viewable.Viewer):
         self._notices = pn.Row(self._notice_text, self._dismiss, visible=False, sizing_mode="stretch_width",
                                margin=(0, 10), stylesheets=[_NOTICE_ROW_CSS], name="notices")
         self._body = pn.Column(sizing_mode="stretch_width", margin=0)
+        self._page_tools = pn.Row(margin=0)       # the current page's header items
         # The hint gives way first on a narrow screen (cut with an ellipsis), never the controls.
         self._hint = pn.pane.HTML(f"<span>{_(_SHORTCUT_HINT)}</span>", margin=(14, 10), stylesheets=[_HINT_CSS],
                                   sizing_mode="stretch_width", min_width=80)
@@ -219,6 +262,8 @@ class AppShell(pn.viewable.Viewer):
 
     def _install(self, key: str, page: Page) -> None:
         self._built[key] = page
+        if self._window:
+            page.resize(*self._window)
         page.param.watch(lambda e: self._show_notices(e.new), "notices")
         page.set_theme("dark" if self.dark else "light")
 
@@ -227,13 +272,18 @@ class AppShell(pn.viewable.Viewer):
         page = self._built[self.page]
         self._show_notices(page.notices)
         self._hint.visible = True
+        self._page_tools[:] = page.header_items()
         self._body[:] = [page]
 
-    def _shortcut(self, action: str) -> None:
+    def _shortcut(self, action: str, *size: int) -> None:
+        if action == "size":
+            self._window = size
         page = self._built.get(self.page)
         if page is None:            # the page is still being built
             return
-        if action == "hidden":      # the tab was hidden (or is closing): nothing trains unseen
+        if action == "size":
+            page.resize(*size)
+        elif action == "hidden":      # the tab was hidden (or is closing): nothing trains unseen
             page.tab_hidden()
         elif action == "visible":
             page.tab_shown()
@@ -283,6 +333,7 @@ class AppShell(pn.viewable.Viewer):
             self._switch,
             self._hint,
             *self._student_link(),
+            self._page_tools,
             self._language,
             self._theme,
             self._behaviour,
@@ -298,6 +349,7 @@ _TITLE_CSS = f":host h1 {{ font-size: 26px; margin: 10px 0 0; color: {_TEXT}; }}
 _HINT_CSS = (f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; white-space: nowrap; overflow: hidden;"
              " text-overflow: ellipsis; }")
 _SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"
+SWITCH_CSS = _SWITCH_CSS      # for pages' header items
 _NOTICE_ROW_CSS = NOTICE_ROW_CSS
 _NOTICE_CSS = NOTICE_CSS
 _STUDENT_CSS = (f":host .nn-student-url {{ display: flex; align-items: center; gap: 8px; font-size: 14px; "

@@ -65,7 +65,9 @@ def test_diagram_links_follow_the_engine_weight_order():
     diagram.show_state(grids, weights, [np.zeros(3), np.array([0.25])], alive)
     w = diagram.link_source.data["w"]
     assert w == [0, 1, 2, 3, 4, 5, -1, 0, 7]            # the dead link shows as 0
-    assert diagram.link_source.data["width"] == pytest.approx(link_width(np.array(w)).tolist(), abs=1e-4)
+    assert diagram.link_source.data["width"] == pytest.approx(link_width(np.array(w), diagram.link_scale).tolist(),
+                                                              abs=1e-4)
+    assert link_width(np.array([0.0, 5.0, 9.0]), 2.0).tolist() == [3.0, 20.0, 20.0]
     assert diagram.bias_source.data["b"] == [0, 0, 0, 0.25]
 
 

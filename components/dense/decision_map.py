@@ -67,6 +67,14 @@ class DecisionMap(pn.viewable.Viewer):
         self.figure = fig
         self._pane = pn.pane.Bokeh(fig, margin=0)
 
+    def resize(self, size: int) -> None:
+        """Make the map's square `size` px a side; points grow a little with it."""
+        fig = self.figure
+        if fig.frame_width != size:
+            fig.frame_width = fig.frame_height = size
+            marker = max(5.0, min(9.0, size / 50))
+            self._train.glyph.size = self._test.glyph.size = marker
+
     def set_classes(self, n_classes: int | None) -> None:
         """None: the −1…+1 scale; K: one colour per class (values from `class_confidence`)."""
         if n_classes:

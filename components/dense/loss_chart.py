@@ -79,6 +79,12 @@ class LossChart(pn.viewable.Viewer):
         self._points = 0
         self._loss_max = 0.0
 
+    def resize(self, width: int, height: int) -> None:
+        """The numbers and the chart `width` px wide, the chart `height` px tall."""
+        self.numbers.resize(width)
+        if (self.figure.width, self.figure.height) != (width, height):
+            self.figure.width, self.figure.height = width, height
+
     def set_accuracy(self, visible: bool) -> None:
         """Accuracy curves and axis only for classification."""
         for line in self._acc_lines:

@@ -17,6 +17,7 @@ from bokeh.events import MouseLeave
 from bokeh.models import ColumnDataSource, CustomJS, HoverTool, Range1d, TapTool
 from bokeh.plotting import figure
 
+from playground.components.canvas_text import text_width
 from playground.components.palettes import CSS_TEXT, THEMES, diverging_mapper
 from playground.i18n import _, ngettext
 
@@ -52,14 +53,20 @@ def atlas(columns: list[np.ndarray], row_pitch: int, col_pitch: int, rows: int) 
     return image
 
 
+def caption_size(text: str, room: float, largest: int = 16, smallest: int = 11) -> int:
+    """The largest font size (px) at which `text` fits in `room` px (measured), within bounds."""
+    width = text_width(text, largest)
+    return int(max(smallest, min(largest, largest * room / width))) if width else largest
+
+
 def _rounded(values: np.ndarray) -> list[float]:
     """Numbers as a JSON-friendly list (non-finite ones as NaN, which Bokeh sends as NaN)."""
     return np.round(values.astype(float), 4).tolist()
 
 
-def link_width(weights: np.ndarray) -> np.ndarray:
-    """The original's |w| 0→5 maps to 1→10 px (clamped); a little thicker for projectors."""
-    return (1.5 + 8.5 * np.clip(np.abs(weights) / 5.0, 0.0, 1.0)).astype(np.float32)
+def link_width(weights: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """The original's |w| 0→5 maps to 1→10 px (clamped); a little thicker for projectors, × `scale`."""
+    return (scale * (1.5 + 8.5 * np.clip(np.abs(weights) / 5.0, 0.0, 1.0))).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -84,22 +91,26 @@ class NetworkDiagram(pn.viewable.Viewer):
 
     Callbacks (all optional): `on_layers(delta)`, `on_neurons(layer, delta)` with
     `layer` counted from 0 among the hidden layers, `on_hover(node)` with `node` a
-    (layer, index) pair or None, `on_link(link)` with `link` an (engine layer, i, j)
-    triple: the weight `weights[layer][i, j]`.
+    (layer, index) pair or None (hovered, or tapped on a touch screen), `on_link(link)`
+    with `link` an (engine layer, i, j) triple: the weight `weights[layer][i, j]`, and
+    `on_bias(node)` when a bias mark is tapped or clicked.
     """
 
     def __init__(self, width: int = 560, height: int = 470, input_control: pn.viewable.Viewable | None = None,
                  max_layers: int = 6, max_neurons: int = 8,
                  on_layers: Callable | None = None, on_neurons: Callable | None = None,
-                 on_hover: Callable | None = None, on_link: Callable | None = None):
+                 on_hover: Callable | None = None, on_link: Callable | None = None, on_bias: Callable | None = None):
         super().__init__()
         self.width, self.height = width, height
         self.max_layers, self.max_neurons = max_layers, max_neurons
         self._on_layers, self._on_neurons = on_layers, on_neurons
-        self._on_hover, self._on_link = on_hover, on_link
+        self._on_hover, self._on_link, self._on_bias = on_hover, on_link, on_bias
         self._shape_locked = False      # a teacher's link may fix the layers and neurons
         self.nodes: list[Node] = []
         self.links: list[tuple[int, int, int]] = []
+        self._structure: tuple | None = None      # set_structure's arguments, to lay out again on a resize
+        self._shape = self._column_shape = None
+        self.link_scale = 1.0                         # links and bias marks grow with the thumbnails
         self._mapper = diverging_mapper()
         self._mapper.nan_color = "rgba(0, 0, 0, 0)"    # the gaps between a column's thumbnails
 
@@ -136,13 +147,28 @@ class NetworkDiagram(pn.viewable.Viewer):
                 const node = hit.length ? hit[hit.length - 1] : -1;
                 if (state.data.node[0] !== node) { state.data = {node: [node]}; }
             """)),
-            TapTool(renderers=[self._links]),
+            # A tap (touch screens have no hover) picks a link, a bias mark or a neuron.
+            TapTool(renderers=[self._links, self._biases, self._frames]),
         )
-        fig.js_on_event(MouseLeave, CustomJS(args={"state": self._hover_state}, code="""
-            if (state.data.node[0] !== -1) { state.data = {node: [-1]}; }
+        # A tapped neuron goes to the big map as a hovered one does; taps elsewhere clear it.
+        self.frame_source.selected.js_on_change("indices", CustomJS(args={"state": self._hover_state}, code="""
+            const hit = cb_obj.indices;
+            const node = hit.length ? hit[hit.length - 1] : -1;
+            if (state.data.node[0] !== node) { state.data = {node: [node]}; }
+        """))
+        self._frames.nonselection_glyph = self._frames.glyph.clone()   # no dimming of the other neurons
+        self._frames.selection_glyph = self._frames.glyph.clone(line_width=3)
+        self._biases.nonselection_glyph = self._biases.glyph.clone()
+        self._biases.selection_glyph = self._biases.glyph.clone(line_width=3)
+        # Leaving the diagram (a touch ends so too) goes back to the tapped neuron, if any.
+        fig.js_on_event(MouseLeave, CustomJS(args={"state": self._hover_state, "tapped": self.frame_source.selected},
+                                             code="""
+            const hit = tapped.indices, node = hit.length ? hit[hit.length - 1] : -1;
+            if (state.data.node[0] !== node) { state.data = {node: [node]}; }
         """))
         self._hover_state.on_change("data", self._hovered)
         self.link_source.selected.on_change("indices", self._picked)
+        self.bias_source.selected.on_change("indices", self._picked_bias)
         self.figure = fig
 
         self._layer_label = pn.pane.Markdown("", margin=(0, 8), stylesheets=[_HEADER_CSS])
@@ -155,8 +181,9 @@ class NetworkDiagram(pn.viewable.Viewer):
         # the browser lay out the whole page again (about a second on a slow machine).
         self._cell_width = width // (max_layers + 2)
         self._feature_cell = pn.pane.Markdown(_("Features"), margin=0, width=self._cell_width,
-                                              stylesheets=[_CAPTION_CSS])
-        self._output_cell = pn.pane.Markdown(_("Output"), margin=0, width=self._cell_width, stylesheets=[_CAPTION_CSS])
+                                              stylesheets=[_CAPTION_CSS, _NO_WRAP_CSS])
+        self._output_cell = pn.pane.Markdown(_("Output"), margin=0, width=self._cell_width,
+                                             stylesheets=[_CAPTION_CSS, _NO_WRAP_CSS])
         self._layer_cells = [self._make_layer_cell(l) for l in range(max_layers)]
         self._columns = pn.Row(self._feature_cell, *(cell[0] for cell in self._layer_cells), self._output_cell,
                                margin=0, height=64, width=width)
@@ -168,6 +195,22 @@ class NetworkDiagram(pn.viewable.Viewer):
             pn.Row(*left, pn.pane.Bokeh(fig, margin=0), margin=0),
             margin=0,
         )
+
+    def resize(self, width: int, height: int) -> None:
+        """Draw the diagram `width` × `height` px: thumbnails, links and captions scale with it."""
+        if (width, height) == (self.width, self.height):
+            return
+        self.width, self.height = width, height
+        fig = self.figure
+        fig.width, fig.height = width, height
+        fig.x_range.end, fig.y_range.end = width, height
+        self._cell_width = width // (self.max_layers + 2)
+        self._columns.width = width
+        for cell in (self._feature_cell, self._output_cell, *(c[0] for c in self._layer_cells)):
+            cell.width = self._cell_width
+        if self._structure is not None:
+            self._shape = self._column_shape = None
+            self.set_structure(*self._structure)
 
     # ---- geometry ------------------------------------------------------------------------
 
@@ -184,9 +227,10 @@ class NetworkDiagram(pn.viewable.Viewer):
         change); `used_inputs` lists, in the network's input order, which of them
         the network reads.
         """
+        self._structure = (input_labels, input_grids, used_inputs, hidden, n_outputs)
         shape = (tuple(input_labels), tuple(used_inputs), tuple(hidden), n_outputs)
-        if shape == getattr(self, "_shape", None):
-            self.link_source.selected.indices = []
+        if shape == self._shape:
+            self._clear_picks()
             return
         self._shape = shape
         n_cols = len(hidden) + 2
@@ -205,6 +249,7 @@ class NetworkDiagram(pn.viewable.Viewer):
         left = (self.width - n_cols * pitch_x) / 2
         size = THUMB_CELLS * cell
         self._size, self._cell = size, cell
+        self.link_scale = float(np.clip(size / 36, 1.0, 2.2))     # 36 px: the thumbnails at 1280×720
 
         def column(layer: int, count: int) -> list[Node]:
             x = left + (layer + 0.5) * pitch_x
@@ -233,7 +278,7 @@ class NetworkDiagram(pn.viewable.Viewer):
                     self.links.append((l, i, j))
                     labels.append(f"{self.node_name(na)} → {self.node_name(nb)}")
         self._link_labels = labels
-        self.link_source.selected.indices = []
+        self._clear_picks()
         self.link_source.data = {"xs": xs, "ys": ys, "w": np.zeros(len(xs), np.float32),
                                  "width": np.ones(len(xs), np.float32), "label": labels}
 
@@ -256,12 +301,19 @@ class NetworkDiagram(pn.viewable.Viewer):
                                   "size": [size] * len(self.nodes), "fade": fade,
                                   "label": [self.node_name(n) for n in self.nodes]}
         neurons = [n for n in self.nodes if n.layer]
-        self.bias_source.data = {"x": [n.x - half - 2 for n in neurons], "y": [n.y - half + 3 for n in neurons],
+        for glyph in (self._biases.glyph, self._biases.nonselection_glyph, self._biases.selection_glyph):
+            glyph.width = glyph.height = 10 * self.link_scale
+        self.bias_source.data = {"x": [n.x - half - 2 * self.link_scale for n in neurons],
+                                 "y": [n.y - half + 3 * self.link_scale for n in neurons],
                                  "b": np.zeros(len(neurons), np.float32),
                                  "label": [self.node_name(n) for n in neurons]}
-        if (tuple(hidden), n_cols) != getattr(self, "_column_shape", None):
+        if (tuple(hidden), n_cols) != self._column_shape:
             self._column_shape = (tuple(hidden), n_cols)
             self._update_columns(hidden, left, pitch_x)
+
+    def _clear_picks(self) -> None:
+        for source in (self.link_source, self.bias_source, self.frame_source):
+            source.selected.indices = []
 
     def node_name(self, node: Node) -> str:
         """How a learner reads a node: 'X₁', 'neuron 2 of layer 1', 'output 1'."""
@@ -310,8 +362,9 @@ class NetworkDiagram(pn.viewable.Viewer):
         columns = [0, *range(1, self.max_layers + 1), n + 1]   # the node column each cell sits over
         for k, (cell, col) in enumerate(zip(cells, columns)):
             # Cells sit side by side, cell k at k·cell_width; shift each over its column.
-            shift = left + (col + 0.5) * pitch_x - (k + 0.5) * self._cell_width
             shown = 0 < k <= n or k in (0, len(cells) - 1)
+            # A hidden cell stays in its own slot: moved, it would widen the page.
+            shift = left + (col + 0.5) * pitch_x - (k + 0.5) * self._cell_width if shown else 0
             cell.styles = {"position": "relative", "left": f"{shift:.0f}px",
                            "visibility": "visible" if shown else "hidden"}
         for l, (column, plus, minus, label) in enumerate(self._layer_cells[:n]):
@@ -319,13 +372,16 @@ class NetworkDiagram(pn.viewable.Viewer):
             plus.disabled = count >= self.max_neurons or self._shape_locked
             minus.disabled = count <= 1 or self._shape_locked
             label.object = ngettext("{n} neuron", "{n} neurons", count).format(n=count)
+            label.styles = {"font-size": f"{caption_size(label.object, pitch_x - 6)}px"}
+        for cell in (self._feature_cell, self._output_cell):    # at the ends: room beyond their column
+            cell.styles = {**cell.styles, "font-size": f"{caption_size(cell.object, pitch_x + 40)}px"}
 
     def set_max_neurons(self, n: int) -> None:
         """The most neurons a hidden layer may have (8, or 16 under "Advanced"): the + buttons follow."""
         self.max_neurons = n
-        hidden = getattr(self, "_column_shape", ((), 0))[0]
+        hidden = (self._column_shape or ((), 0))[0]
         for count, (_column, plus, _minus, _label) in zip(hidden, self._layer_cells):
-            plus.disabled = count >= n
+            plus.disabled = count >= n or self._shape_locked
 
     # ---- per frame -----------------------------------------------------------------------
 
@@ -348,7 +404,7 @@ class NetworkDiagram(pn.viewable.Viewer):
         self.node_source.data.update(image=[image])
         # A few hundred numbers: plain lists ride in the frame's JSON, saving a
         # binary message (and, in the browser, an asynchronous read) for each.
-        self.link_source.data.update(w=_rounded(w), width=_rounded(link_width(w)))
+        self.link_source.data.update(w=_rounded(w), width=_rounded(link_width(w, self.link_scale)))
         self.bias_source.data.update(b=_rounded(b))
 
     # ---- events from the browser ---------------------------------------------------------
@@ -359,6 +415,12 @@ class NetworkDiagram(pn.viewable.Viewer):
         if self._on_hover:
             self._on_hover(None if node is None else (node.layer, node.index))
 
+    def _picked_bias(self, attr, old, new) -> None:
+        if self._on_bias:
+            neurons = [n for n in self.nodes if n.layer]
+            node = neurons[new[0]] if new and new[0] < len(neurons) else None
+            self._on_bias(None if node is None else (node.layer, node.index))
+
     def _picked(self, attr, old, new) -> None:
         if self._on_link:
             self._on_link(self.links[new[0]] if new and new[0] < len(self.links) else None)
@@ -366,8 +428,10 @@ class NetworkDiagram(pn.viewable.Viewer):
     def set_theme(self, name: str) -> None:
         colours = THEMES[name]
         self.figure.background_fill_color = self.figure.border_fill_color = colours["background"]
-        self._frames.glyph.line_color = colours["muted"]
-        self._frames.glyph.fill_color = colours["background"]
+        for glyph in (self._frames.glyph, self._frames.nonselection_glyph, self._frames.selection_glyph):
+            glyph.fill_color = colours["background"]
+            glyph.line_color = colours["muted"]
+        self._frames.selection_glyph.line_color = colours["text"]
         self._links.selection_glyph.line_color = colours["text"]
 
     def __panel__(self):

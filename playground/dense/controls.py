@@ -21,6 +21,7 @@ from playground.dense.advanced_controls import AdvancedControls
 from playground.dense.settings import LEARNING_RATES, REG_RATES, DenseSettings, datasets_for
 from playground.dense.teaching import advanced_with_help, help_icon, with_help
 from playground.i18n import N_, _
+from playground.shell import SWITCH_CSS
 
 ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": N_("Sigmoid"), "linear": N_("Linear"),
                      "leaky_relu": "Leaky ReLU", "elu": "ELU", "swish": "Swish"}
@@ -46,13 +47,17 @@ def picker_choices(problem: str) -> list[tuple[str, str, np.ndarray]]:
 class DenseControls:
     """Every widget of the dense page; `playing` is the page's parameter the play button toggles."""
 
-    def __init__(self, settings: DenseSettings, playing: param.Boolean, on_pick):
+    def __init__(self, settings: DenseSettings, playing: param.Boolean, present: param.Boolean, on_pick):
         s = settings.param
         self.play_button = pn.widgets.Toggle.from_param(playing, label=_("▶ Play"), color="primary",
                                                         width=120, height=48, stylesheets=[_BIG_BUTTON_CSS])
         self.step_button = pn.widgets.Button(label=_("Step"), width=84, height=48,
                                              stylesheets=[_BIG_BUTTON_CSS])
         self.reset_button = pn.widgets.Button(label=_("Reset"), width=112, height=48, stylesheets=[_BIG_BUTTON_CSS])
+        # In the shell's header, beside the theme switch: present mode changes the whole screen.
+        self.present_button = pn.widgets.Toggle.from_param(present, label=_("⊡ Present"), width=128, height=40,
+                                                           margin=(8, 10), stylesheets=[SWITCH_CSS],
+                                                           css_classes=["nn-present"])
         self.epoch_counter = CanvasText([Slot(0, 11, 15, True), Slot(0, 36, 30, True)], width=120, height=52,
                                         name="epoch-counter")
         select = dict(width=136, margin=(0, 6), stylesheets=[_CONTROL_CSS])
@@ -117,7 +122,7 @@ class DenseControls:
             help_icon(("reset", _("Reset")), ("play", _("▶ Play")), ("step", _("Step"))),
             pn.Column(self.epoch_counter, margin=(0, 10)),
             self.learning_rate, self.activation, self.regularization, self.reg_rate, self.problem,
-            margin=(0, 0, 6, 0), align="end", styles={"align-items": "flex-end"},
+            margin=(0, 0, 6, 0), align="start", styles={"align-items": "flex-end"},
         )
 
     def data_column(self, lessons: pn.viewable.Viewable, keras_files: pn.viewable.Viewable) -> pn.Column:

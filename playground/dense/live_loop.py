@@ -28,7 +28,7 @@ if log.level == logging.NOTSET:
     # worth a line as the websocket closing that caused it.
     log.setLevel(logging.INFO)
 
-SLICE_PERIOD_S = 0.025      # one training slice starts this often (the scheduler sets its length)
+IDLE_PERIOD_S = 0.025       # while a frame's worth waits for the browser, look again this often
 ACK_TIMEOUT_S = 1.0         # draw anyway when the browser has not confirmed a frame for this long
 
 
@@ -140,7 +140,7 @@ class LiveLoop:
                 self.alive = False
                 log.info("live loop ended: the tab is closed (epoch %d)", self.trainer.epoch)
                 return
-            started = loop.time()
+            started, epoch = loop.time(), self.trainer.epoch
             if not await scheduler.run_slice(self, self._train_slice, priority=self._priority(),
                                              wanted=self.host.connected):
                 continue        # dropped unrun: the tab closed while the slice waited (the check above ends it)
@@ -150,7 +150,11 @@ class LiveLoop:
                 self.alive = False
                 log.info("live loop ended: the session is gone (epoch %d)", self.trainer.epoch)
                 return
-            await asyncio.sleep(max(0.0, SLICE_PERIOD_S - (loop.time() - started)))
+            # A slice that trained is followed at once (the scheduler shares the cores; a
+            # pause here only cost epochs at the fastest speed); one that found nothing to
+            # do waits a little for the browser to take the frame.
+            trained = self.trainer.epoch != epoch
+            await asyncio.sleep(0 if trained else max(0.0, IDLE_PERIOD_S - (loop.time() - started)))
 
     def _train_slice(self, budget_s: float) -> None:
         if not self.alive:

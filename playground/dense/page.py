@@ -9,7 +9,9 @@ This module only wires those pieces to the views and lays them out.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 
+import numpy as np
 import panel as pn
 import param
 from bokeh.document import without_document_lock
@@ -63,14 +65,58 @@ class DocumentHost:
         self.doc.add_next_tick_callback(without_document_lock(loop))
 
 
+@dataclass(frozen=True)
+class Sizes:
+    """Pixel sizes of the page's views for one window."""
+
+    map_side: int            # the decision map's square
+    output_width: int        # the column of the curves and the map
+    chart_height: int
+    diagram_width: int
+    diagram_height: int
+
+
+DEFAULT_WINDOW = (1366, 768)    # until the browser has said its size
+SCROLLBAR = 16
+HEADER, TOP_ROW = 56, 84        # the shell's header; the run buttons and the settings above the views
+DATA_COLUMN = 264               # the data column with its margin (hidden in present mode)
+FEATURES_WIDTH = 92             # the feature buttons left of the diagram
+DIAGRAM_HEAD, DIAGRAM_FOOT = 112, 48   # +/− rows above the diagram, the weight field below it
+CHART_NUMBERS, CAPTION, MAP_FRAME, TOGGLES = 60, 28, 78, 46   # the output column's other rows
+
+
+def layout_sizes(width: int, height: int, present: bool = False) -> Sizes:
+    """Sizes that fill a `width` × `height` window without horizontal scrolling.
+
+    The map stays wholly on the first screen, its side at least 40 % of the window's
+    height; the diagram takes the rest of the width (at least 18 % of the window's
+    area from 1366×768 up). Present mode gives the data column's room to the views.
+    """
+    width, height = max(width, 1024), max(height, 600)
+    chart = int(np.clip(0.11 * height, 80, 170))
+    fixed = HEADER + TOP_ROW + CHART_NUMBERS + chart + CAPTION + MAP_FRAME + TOGGLES + 12
+    side = int(min(height - fixed, (0.6 if present else 0.5) * height))
+    room = width - SCROLLBAR - 20 - (0 if present else DATA_COLUMN) - 20 - FEATURES_WIDTH
+    # A narrow window shrinks the map first, down to 40 % of the height, to keep the diagram usable.
+    side = int(max(min(side, room - 60 - 480), 0.4 * height))
+    output = side + 60
+    diagram_height = height - HEADER - TOP_ROW - DIAGRAM_HEAD - DIAGRAM_FOOT
+    diagram_width = int(min(room - output, 2.2 * diagram_height))
+    return Sizes(side, output, chart, diagram_width, diagram_height)
+
+
 class DensePage(Page):
     """One learner's dense playground: settings, trainer, controls and views."""
 
     playing = param.Boolean(default=False, doc="training runs in the live loop")
+    present = param.Boolean(default=False, doc="present mode: no side controls, the views fill the screen")
 
     def __init__(self, **params):
         super().__init__(**params)
-        query, lesson_notices = lesson_query(session_query())   # ?lesson=ID, the query's own settings on top
+        query = session_query()
+        self.present = query.pop("present", None) is not None   # ?present: the teacher's projected session
+        self._window = DEFAULT_WINDOW
+        query, lesson_notices = lesson_query(query)   # ?lesson=ID, the query's own settings on top
         self.settings, notices = DenseSettings.from_query(query)
         self.view, view_notices = parse_view(query)     # a teacher's hidden and locked controls
         self.notices = [*lesson_notices, *notices, *view_notices]
@@ -83,10 +129,11 @@ class DensePage(Page):
                              priority=lambda: teacher)
         self._focus: tuple[int, int] | None = None      # hovered node shown in the big view
         self._link: tuple[int, int, int] | None = None  # picked link whose weight can be typed
+        self._bias: tuple[int, int] | None = None       # picked neuron whose bias is shown
         self._frame = 0
         self._quiet = False        # pausing inside an action that redraws anyway
         self._editing = False      # the weight field is being filled in, not typed in
-        self.controls = DenseControls(self.settings, self.param.playing, self._pick_dataset)
+        self.controls = DenseControls(self.settings, self.param.playing, self.param.present, self._pick_dataset)
         self._wire_controls()
         self.keras = KerasExchange(self.settings, self.trainer, self.loop.lock, notify=self._notify, pause=self.pause,
                                    redraw=lambda: self._redraw(structure=True, data=True))
@@ -94,8 +141,10 @@ class DensePage(Page):
         self.lessons = LessonPanel(self.apply_query, session_query().get("lesson"))
         self._build_views()
         self._build_teaching()
+        self._build_layout()
         self.settings.param.watch(self._settings_changed, query_names())
         self.param.watch(self._playing_changed, "playing")
+        self.param.watch(lambda _e: self._lay_out(), "present")
         if pn.state.curdoc is not None:
             pn.state.on_session_destroyed(lambda _ctx: self.loop.close())
         self._redraw(structure=True, data=True)
@@ -112,17 +161,18 @@ class DensePage(Page):
         c.weight_input.param.watch(self._weight_typed, "value")
 
     def _build_views(self) -> None:
-        self.diagram = NetworkDiagram(width=576,  # 72 px a column: "Features" on one line
-                                      height=440, input_control=self.controls.features,
+        sizes = layout_sizes(*self._window, self.present)
+        self.diagram = NetworkDiagram(width=sizes.diagram_width, height=sizes.diagram_height,
+                                      input_control=self.controls.features,
                                       max_layers=MAX_LAYERS, max_neurons=self.settings.max_neurons,
                                       on_layers=self._change_layers, on_neurons=self._change_neurons,
-                                      on_hover=self._hover_node, on_link=self._pick_link)
+                                      on_hover=self._hover_node, on_link=self._pick_link, on_bias=self._pick_bias)
         # The feature buttons line up with the input nodes: one row per node.
         self.controls.features.height = int(self.diagram.row_pitch * len(FEATURES))
-        self.decision_map = DecisionMap(size=280)
+        self.decision_map = DecisionMap(size=sizes.map_side)
         self.map_caption = pn.pane.HTML("", margin=(0, 4), stylesheets=[CAPTION_CSS])
-        self.chart = LossChart(width=330, height=100)
-        self.stop_caption = pn.pane.HTML("", visible=False, width=330, margin=(0, 4),
+        self.chart = LossChart(width=sizes.output_width, height=sizes.chart_height)
+        self.stop_caption = pn.pane.HTML("", visible=False, width=sizes.output_width, margin=(0, 4),
                                           stylesheets=[CAPTION_CSS, _WRAP_CSS])
         # Frame handshake: each heatmap arrives with its frame number; the browser
         # echoes the number as soon as it has applied the frame (Bokeh then paints
@@ -186,6 +236,17 @@ class DensePage(Page):
             self.step()
         elif action == "reset":
             self.reset()
+        elif action == "present":
+            self.present = not self.present
+
+    def header_items(self) -> list:
+        return [self.controls.present_button]
+
+    def resize(self, width: int, height: int) -> None:
+        """Lay the page out again for a window of this size."""
+        if (width, height) != self._window:
+            self._window = (width, height)
+            self._lay_out()
 
     def set_theme(self, name: str) -> None:
         """"light" or "dark": the figures follow (the widgets follow CSS variables)."""
@@ -220,7 +281,7 @@ class DensePage(Page):
         with self._quietly():
             if rebuilt:
                 self.playing = False          # the original pauses whenever it rebuilds the network
-                self._link = None
+                self._link = self._bias = None
             if "wide_layers" in changed:
                 self.diagram.set_max_neurons(self.settings.max_neurons)
             if "problem" in changed:
@@ -263,6 +324,14 @@ class DensePage(Page):
 
     def _pick_link(self, link: tuple[int, int, int] | None) -> None:
         self._link = link
+        if link is not None:
+            self._bias = None
+        self._show_weight_editor()
+
+    def _pick_bias(self, node: tuple[int, int] | None) -> None:
+        self._bias = node
+        if node is not None:
+            self._link = None
         self._show_weight_editor()
 
     def _weight_typed(self, event) -> None:
@@ -279,6 +348,15 @@ class DensePage(Page):
 
     def _show_weight_editor(self) -> None:
         c = self.controls
+        if self._link is None and self._bias is not None and self._bias[0] <= len(self.trainer.network.biases):
+            layer, index = self._bias     # a bias card: its value, read only
+            name = next((self.diagram.node_name(n) for n in self.diagram.nodes if (n.layer, n.index) == self._bias), "")
+            value = float(self.trainer.network.biases[layer - 1][index])
+            c.weight_label.object = _("Bias of {node}: <b>{value}</b>").format(node=safe_text(name), value=f"{value:.3f}")
+            c.weight_input.visible = False
+            c.weight_editor.visible = True
+            return
+        c.weight_input.visible = True
         if self._link is None:
             c.weight_editor.visible = False
             return
@@ -421,15 +499,31 @@ class DensePage(Page):
 
     # ---- layout -----------------------------------------------------------------------------
 
+    def _lay_out(self) -> None:
+        """Size the views for the window and the mode (on a resize, or entering/leaving present mode)."""
+        sizes = layout_sizes(*self._window, self.present)
+        with pn.io.hold():
+            self._data_column.visible = not self.present
+            self.diagram.resize(sizes.diagram_width, sizes.diagram_height)
+            self.controls.features.height = int(self.diagram.row_pitch * len(FEATURES))
+            self.decision_map.resize(sizes.map_side)
+            self.chart.resize(sizes.output_width, sizes.chart_height)
+            self._output_column.width = self.stop_caption.width = sizes.output_width
+            self._redraw(structure=True)
+
     def __panel__(self):
+        return self._layout
+
+    def _build_layout(self) -> None:
         c = self.controls
+        self._data_column = c.data_column(self.lessons, self.keras.view)
+        self._data_column.visible = not self.present
         network_column = pn.Column(self.diagram, with_help(c.weight_editor, "weight"), margin=(0, 10))
-        output_column = pn.Column(self.chart, self.stop_caption, self.map_caption, self.decision_map, c.map_toggles(),
-                                  with_help(self.share.button, "share", sizing_mode="stretch_width"),
-                                  width=330, margin=0)
-        return pn.Column(c.top_row(), pn.Row(c.data_column(self.lessons, self.keras.view), network_column,
-                                             output_column, margin=0),
-                         self.share.body, self.explanations, self.callouts, margin=(0, 10), name="dense-page")
+        self._output_column = pn.Column(self.chart, self.stop_caption, self.map_caption, self.decision_map,
+                                        c.map_toggles(), with_help(self.share.button, "share", sizing_mode="stretch_width"),
+                                        width=self.chart.figure.width, margin=0)
+        self._layout = pn.Column(c.top_row(), pn.Row(self._data_column, network_column, self._output_column, margin=0),
+                                 self.share.body, self.explanations, self.callouts, margin=(0, 10), name="dense-page")
 
 
 def _browser_connected(doc) -> bool:

@@ -1,0 +1,132 @@
+"""The dense page fits the window, from a laptop to a 2560×1440 screen (issue 8, items 2 and 4).
+
+Measured in headless Chromium on the served app: the map's and the diagram's
+bounding boxes, horizontal scrolling, and the boxes of every piece of text on the
+page (text nodes' own rectangles, through shadow roots).
+"""
+import pytest
+
+READY = """() => { const d = window.Bokeh && Bokeh.documents[0];
+  const g = d && d.get_model_by_name('decision-grid');
+  return g && g.data.image[0].length === 10000 && d.get_model_by_name('epoch-counter').data.text[1] !== ''; }"""
+
+# Every element matching a selector, shadow roots included.
+DEEP = """
+function deep(selector, root = document, found = []) {
+  root.querySelectorAll(selector).forEach(e => found.push(e));
+  root.querySelectorAll('*').forEach(e => { if (e.shadowRoot) deep(selector, e.shadowRoot, found); });
+  return found;
+}
+"""
+
+
+def js(body: str) -> str:
+    """A page function `(arg) => {…}` that may call deep()."""
+    return "(arg) => {" + DEEP + body + "}"
+
+
+BOX = js("""const e = deep(arg)[0]; if (!e) return null;
+  const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height];""")
+SCROLL = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+# The rectangle of every visible piece of text (as clipped), with the text itself.
+TEXTS = js("""
+  const out = [];
+  const visit = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent.trim(), el = n.parentElement;
+      if (!text || !el || el.closest('select, option, style, script, title')) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility !== 'visible' || style.opacity === '0') continue;
+      const range = document.createRange(); range.selectNodeContents(n);
+      for (const r of range.getClientRects()) {
+        // What is seen: the text's box clipped by every ancestor that hides its overflow.
+        let [l, t, rt, b] = [r.left, r.top, r.right, r.bottom];
+        for (let a = el; a; a = a.parentElement || a.getRootNode().host) {
+          const st = getComputedStyle(a), c = a.getBoundingClientRect();
+          if (st.overflowX !== 'visible') { l = Math.max(l, c.left); rt = Math.min(rt, c.right); }
+          if (st.overflowY !== 'visible') { t = Math.max(t, c.top); b = Math.min(b, c.bottom); }
+        }
+        if (rt - l > 1 && b - t > 1) out.push({text, box: [l, t, rt, b]});
+      }
+    }
+  };
+  visit(document.body);
+  deep('*').forEach(e => { if (e.shadowRoot) visit(e.shadowRoot); });
+  return out;""")
+
+SIZES = [(1366, 768), (1920, 1080), (2560, 1440)]
+SIX_BY_EIGHT = "?dataset=spiral&hidden=8,8,8,8,8,8&activation=relu"
+
+
+def open_at(browser, url, width, height, **context_args):
+    """A new tab of `url` at this window size, laid out; page.errors collects page errors."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **context_args)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function(READY, timeout=60_000)
+    wait_laid_out(page, height)
+    page.errors = errors
+    return context, page
+
+
+def wait_laid_out(page, height):
+    """Until the map has its size for this window (the server lays out after the browser says its size)."""
+    page.wait_for_function(js("""const e = deep('.nn-decision-map')[0];
+        return e && e.getBoundingClientRect().height >= 0.4 * arg;"""), arg=height, timeout=30_000)
+    page.wait_for_timeout(700)     # let the rest of the page settle
+
+
+def overlaps(texts):
+    """Pairs of text boxes that overlap by more than 2 px both ways (pieces of one text node excepted)."""
+    found = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
+            if min(r1, r2) - max(l1, l2) > 2 and min(b1, b2) - max(t1, t2) > 2:
+                found.append((a["text"], b["text"]))
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,height", SIZES)
+@pytest.mark.parametrize("query", ["", SIX_BY_EIGHT + "&lang=uk"])
+def test_the_page_fills_the_window_without_scrolling_sideways_or_overlapping_text(browser, app_url, width, height,
+                                                                                  query):
+    context, page = open_at(browser, app_url + query, width, height)
+    try:
+        left, top, w, h = page.evaluate(BOX, ".nn-decision-map")
+        assert min(w, h) >= 0.4 * height, (w, h)                   # the map's side ≥ 40 % of the height
+        assert top >= 0 and top + h <= height and left + w <= width   # wholly on the first screen
+        _l, _t, dw, dh = page.evaluate(BOX, ".nn-network")
+        assert dw * dh >= 0.18 * width * height, (dw, dh)           # the diagram ≥ 18 % of the screen
+        scroll_width, client_width = page.evaluate(SCROLL)
+        assert scroll_width <= client_width
+        texts = page.evaluate(TEXTS)
+        assert len(texts) > 30
+        assert overlaps(texts) == []
+        assert page.errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_resizing_the_window_lays_the_page_out_again(browser, app_url):
+    context, page = open_at(browser, app_url, 1366, 768)
+    try:
+        small_map = page.evaluate(BOX, ".nn-decision-map")[2]
+        small_net = page.evaluate(BOX, ".nn-network")
+        page.set_viewport_size({"width": 1920, "height": 1080})
+        wait_laid_out(page, 1080)
+        page.wait_for_function(js("return deep('.nn-network')[0].getBoundingClientRect().width > arg;"), arg=small_net[2])
+        big_map = page.evaluate(BOX, ".nn-decision-map")[2]
+        big_net = page.evaluate(BOX, ".nn-network")
+        assert big_map > 1.3 * small_map and big_net[2] * big_net[3] > 1.5 * small_net[2] * small_net[3]
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.wait_for_function(js("return deep('.nn-decision-map')[0].getBoundingClientRect().width < arg;"), arg=big_map)
+        page.wait_for_timeout(700)
+        assert page.evaluate(SCROLL)[0] <= page.evaluate(SCROLL)[1]
+    finally:
+        context.close()
