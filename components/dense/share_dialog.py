@@ -37,7 +37,8 @@ class ShareDialog(pn.viewable.Viewer):
                                              css_classes=["nn-share-link"], stylesheets=[_LINK_CSS])
         self.copy = pn.widgets.Button(label=texts["copy"], width=260, height=40, button_type="primary",
                                       stylesheets=[_BUTTON_CSS])
-        # The clipboard needs a secure page (https or localhost); elsewhere the text is selected to copy by hand.
+        # The clipboard needs a secure page (https or localhost); elsewhere (plain http on a LAN) the
+        # button does nothing and the teacher copies the link from the field above.
         self.copy.js_on_click(args={"area": self.link}, code="""
             const text = area.value;
             if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text); }
