@@ -16,21 +16,29 @@ def visible_notes(page) -> list[str]:
 
 def test_callouts_appear_once_and_stay_dismissed_after_reload(page, app_url):
     open_app(page, app_url)
-    page.wait_for_function(f"() => document.querySelectorAll('{NOTES}').length === 4", timeout=20_000)
-    assert sorted(visible_notes(page)) == ["features", "link", "neuron", "output"]
-    # Each sits beside what it names: the link's note below the network figure's top, the output's left of the map.
+    # A short tour: one note at a time, each dismissed note remembered by the browser.
+    page.wait_for_function(f"() => document.querySelectorAll('{NOTES}').length === 1", timeout=20_000)
+    assert visible_notes(page) == ["features"]
+    assert page.locator(NOTES).inner_text().startswith("1/4")
+    page.locator(f"{NOTES}[data-key=features] .nn-callout-ok").click()
+    assert visible_notes(page) == ["neuron"]
+    page.reload()
+    open_app(page, app_url)
+    page.wait_for_function(f"() => document.querySelectorAll('{NOTES}').length === 1", timeout=20_000)
+    assert visible_notes(page) == ["neuron"]
+    page.locator(f"{NOTES}[data-key=neuron] .nn-callout-ok").click()
+    page.locator(f"{NOTES}[data-key=link] .nn-callout-ok").click()
+    assert visible_notes(page) == ["output"]
+    # Each sits beside what it names: the output's note left of the map.
+    page.wait_for_timeout(500)
     box = page.locator(f"{NOTES}[data-key=output]").bounding_box()
     grid = page.locator(".nn-decision-map").first.bounding_box()
     assert box["x"] + box["width"] <= grid["x"] and grid["y"] <= box["y"] + box["height"] / 2 <= grid["y"] + grid["height"]
 
-    page.locator(f"{NOTES}[data-key=link] .nn-callout-ok").click()
-    assert sorted(visible_notes(page)) == ["features", "neuron", "output"]
     page.reload()
     open_app(page, app_url)
-    page.wait_for_function(f"() => document.querySelectorAll('{NOTES}').length === 3", timeout=20_000)
-    assert "link" not in visible_notes(page)
-
-    page.locator(f"{NOTES}[data-key=neuron] .nn-callout-all").click()
+    page.wait_for_function(f"() => document.querySelectorAll('{NOTES}').length === 1", timeout=20_000)
+    page.locator(f"{NOTES}[data-key=output] .nn-callout-all").click()
     assert visible_notes(page) == []
     page.reload()
     open_app(page, app_url)
@@ -41,7 +49,7 @@ def test_callouts_appear_once_and_stay_dismissed_after_reload(page, app_url):
 
 def test_a_note_does_not_block_what_lies_under_it(page, app_url):
     open_app(page, app_url)
-    note = page.locator(f"{NOTES}[data-key=link]")
+    note = page.locator(NOTES)
     note.wait_for(timeout=20_000)
     box = note.bounding_box()
     # The text of a note lets clicks through to the page (only its buttons take them).

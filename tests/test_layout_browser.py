@@ -35,7 +35,8 @@ TEXTS = js("""
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const text = n.textContent.trim(), el = n.parentElement;
-      if (!text || !el || el.closest('select, option, style, script, title')) continue;
+      // The first-visit tour note lies over the page on purpose (one at a time, clicks pass through).
+      if (!text || !el || el.closest('select, option, style, script, title, .nn-callouts')) continue;
       const style = getComputedStyle(el);
       if (style.visibility !== 'visible' || style.opacity === '0') continue;
       const range = document.createRange(); range.selectNodeContents(n);

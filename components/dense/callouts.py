@@ -3,7 +3,8 @@
 The notes are drawn in the page's light DOM (not inside a Panel layout), absolutely
 placed beside an anchor: a point given in pixels from the top left of an element found
 by CSS class (searched through Bokeh's shadow roots). They follow the element when the
-page scrolls or re-lays out. A note lets clicks through (pointer-events: none) except
+page scrolls or re-lays out. One note shows at a time, as a short tour (1/4, 2/4, …):
+notes side by side would cover each other on a small screen or a big network. A note lets clicks through (pointer-events: none) except
 on its two buttons, so it never blocks what it points at. Dismissed notes are listed in
 the browser's localStorage under `storage_key` and never come back there.
 """
@@ -102,12 +103,16 @@ class Callouts(pn.custom.JSComponent):
       function build() {
         layer.replaceChildren();
         const gone = readDismissed(model.storage_key);
-        notes = model.callouts.filter((c) => !gone.has(c.key)).map((c) => {
+        const total = model.callouts.length;
+        notes = model.callouts.filter((c) => !gone.has(c.key)).slice(0, 1).map((c) => {
           const note = document.createElement("div");
           note.className = "nn-callout nn-callout-" + c.side;
           note.dataset.key = c.key;
           const text = document.createElement("div");
-          text.textContent = c.text;
+          const step = document.createElement("b");
+          step.className = "nn-callout-step";
+          step.textContent = (model.callouts.indexOf(c) + 1) + "/" + total + "  ";
+          text.append(step, document.createTextNode(c.text));
           const buttons = document.createElement("div");
           buttons.className = "nn-callout-buttons";
           const ok = document.createElement("button");
