@@ -138,9 +138,9 @@ class NetworkDiagram(pn.viewable.Viewer):
         self._biases = fig.rect("x", "y", width=10, height=10, source=self.bias_source,
                                 fill_color={"field": "b", "transform": self._mapper}, line_color="#5a6169")
         fig.add_tools(
-            HoverTool(renderers=[self._links], tooltips=_TOOLTIP.format(what="weight", field="w", hint=_CLICK_HINT),
+            HoverTool(renderers=[self._links], tooltips=_TOOLTIP.format(what=_("weight"), field="w", hint=_CLICK_HINT),
                       line_policy="interp", attachment="above"),
-            HoverTool(renderers=[self._biases], tooltips=_TOOLTIP.format(what="bias", field="b", hint="")),
+            HoverTool(renderers=[self._biases], tooltips=_TOOLTIP.format(what=_("bias"), field="b", hint="")),
             # The neuron under the mouse goes to the server only when it changes.
             HoverTool(renderers=[self._frames], tooltips=None, callback=CustomJS(args={"state": self._hover_state}, code="""
                 const hit = cb_data.index.indices;
