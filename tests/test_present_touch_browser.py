@@ -93,6 +93,7 @@ def test_a_tap_shows_a_neuron_in_the_big_map_and_the_weight_and_bias_cards(brows
         bx, by = page.evaluate("""() => { const s = Bokeh.documents[0].get_model_by_name('biases');
           return [s.data.x[0], s.data.y[0]]; }""")
         left, top, w, h = page.evaluate(BOX, ".nn-network")
+        page.wait_for_timeout(600)      # a second tap as a person makes it, not a double tap
         page.touchscreen.tap(left + bx, top + h - by)
         card = page.get_by_text("Bias of neuron 1 of layer 1", exact=False)
         card.wait_for()
