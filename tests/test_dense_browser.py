@@ -82,6 +82,7 @@ def test_play_advances_epochs_and_changes_heatmap(page, app_url):
     button(page, "▶ Play").click()
     wait_epoch(page, 20)
     button(page, "❚❚ Pause").click()
+    button(page, "▶ Play").wait_for()     # the server has taken the pause (and drawn where it stopped)
     page.wait_for_timeout(300)
     stopped = epoch(page)
     assert stopped >= 20
