@@ -9,7 +9,7 @@ pytestmark = pytest.mark.keras
 keras = pytest.importorskip("keras")
 
 from playground.cnn.loading import (  # noqa: E402
-    ModelLoadError, UnsupportedModelError, check_supported, class_names_for, default_model_path,
+    ModelLoadError, UnsupportedModelError, check_supported, default_model_path,
     load_default_model, load_model)
 
 layers = keras.layers
@@ -32,7 +32,6 @@ def test_the_shipped_model_loads_and_is_supported():
     model = load_default_model()
     assert load_default_model() is model  # loaded once, shared read-only
     assert tuple(model.inputs[0].shape[1:]) == (28, 28, 1)
-    assert class_names_for(model) == [str(d) for d in range(10)]
 
 
 @pytest.mark.parametrize("extra, named", [

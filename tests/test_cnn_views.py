@@ -268,3 +268,25 @@ def test_every_view_works_on_an_uploaded_model_of_another_shape(fresh_page, tmp_
     relu_out = _keras_layer_output(other, "wide", image)[3, 0, 5]
     output = _span_number(html, "cnn-formula-output")
     assert max(output, 0.0) == pytest.approx(relu_out, abs=6e-4)
+
+
+def test_conv_view_draws_a_photos_r_g_b_channels_each_in_its_own_colour():
+    from playground.components.cnn.colors import CHANNEL_PALETTES
+    from playground.components.cnn.conv import ConvView
+    from playground.theme import CHANNEL_COLOURS
+
+    rng = np.random.default_rng(0)
+    photo, kernels = rng.random((8, 8, 3), np.float32), rng.normal(size=(3, 3, 3)).astype(np.float32)
+    mids, out = rng.normal(size=(3, 6, 6)).astype(np.float32), rng.normal(size=(6, 6)).astype(np.float32)
+    view = ConvView(on_pick=lambda *args: None)
+    view.show(photo, kernels, mids, 0.1, out, "input", "conv · neuron 0", input_is_image=True, input_range=(0, 1))
+    assert view.inputs.data["image"] == []
+    for c, (source, mapper) in enumerate(zip(view.channel_inputs, view.channel_mappers)):
+        (tile,) = source.data["image"]
+        np.testing.assert_array_equal(np.flipud(tile), photo[:, :, c])   # tiles are stored bottom row first
+        assert mapper.palette == list(CHANNEL_PALETTES[c]) and mapper.palette[-1] == CHANNEL_COLOURS[c]
+    # Grey input, or activations from an earlier layer: one grey or diverging map per channel, no R, G, B.
+    view.show(photo[:, :, :1], kernels[:, :, :1], mids[:1], 0.1, out, "input", "conv · neuron 0", input_is_image=True)
+    assert len(view.inputs.data["image"]) == 1 and all(s.data["image"] == [] for s in view.channel_inputs)
+    view.show(photo, kernels, mids, 0.1, out, "relu_1", "conv_2 · neuron 0", input_is_image=False)
+    assert len(view.inputs.data["image"]) == 3 and all(s.data["image"] == [] for s in view.channel_inputs)

@@ -17,7 +17,8 @@ from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper
 
 from playground.components.cnn.cells import CellPicker, bokeh_pane, pixel_canvas
 from playground.components.cnn.theming import ThemedFigure
-from playground.components.cnn.colors import ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, symmetric_limit
+from playground.components.cnn.colors import (ACTIVATION_PALETTE, CHANNEL_PALETTES, INPUT_PALETTE, WEIGHT_PALETTE,
+                                             symmetric_limit)
 from playground.i18n import _
 from playground.theme import CNN_CURRENT_ROW, CNN_FRAME, CNN_INK, CNN_LINK, CNN_TEXT, CNN_WINDOW_FILL
 
@@ -46,6 +47,9 @@ class ConvView(ThemedFigure, pn.viewable.Viewer):
         self.w_mapper = LinearColorMapper(palette=WEIGHT_PALETTE, low=-1, high=1)
         self.act_mapper = LinearColorMapper(palette=ACTIVATION_PALETTE, low=-1, high=1)
         self.inputs, self.kernels = _images(), _images()
+        # A colour photo's R, G and B channels, each in its own colour (the overview draws them alike).
+        self.channel_inputs = [_images() for _ in CHANNEL_PALETTES]
+        self.channel_mappers = [LinearColorMapper(palette=p, low=0, high=1) for p in CHANNEL_PALETTES]
         self.maps = _images()  # intermediate maps and the output map
         self.frames = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
         self.current = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))     # selected channel's row
@@ -58,6 +62,8 @@ class ConvView(ThemedFigure, pn.viewable.Viewer):
         fig.segment("x0", "y0", "x1", "y1", source=self.links, line_color=CNN_LINK, line_width=1.2)
         fig.rect("x", "y", "w", "h", source=self.current, fill_color=CNN_CURRENT_ROW, line_color=None)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.inputs, color_mapper=self.in_mapper)
+        for source, mapper in zip(self.channel_inputs, self.channel_mappers):
+            fig.image("image", x="x", y="y", dw="dw", dh="dh", source=source, color_mapper=mapper)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.kernels, color_mapper=self.w_mapper)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.maps, color_mapper=self.act_mapper)
         fig.rect("x", "y", "w", "h", source=self.frames, fill_alpha=0, line_color=CNN_FRAME)
@@ -118,6 +124,8 @@ class ConvView(ThemedFigure, pn.viewable.Viewer):
         ys = np.array([row_y[c % n_rows] for c in range(c_in)])
 
         inp = dict(image=[], x=[], y=[], dw=[], dh=[])
+        rgb = input_is_image and c_in == len(CHANNEL_PALETTES)
+        channels = [dict(image=[], x=[], y=[], dw=[], dh=[]) for _ in CHANNEL_PALETTES]
         ker = dict(image=[], x=[], y=[], dw=[], dh=[])
         maps = dict(image=[], x=[], y=[], dw=[], dh=[])
         frames = dict(x=[], y=[], w=[], h=[])
@@ -142,7 +150,7 @@ class ConvView(ThemedFigure, pn.viewable.Viewer):
         xs_mid = [x + t_k[1] + 26 for x in xs_k]
         for c in range(c_in):
             x_in, x_k, x_mid = xs_in[c], xs_k[c], xs_mid[c]
-            put(inp, inputs[:, :, c], x_in, ys[c], t_in)
+            put(channels[c] if rgb else inp, inputs[:, :, c], x_in, ys[c], t_in)
             put(ker, kernels[:, :, c], x_k, ys[c], t_k)
             put(maps, intermediates[c], x_mid, ys[c], t_mid)
             regions.append(("input", c, x_in, ys[c] - t_in[0] / 2, t_in[1], t_in[0], h, w))
@@ -190,6 +198,9 @@ class ConvView(ThemedFigure, pn.viewable.Viewer):
             self.w_mapper.update(low=-w_lim, high=w_lim)
             self.act_mapper.update(low=-act_lim, high=act_lim)
             self.inputs.data, self.kernels.data, self.maps.data = inp, ker, maps
+            for source, mapper, data in zip(self.channel_inputs, self.channel_mappers, channels):
+                mapper.update(low=input_range[0], high=input_range[1])
+                source.data = data
             self.frames.data, self.links.data, self.labels.data = frames, links, labels
             self.picker.set_regions(regions)
         self._geometry = dict(ys=ys, xs_in=xs_in, xs_mid=xs_mid, x_out=x_out, mid=mid,

@@ -30,24 +30,6 @@ class UnsupportedModelError(ModelLoadError):
     """The model loaded but has layers or settings the views cannot show."""
 
 
-def class_names_for(model) -> list[str]:
-    """Class names for `model`'s outputs.
-
-    Models trained by `playground cnn train` are named ``tiny_vgg_<data set>``
-    (e.g. ``tiny_vgg_mnist_5k``); a model whose name ends with a known data
-    set's name gets that set's class names, any other model "0", "1", ….
-    """
-    from playground.datasets import images
-
-    n_classes = int(model.outputs[0].shape[-1])
-    known = {"fashion_mnist": images.FASHION_CLASSES, "cifar10": images.CIFAR10_CLASSES,
-             "mnist": images.DIGITS, "mnist_5k": images.DIGITS}
-    for suffix, names in known.items():
-        if model.name.endswith(suffix) and len(names) == n_classes:
-            return list(names)
-    return [str(i) for i in range(n_classes)]
-
-
 def default_model_path() -> Path:
     """The shipped TinyVGG trained on the offline MNIST digits."""
     return Path(__file__).resolve().parents[1] / "models" / "tinyvgg_mnist.keras"
