@@ -138,7 +138,7 @@ class NetworkDiagram(pn.viewable.Viewer):
         self._biases = fig.rect("x", "y", width=10, height=10, source=self.bias_source,
                                 fill_color={"field": "b", "transform": self._mapper}, line_color="#5a6169")
         fig.add_tools(
-            HoverTool(renderers=[self._links], tooltips=_TOOLTIP.format(what=_("weight"), field="w", hint=_CLICK_HINT),
+            HoverTool(renderers=[self._links], tooltips=_TOOLTIP.format(what=_("weight"), field="w", hint=_CLICK_HINT.format(text=_("click to type a new weight"))),
                       line_policy="interp", attachment="above"),
             HoverTool(renderers=[self._biases], tooltips=_TOOLTIP.format(what=_("bias"), field="b", hint="")),
             # The neuron under the mouse goes to the server only when it changes.
@@ -441,7 +441,7 @@ class NetworkDiagram(pn.viewable.Viewer):
 _NO_FOCUS_RING = ":host, :host(:focus), :host(:focus-visible) { outline: none; }"
 # Tooltips large enough to read from the back of a room.
 _TOOLTIP = """<div style="font-size: 17px; line-height: 1.3">@label<br>{what} <b>@{field}{{0.000}}</b>{hint}</div>"""
-_CLICK_HINT = '<br><span style="font-size: 14px; opacity: .75">click to type a new weight</span>'
+_CLICK_HINT = '<br><span style="font-size: 14px; opacity: .75">{text}</span>'
 _BUTTON_CSS = """
 :host .bk-btn { font-size: 22px; font-weight: 700; line-height: 1; padding: 0; }
 """
