@@ -5,8 +5,8 @@ the event loop and says whether a browser is attached. The "browser" is the test
 itself, which takes (acknowledges) frames when it chooses to.
 """
 import asyncio
-import threading
 
+from own_thread import run_async
 from playground.dense.live_loop import ACK_TIMEOUT_S, LiveLoop
 from playground.dense.settings import DenseSettings
 from playground.dense.trainer import Trainer
@@ -51,23 +51,6 @@ class Page:
         self.loop.frame_taken(len(self.frames))
 
 
-def run(scenario) -> None:
-    """Run the async `scenario` on a fresh event loop in its own thread (a browser test's loop may hold this one)."""
-    failure = []
-
-    def main():
-        try:
-            asyncio.run(scenario())
-        except BaseException as exc:      # re-raised in the test's thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=main)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
-
-
 async def until(condition, timeout: float = 10.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
@@ -95,7 +78,7 @@ def test_playing_trains_and_pausing_stops_training():
         page.take_frame()
         await asyncio.sleep(0.3)
         assert page.trainer.epoch == stopped and not page.loop.playing
-    run(scenario)
+    run_async(scenario)
 
 
 def test_one_frame_in_flight_and_training_waits_for_the_browser():
@@ -115,7 +98,7 @@ def test_one_frame_in_flight_and_training_waits_for_the_browser():
         await until(lambda: len(page.frames) == 3)
         assert page.frames == sorted(page.frames) and page.host.loops == 1
         page.loop.pause()
-    run(scenario)
+    run_async(scenario)
 
 
 def test_an_unanswered_frame_is_followed_after_the_ack_timeout():
@@ -125,7 +108,7 @@ def test_an_unanswered_frame_is_followed_after_the_ack_timeout():
         await until(lambda: len(page.frames) == 1)
         await until(lambda: len(page.frames) == 2, timeout=ACK_TIMEOUT_S + 5)   # a lost echo does not stall it
         page.loop.pause()
-    run(scenario)
+    run_async(scenario)
 
 
 def test_a_closed_tab_ends_the_loop_and_the_page_is_not_touched_again():
@@ -141,7 +124,7 @@ def test_a_closed_tab_ends_the_loop_and_the_page_is_not_touched_again():
         page.loop.frame_taken(drawn)
         await asyncio.sleep(0.3)
         assert (len(page.frames), page.trainer.epoch) == (drawn, epoch)
-    run(scenario)
+    run_async(scenario)
 
 
 def test_a_destroyed_session_ends_the_loop():
@@ -159,7 +142,7 @@ def test_a_destroyed_session_ends_the_loop():
         page.loop.play()                                # a closed loop never starts again
         await asyncio.sleep(0.1)
         assert page.trainer.epoch == epoch and page.host.loops == 1
-    run(scenario)
+    run_async(scenario)
 
 
 def test_a_hidden_tab_suspends_training_and_shown_again_resumes():
@@ -178,7 +161,7 @@ def test_a_hidden_tab_suspends_training_and_shown_again_resumes():
         page.loop.pause()
         page.loop.tab_hidden()
         assert not page.loop.tab_shown()                # paused stays paused
-    run(scenario)
+    run_async(scenario)
 
 
 def test_a_diverging_run_pauses_itself():
@@ -193,4 +176,4 @@ def test_a_diverging_run_pauses_itself():
         asyncio.ensure_future(browser())
         await until(lambda: not page.loop.playing, timeout=20)
         assert page.trainer.diverged
-    run(scenario)
+    run_async(scenario)

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from own_thread import run_async
 from playground.serve.scheduler import MAX_BUDGET_S, MIN_BUDGET_S, Budget, Scheduler, is_presenting
 
 
@@ -60,7 +61,7 @@ def test_learners_take_turns_round_robin_each_in_the_order_it_asked():
         scheduler.shutdown()
         return ran
 
-    assert asyncio.run(main()) == ["a0", "b0", "c0", "a1", "b1", "a2"]
+    assert run_async(main) == ["a0", "b0", "c0", "a1", "b1", "a2"]
 
 
 def test_thirty_learners_on_two_workers_get_equal_shares_even_against_a_greedy_one():
@@ -79,7 +80,7 @@ def test_thirty_learners_on_two_workers_get_equal_shares_even_against_a_greedy_o
                              learner(scheduler, "greedy", parallel=8))      # eight slices always waiting
         scheduler.shutdown()
 
-    asyncio.run(main())
+    run_async(main)
     # While the class asks, the greedy learner gets a turn per round like everyone else (its
     # queued slices run on after the class has finished). A learner a little late in asking
     # again may miss a round's turn by one; nobody gets a second turn in a round otherwise.
@@ -104,7 +105,7 @@ def test_the_teachers_session_goes_first_with_the_full_budget():
         scheduler.shutdown()
         return ran, budgets
 
-    ran, budgets = asyncio.run(main())
+    ran, budgets = run_async(main)
     assert ran == ["teacher", "s0", "s1", "s2", "s3", "s4"]
     assert budgets[0] == MAX_BUDGET_S and budgets[1:] == [0.004] * 5
 
@@ -150,7 +151,7 @@ def test_the_real_scheduler_shrinks_slices_when_thirty_learners_keep_it_busy():
         scheduler.shutdown()
         return scheduler.budget
 
-    budget = asyncio.run(main())
+    budget = run_async(main)
     # 30 × 18 ms would make each turn come every ~0.5 s (one core's worth of Python);
     # the budget must have come down well below that.
     assert budget.seconds < MAX_BUDGET_S / 2
@@ -170,7 +171,7 @@ def test_a_failing_slice_fails_for_its_learner_only_and_the_scheduler_goes_on():
         scheduler.shutdown()
         return results, again, ran, scheduler
 
-    results, again, ran, scheduler = asyncio.run(main())
+    results, again, ran, scheduler = run_async(main)
     assert isinstance(results[0], ValueError) and results[1:] == [True] * 4
     assert again is True and sorted(ran) == ["bad again", "s0", "s1", "s2", "s3"]
     assert scheduler._running == 0 and scheduler.waiting == 0
@@ -197,7 +198,7 @@ def test_a_slice_whose_session_went_is_dropped_unrun():
         scheduler.shutdown()
         return results, ran, scheduler
 
-    results, ran, scheduler = asyncio.run(main())
+    results, ran, scheduler = run_async(main)
     assert results == [True, False, True] and ran == ["b"]
     assert scheduler.waiting == 0 and scheduler._running == 0
 

@@ -14,10 +14,14 @@ import pytest
 from tornado.websocket import WebSocketClosedError
 
 from browser_support import served_app
+from own_thread import in_own_thread, run_async
 from playground.serve.closed_tabs import quiet_closed_tabs
 
 ROOT = Path(__file__).resolve().parents[1]
 ERRORS = re.compile(r"Traceback|ERROR|Error|exception")
+# TensorFlow's C++ runtime logs in glog's format ("E0000 00:00:…") while the CNN page warms up
+# in the background; on a machine without a GPU it reports the missing CUDA driver as an error.
+TENSORFLOW_RUNTIME = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:.*$", re.M)
 
 
 def _orphaned_failure(exc: BaseException, caplog) -> list[logging.LogRecord]:
@@ -33,7 +37,7 @@ def _orphaned_failure(exc: BaseException, caplog) -> list[logging.LogRecord]:
 
     caplog.clear()
     with caplog.at_level(logging.INFO):
-        asyncio.run(main())
+        run_async(main)
     return [r for r in caplog.records if r.name in ("asyncio", "playground.serve.closed_tabs")]
 
 
@@ -54,21 +58,23 @@ def test_tabs_closing_mid_training_log_no_error(tmp_path):
 
     log_path = tmp_path / "serve.log"
     with open(log_path, "w") as log, served_app(log) as url:
-        for round_ in range(2):
-            learners = [Learner(url) for _ in range(3)]
-            now = time.time()
-            # each closes at its own moment, while frames are on their way
-            threads = [threading.Thread(target=l.run_until, args=(now + 1.5 + 0.37 * i, [])) for i, l in
-                       enumerate(learners)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(timeout=60)
-            assert all(l.record.frames for l in learners), round_
+        def two_rounds():       # Bokeh's client runs its own IOLoop: on a thread of its own
+            for round_ in range(2):
+                learners = [Learner(url) for _ in range(3)]
+                now = time.time()
+                # each closes at its own moment, while frames are on their way
+                threads = [threading.Thread(target=l.run_until, args=(now + 1.5 + 0.37 * i, [])) for i, l in
+                           enumerate(learners)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join(timeout=60)
+                assert all(l.record.frames for l in learners), round_
+        in_own_thread(two_rounds)
         time.sleep(2.0)
         text = log_path.read_text()
     assert text.count("live loop ended") == 6, text[-3000:]
-    assert ERRORS.search(text) is None, text[-3000:]
+    assert ERRORS.search(TENSORFLOW_RUNTIME.sub("", text)) is None, text[-3000:]
 
 
 FRAME_TIMES = """() => {
