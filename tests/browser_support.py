@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -57,3 +58,15 @@ def served_app(log=subprocess.DEVNULL):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# TensorFlow's C++ runtime logs in glog's format ("E0000 00:00:…") while the CNN page warms up
+# in the background; on a machine without a GPU it reports the missing CUDA driver as an error.
+_TENSORFLOW_RUNTIME = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:.*$", re.M)
+_ERRORS = re.compile(r"Traceback|ERROR|Error|exception")
+
+
+def app_error(log_text: str) -> str | None:
+    """The first error the app (not TensorFlow's native runtime) wrote into a server log, or None."""
+    found = _ERRORS.search(_TENSORFLOW_RUNTIME.sub("", log_text))
+    return found.group(0) if found else None

@@ -1,13 +1,12 @@
 """Sessions that clean up: a bounded loss history, a hidden tab pauses, a closed tab stops quietly."""
 from __future__ import annotations
 
-import re
 import time
 
 import numpy as np
 import pytest
 
-from browser_support import served_app
+from browser_support import app_error, served_app
 from playground.components.dense.loss_chart import LossChart
 from playground.dense.trainer import HISTORY_CAP, HISTORY_KEYS, Trainer, thin_history
 
@@ -141,4 +140,4 @@ def test_hidden_tab_pauses_closed_tab_stops_and_nothing_is_logged_as_an_error(br
         time.sleep(1.0)
         text = log_path.read_text()
     assert ended is not None and ended < 2.0, text[-2000:]
-    assert re.search(r"Traceback|ERROR|Error|exception", text) is None, text[-3000:]
+    assert app_error(text) is None, text[-3000:]

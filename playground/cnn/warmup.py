@@ -36,9 +36,23 @@ def start() -> bool:
     with _lock:
         if _thread is not None:
             return _thread.is_alive()
+        _import_whole_first()
         _thread = threading.Thread(target=_warm_up, name="cnn-warm-up", daemon=True)
         _thread.start()
         return True
+
+
+def _import_whole_first() -> None:
+    """Import pandas in this (the server's) thread before the warm-up thread runs.
+
+    Bokeh looks pandas up in `sys.modules` whenever a page streams data (the loss chart
+    does at every frame). TensorFlow imports pandas on the warm-up thread, and a frame
+    drawn meanwhile found the module half-imported and failed (seen in CI).
+    """
+    try:
+        importlib.import_module("pandas")
+    except ImportError:      # no pandas: nothing for Bokeh to find half-done
+        pass
 
 
 def _warm_up() -> None:
