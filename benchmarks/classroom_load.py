@@ -24,19 +24,19 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from argparse import Namespace
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser_support import free_port, serving  # noqa: E402  (the tests' recipe for a served app)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -54,31 +54,12 @@ def playground_server(procs: int = 1, log=subprocess.DEVNULL, env: dict[str, str
     """The server `playground serve --num-procs PROCS` runs, on a free loopback port; yields (url, pid)."""
     from playground.cli import serve_command
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     cmd, extra = serve_command(Namespace(port=port, address="127.0.0.1", lan=False, num_procs=procs, show=False,
-                                                present_key=""))
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, **extra, **(env or {})})
+                                         present_key=""))
     url = f"http://127.0.0.1:{port}/app"
-    deadline = time.time() + 120
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=20).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("the server did not come up")
-                time.sleep(0.5)
+    with serving(cmd, url, log, env={**os.environ, **extra, **(env or {})}) as proc:
         yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def process_tree(pid: int) -> list[int]:

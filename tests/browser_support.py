@@ -28,36 +28,45 @@ def find_chromium() -> str | None:
     return None
 
 
-@contextmanager
-def served_app(log=subprocess.DEVNULL):
-    """`panel serve playground/app.py` on a free loopback port; yields the app's URL."""
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "panel", "serve", str(ROOT / "playground" / "app.py"),
-         "--port", str(port), "--address", "127.0.0.1",
-         "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/app"
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(cmd: list[str], url: str, log=subprocess.DEVNULL, env: dict[str, str] | None = None):
+    """Run server command `cmd` until `url` answers; yields the process, stopped afterwards."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     deadline = time.time() + 120
     try:
         while True:
             try:
-                urllib.request.urlopen(url, timeout=10).read()
+                urllib.request.urlopen(url, timeout=20).read()
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("panel serve did not come up")
+                    raise RuntimeError(f"the server did not come up: {' '.join(cmd[:4])} …")
                 time.sleep(0.5)
-        yield url
+        yield proc
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def served_app(log=subprocess.DEVNULL):
+    """`panel serve playground/app.py` on a free loopback port; yields the app's URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/app"
+    with serving([sys.executable, "-m", "panel", "serve", str(ROOT / "playground" / "app.py"),
+                  "--port", str(port), "--address", "127.0.0.1",
+                  "--allow-websocket-origin", f"127.0.0.1:{port}", "--num-procs", "1"], url, log):
+        yield url
 
 
 # TensorFlow's C++ runtime logs in glog's format ("E0000 00:00:…") while the CNN page warms up
