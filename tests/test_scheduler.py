@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 
 from own_thread import run_async
+from playground.serve import scheduler as server_scheduler
 from playground.serve.scheduler import MAX_BUDGET_S, MIN_BUDGET_S, Budget, Scheduler, is_presenting
 
 
@@ -201,6 +202,21 @@ def test_a_slice_whose_session_went_is_dropped_unrun():
     results, ran, scheduler = run_async(main)
     assert results == [True, False, True] and ran == ["b"]
     assert scheduler.waiting == 0 and scheduler._running == 0
+
+
+def test_slices_left_running_when_an_event_loop_closed_do_not_hold_the_next_loops_workers():
+    """A loop that ends mid-slice (a test's `asyncio.run`, a server restarting its loop) never
+    hears back from that slice; the next loop must still get every worker."""
+    async def leave_slices_running():
+        for i in range(server_scheduler.shared().workers):
+            asyncio.create_task(server_scheduler.run_slice(f"left{i}", lambda budget_s: time.sleep(0.3)))
+        await asyncio.sleep(0.05)          # they are running; the loop now ends under them
+
+    async def train_once():
+        return await asyncio.wait_for(server_scheduler.run_slice("next", lambda budget_s: None), timeout=0.2)
+
+    run_async(leave_slices_running)
+    assert run_async(train_once) is True
 
 
 def test_present_marks_the_teachers_session_only_with_the_servers_key():

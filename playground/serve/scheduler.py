@@ -143,8 +143,8 @@ class Scheduler:
         """Slices queued, not yet started."""
         return sum(len(state.waiting) for state in self._learners.values())
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def shutdown(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)
 
     # ---- taking turns ----------------------------------------------------------------------
 
@@ -212,13 +212,23 @@ class Scheduler:
 
 
 _scheduler: Scheduler | None = None
+_scheduler_loop: asyncio.AbstractEventLoop | None = None
 
 
 def shared() -> Scheduler:
-    """The server's one scheduler (made on first use)."""
-    global _scheduler
-    if _scheduler is None:
-        _scheduler = Scheduler()
+    """The scheduler of the running event loop: the server's one (made on first use).
+
+    A server process has one event loop, so one scheduler. Its bookkeeping (slices
+    running, futures awaited) belongs to that loop: a slice still running when its loop
+    closed would never report back and would hold a worker for good. So a new loop
+    (a test's `asyncio.run`) gets a fresh scheduler.
+    """
+    global _scheduler, _scheduler_loop
+    loop = asyncio.get_running_loop()
+    if _scheduler is None or _scheduler_loop is not loop:
+        if _scheduler is not None:
+            _scheduler.shutdown(wait=False)
+        _scheduler, _scheduler_loop = Scheduler(), loop
     return _scheduler
 
 
