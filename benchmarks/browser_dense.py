@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 import browser_support  # noqa: E402  (the tests' recipe for a served app and a browser)
-from browser_support import CHROMIUM_ARGS, served_app  # noqa: E402
+from browser_support import CHROMIUM_ARGS, served_app, wait_for_log  # noqa: E402
 SPIRAL_6x8 = "?dataset=spiral&hidden=8,8,8,8,8,8&activation=relu&features=x1,x2&learning_rate=0.03&batch_size=10"
 
 # In-page instrumentation: paint time of every heatmap frame, and of every input event.
@@ -151,6 +152,23 @@ def screenshots(browser, url, folder: Path, seconds: float = 4) -> None:
         page.close()
 
 
+def warm_server(browser, url: str, log_path: Path) -> None:
+    """Open the page once and wait for the server's CNN warm-up (TensorFlow's import) to end.
+
+    A first page on screen starts it, and for its 20–30 s it takes the server's
+    interpreter from the dense page; a teacher's server is past it long before a class
+    plays, so every figure here is taken after it.
+    """
+    from playground.cnn.warmup import DONE_LINE
+
+    page = open_page(browser, url)
+    started = time.perf_counter()
+    done = wait_for_log(log_path, DONE_LINE)
+    page.close()
+    print(f"server warm: the CNN warm-up {'ended' if done else 'did NOT end'} {time.perf_counter() - started:.0f} s"
+          " after the first page")
+
+
 def summary(ms: list[float], what: str = "changes") -> str:
     """Median, p90 and max of timings in milliseconds."""
     ms = sorted(ms)
@@ -173,8 +191,10 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
 
     print(f"machine: {os.cpu_count()} cores; chromium {find_chromium()}; headless")
-    with served_app() as url, sync_playwright() as pw:
+    log_path = Path(tempfile.mkstemp(prefix="browser-dense-", suffix=".log")[1])
+    with open(log_path, "w") as log, served_app(log) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
+        warm_server(browser, url, log_path)
         if args.screenshots:
             screenshots(browser, url, args.screenshots)
             browser.close()

@@ -27,6 +27,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from argparse import Namespace
@@ -36,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from browser_support import free_port, serving  # noqa: E402  (the tests' recipe for a served app)
+from browser_support import free_port, serving, wait_for_log  # noqa: E402  (the tests' recipe for a served app)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -317,6 +318,28 @@ def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds
                        (client1 - client0) / (t1 - t0), errors, any(r.present for r in records))
 
 
+def warm_server(url: str, log_path: Path, procs: int) -> None:
+    """Open pages until every server process has finished its CNN warm-up (TensorFlow's import).
+
+    A first page on screen starts it in its process, and for its 20–30 s it takes the
+    interpreter from the dense page; a teacher's server is past it long before the class
+    plays. Which process a page lands on is the kernel's choice: with several, a few
+    pages each make it likely that every process got one.
+    """
+    import asyncio
+
+    from playground.cnn.warmup import DONE_LINE
+
+    started = time.perf_counter()
+    for _ in range(1 if procs == 1 else 4 * procs):
+        learner = Learner(url)
+        learner.loop.run_sync(lambda: asyncio.sleep(1.0))     # "document ready" reaches the server
+        learner.session.close()
+    done = wait_for_log(log_path, DONE_LINE, count=procs)
+    print(f"server warm: the CNN warm-up {'ended' if done else 'did NOT end'} in every process"
+          f" ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
 def report(result: ClassResult, per_learner: bool) -> None:
     n = result.size
     print(f"\n== N = {n} learners ==")
@@ -361,7 +384,9 @@ def main() -> None:
 
     print(f"machine: {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f};"
           f" server processes: {args.procs}; client processes: {args.client_procs}", flush=True)
-    with playground_server(args.procs) as (url, pid):
+    log_path = Path(tempfile.mkstemp(prefix="classroom-load-", suffix=".log")[1])
+    with open(log_path, "w") as log, playground_server(args.procs, log) as (url, pid):
+        warm_server(url, log_path, args.procs)
         for size in (int(s) for s in args.sizes.split(",")):
             result = run_class(url, pid, size, args.seconds, args.step_seconds, args.steps,
                                min(args.client_procs, size), present=args.present)

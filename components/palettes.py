@@ -1,9 +1,10 @@
 """Colours of the dense views: TF Playground's orange–grey–blue scale, class colours, themes.
 
-Heatmaps are drawn by Bokeh colour mappers in the browser, so the server sends
-numbers (float32), never colours: `diverging_mapper` quantises −1…+1 into the
-original's ~30 shades and `class_mapper` encodes "class k with confidence c" as
-the number k + c.
+Heatmaps are drawn by Bokeh colour mappers in the browser. The server sends each
+cell as one byte, its shade's number in the palette (`shade_codes`, `class_codes`),
+never colours and never float32: the original draws ~30 shades, so the byte loses
+nothing on screen and the frame is a quarter of the size. `code_mapper` turns the
+numbers back into colours; `diverging_mapper` colours plain −1…+1 values (links, biases).
 """
 from __future__ import annotations
 
@@ -52,17 +53,57 @@ def diverging_mapper() -> LinearColorMapper:
                              high_color=palette[-1], nan_color="#000000")
 
 
+GAP = 255            # a code of no shade: drawn in the mapper's `beyond` colour (a gap, or NaN)
+
+
+def shade_codes(values: np.ndarray) -> np.ndarray:
+    """Values on the −1…+1 scale -> uint8 shade numbers 0…SHADES−1 of `diverging_palette`.
+
+    The shade is the one Bokeh's LinearColorMapper(low=−1, high=1) picks for the value;
+    values beyond the scale take the end shades, NaN (a diverged network) becomes GAP.
+    """
+    with np.errstate(invalid="ignore"):
+        shade = np.floor((np.asarray(values, np.float32) + 1) * np.float32(SHADES / 2))
+        codes = np.clip(shade, 0, SHADES - 1)
+    return np.where(np.isnan(codes), GAP, codes).astype(np.uint8)
+
+
+def class_codes(probabilities: np.ndarray, discretize: bool = False) -> np.ndarray:
+    """(K, H, W) softmax probabilities -> (H, W) uint8 shade numbers of `class_palette`.
+
+    Class k with confidence c (see `class_confidence`) is shade k·CLASS_SHADES + ⌊c·CLASS_SHADES⌋.
+    """
+    value = class_confidence(probabilities, discretize)
+    best = np.floor(value)
+    return (best * CLASS_SHADES + np.floor((value - best) * CLASS_SHADES)).astype(np.uint8)
+
+
+def code_mapper(palette: list[str], beyond: str) -> LinearColorMapper:
+    """Colours shade number i as palette[i], and GAP as `beyond`.
+
+    The mapper's range runs half a shade beyond both ends, so that every whole
+    number falls in the middle of its colour's interval, clear of rounding.
+    """
+    return LinearColorMapper(palette=palette, low=-0.5, high=len(palette) - 0.5, low_color=palette[0],
+                             high_color=beyond, nan_color=beyond)
+
+
 def class_palette(n_classes: int) -> list[str]:
     """For each class, CLASS_SHADES colours from grey (unsure) to the class colour (sure)."""
     return [blend(GREY, CLASS_COLOURS[k], 0.25 + 0.75 * s / (CLASS_SHADES - 1))
             for k in range(n_classes) for s in range(CLASS_SHADES)]
 
 
+def shade_scale(beyond: str = "#000000") -> tuple[LinearColorMapper, FixedTicker, dict[float, str]]:
+    """Mapper for `shade_codes`, plus ticks and labels that show the −1…+1 scale in its legend."""
+    ticks = [-0.5, (SHADES - 1) / 2, SHADES - 0.5]
+    return code_mapper(diverging_palette(), beyond), FixedTicker(ticks=ticks), dict(zip(ticks, ["−1", "0", "1"]))
+
+
 def class_mapper(n_classes: int) -> tuple[LinearColorMapper, FixedTicker, dict[float, str]]:
-    """Mapper for `class_confidence` values, plus ticks and labels for its legend."""
-    mapper = LinearColorMapper(palette=class_palette(n_classes), low=0.0, high=float(n_classes),
-                               nan_color="#000000")
-    ticks = [k + 0.5 for k in range(n_classes)]
+    """Mapper for `class_codes`, plus ticks and labels (one per class) for its legend."""
+    mapper = code_mapper(class_palette(n_classes), "#000000")
+    ticks = [k * CLASS_SHADES + (CLASS_SHADES - 1) / 2 for k in range(n_classes)]
     return mapper, FixedTicker(ticks=ticks), {t: f"class {k}" for k, t in enumerate(ticks)}
 
 

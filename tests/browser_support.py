@@ -58,6 +58,16 @@ def serving(cmd: list[str], url: str, log=subprocess.DEVNULL, env: dict[str, str
             proc.kill()
 
 
+def wait_for_log(path: Path, text: str, count: int = 1, timeout_s: float = 180) -> bool:
+    """Wait until the server log at `path` holds `text` `count` times; False on timeout."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        if path.read_text(errors="replace").count(text) >= count:
+            return True
+        time.sleep(0.5)
+    return False
+
+
 @contextmanager
 def served_app(log=subprocess.DEVNULL):
     """`panel serve playground/app.py` on a free loopback port; yields the app's URL."""

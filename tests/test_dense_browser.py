@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 import numpy as np
 import pytest
 
+from playground.components.palettes import CLASS_SHADES, SHADES, shade_codes
 from playground.dense.settings import DenseSettings
 from playground.dense.trainer import Trainer
 
@@ -42,6 +43,7 @@ def column_text(page, model, name="text"):
 
 
 def heatmap(page) -> np.ndarray:
+    """The big map's cells as the browser holds them: shade numbers (see `shade_codes`)."""
     return np.asarray(page.evaluate(
         "() => Array.from(Bokeh.documents[0].get_model_by_name('decision-grid').data.image[0])"), dtype=np.float32)
 
@@ -128,7 +130,7 @@ def test_reset_rules_and_display_toggles(page, app_url):
     button(page, "Discretize output").click()               # display only: no reset
     page.wait_for_function("(n) => Bokeh.documents[0].get_model_by_name('decision-grid').data.frame[0] > n",
                            arg=frame0)
-    assert set(np.unique(heatmap(page))) <= {-1.0, 1.0}
+    assert set(np.unique(heatmap(page))) <= {0, SHADES - 1}       # the two ends of the scale
     button(page, "Show test data").click()
     page.wait_for_function("() => Bokeh.documents[0].get_model_by_name('test-renderer').visible")
     page.get_by_role("combobox", name="Learning rate").select_option("0.1")
@@ -149,9 +151,9 @@ def test_url_with_state_reproduces_data_network_and_settings(page, app_url):
     # Same data: the browser holds exactly the training points Python generates.
     np.testing.assert_allclose(column(page, "train-points", "x"), expected.train.points[:, 0], atol=1e-5)
     assert len(column(page, "test-points", "x")) == len(expected.test.labels)
-    # Same network: the output heatmap equals a fresh trainer's, number for number.
+    # Same network: the output heatmap is a fresh trainer's, shade for shade.
     out = expected.node_grids()[-1][0]
-    np.testing.assert_allclose(heatmap(page), out.ravel(), atol=1e-5)
+    np.testing.assert_array_equal(heatmap(page), shade_codes(out.ravel()))
     # Same settings in the controls.
     assert page.get_by_role("combobox", name="Learning rate").input_value() == "0.1"
     assert page.get_by_role("combobox", name="Activation").input_value() == "ReLU"
@@ -244,7 +246,7 @@ def test_hover_shows_a_neuron_and_a_typed_weight_changes_the_network(page, app_u
 def test_multiclass_output_and_theme_toggle(page, app_url):
     open_app(page, app_url, "?dataset=blobs&n_classes=4")
     values = heatmap(page)
-    assert values.min() >= 0 and values.max() < 4           # class index + confidence
+    assert values.min() >= 0 and values.max() < 4 * CLASS_SHADES      # class index · shades + confidence
     assert len(column(page, "node-frames", "x")) == 7 + 4 + 2 + 4
     button(page, "◐ Dark").click()
     page.wait_for_function("() => document.documentElement.classList.contains('nn-dark')")

@@ -9,7 +9,8 @@ import pytest
 from playground.components.dense.dataset_picker import png_bytes, scatter_thumbnail
 from playground.components.dense.loss_chart import MAX_POINTS, LossChart
 from playground.components.dense.network_diagram import THUMB_CELLS, NetworkDiagram, atlas, link_width, thumbnails
-from playground.components.palettes import SHADES, class_confidence, diverging_palette
+from playground.components.palettes import (CLASS_SHADES, GAP, SHADES, class_codes, class_confidence, class_palette,
+                                            code_mapper, diverging_colours, diverging_palette, shade_codes)
 from playground.dense.page import DensePage
 
 
@@ -21,16 +22,38 @@ def test_thumbnails_are_block_means():
 
 
 def test_atlas_places_each_thumbnail_top_aligned_with_transparent_gaps():
-    a = np.full((2, THUMB_CELLS, THUMB_CELLS), 1.0, np.float32)
-    b = np.full((1, THUMB_CELLS, THUMB_CELLS), 2.0, np.float32)
-    b[0, 0, 0] = 3.0                                     # bottom-left cell of b's only node
+    a = np.full((2, THUMB_CELLS, THUMB_CELLS), 1, np.uint8)
+    b = np.full((1, THUMB_CELLS, THUMB_CELLS), 2, np.uint8)
+    b[0, 0, 0] = 3                                       # bottom-left cell of b's only node
     image = atlas([a, b], row_pitch=30, col_pitch=40, rows=2)
-    assert image.shape == (30 + THUMB_CELLS, 40 + THUMB_CELLS)
+    assert image.shape == (30 + THUMB_CELLS, 40 + THUMB_CELLS) and image.dtype == np.uint8
     top = image.shape[0] - THUMB_CELLS                   # row 0 is the bottom of the picture
     assert (image[top:, :THUMB_CELLS] == 1).all() and (image[:THUMB_CELLS, :THUMB_CELLS] == 1).all()
-    assert image[top, 40] == 3.0 and (image[top:, 40:] == 2).sum() == THUMB_CELLS ** 2 - 1
-    assert np.isnan(image[:top, 40:]).all()             # column b has one node: the rest is empty
-    assert np.isnan(image[THUMB_CELLS:top, :]).all()    # the gap between a's two nodes
+    assert image[top, 40] == 3 and (image[top:, 40:] == 2).sum() == THUMB_CELLS ** 2 - 1
+    assert (image[:top, 40:] == GAP).all()              # column b has one node: the rest is empty
+    assert (image[THUMB_CELLS:top, :] == GAP).all()     # the gap between a's two nodes
+
+
+def test_shade_numbers_give_the_colours_of_the_minus_one_to_one_scale():
+    """The byte sent per cell, coloured by its mapper, is the colour the value has on the scale."""
+    values = np.concatenate([np.linspace(-1.5, 1.5, 3001), [-1.0, 0.0, 1.0]]).astype(np.float32)
+    codes = shade_codes(values)
+    assert codes.dtype == np.uint8 and codes.max() == SHADES - 1 and codes.min() == 0
+    mapper, palette = code_mapper(diverging_palette(), "#000000"), diverging_palette()
+    # Bokeh's rule for a value v: palette[floor((v − low) / (high − low) · N)], clamped.
+    keys = np.clip(np.floor((codes - mapper.low) / (mapper.high - mapper.low) * len(palette)), 0, len(palette) - 1)
+    assert [palette[int(k)] for k in keys] == diverging_colours(values)   # the points' own colouring
+    assert shade_codes(np.array([-np.inf, np.inf])).tolist() == [0, SHADES - 1]     # a diverging run's ±∞
+    assert shade_codes(np.array([np.nan]))[0] == GAP and GAP > mapper.high   # NaN: the mapper's `beyond` colour
+
+
+def test_class_shade_numbers_follow_the_class_and_its_confidence():
+    probs = np.random.default_rng(0).dirichlet(np.ones(4), size=(6, 6)).transpose(2, 0, 1)
+    codes = class_codes(probs)
+    assert codes.dtype == np.uint8 and codes.max() < 4 * CLASS_SHADES <= len(class_palette(4))
+    assert (codes // CLASS_SHADES == probs.argmax(axis=0)).all()
+    np.testing.assert_array_equal(codes % CLASS_SHADES, np.floor(class_confidence(probs) % 1 * CLASS_SHADES))
+    assert (class_codes(probs, discretize=True) % CLASS_SHADES == CLASS_SHADES - 1).all()
 
 
 def test_png_thumbnail_round_trips_through_a_real_decoder():

@@ -7,6 +7,7 @@ itself, which takes (acknowledges) frames when it chooses to.
 import asyncio
 
 from own_thread import run_async
+from playground.dense import live_loop
 from playground.dense.live_loop import ACK_TIMEOUT_S, LiveLoop
 from playground.dense.settings import DenseSettings
 from playground.dense.trainer import Trainer
@@ -97,6 +98,24 @@ def test_one_frame_in_flight_and_training_waits_for_the_browser():
         page.loop.frame_taken(1)                        # a late echo of an old frame changes nothing
         await until(lambda: len(page.frames) == 3)
         assert page.frames == sorted(page.frames) and page.host.loops == 1
+        page.loop.pause()
+    run_async(scenario)
+
+
+def test_a_taken_frame_wakes_the_waiting_loop_at_once(monkeypatch):
+    """Training for the next frame starts when the browser takes a frame, not at the next look."""
+    monkeypatch.setattr(live_loop, "IDLE_PERIOD_S", 60.0)     # a loop that only looked again would stall
+
+    async def scenario():
+        page = Page(speed=5)
+        page.loop.play()
+        for k in range(1, 4):
+            # Frame k is sent and the next frame's worth is trained: the loop now waits.
+            await until(lambda: len(page.frames) == k and page.trainer.epoch == page.frames[-1] + 5)
+            await settle()
+            assert page.trainer.epoch == page.frames[-1] + 5
+            page.take_frame()                            # sends frame k+1 and wakes the loop
+        await until(lambda: page.trainer.epoch == page.frames[-1] + 5)
         page.loop.pause()
     run_async(scenario)
 

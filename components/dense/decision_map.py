@@ -6,8 +6,8 @@ import panel as pn
 from bokeh.models import ColorBar, ColumnDataSource, FixedTicker, Label
 from bokeh.plotting import figure
 
-from playground.components.palettes import (BLUE, CLASS_COLOURS, ORANGE, THEMES, class_confidence, class_mapper,
-                                           diverging_colours, diverging_mapper)
+from playground.components.palettes import (BLUE, CLASS_COLOURS, ORANGE, THEMES, class_codes, class_mapper,
+                                           diverging_colours, shade_codes, shade_scale)
 
 DOMAIN = (-6.0, 6.0)
 
@@ -36,11 +36,11 @@ class DecisionMap(pn.viewable.Viewer):
     def __init__(self, size: int = 280):
         super().__init__()
         lo, hi = DOMAIN
-        self.grid_source = ColumnDataSource({"image": [np.zeros((2, 2), np.float32)], "frame": [0]},
+        self.grid_source = ColumnDataSource({"image": [np.zeros((2, 2), np.uint8)], "frame": [0]},
                                             name="decision-grid")
         self.train_source = ColumnDataSource(_points_data(np.empty((0, 2)), []), name="train-points")
         self.test_source = ColumnDataSource(_points_data(np.empty((0, 2)), []), name="test-points")
-        self._mapper = diverging_mapper()
+        self._mapper, ticker, labels = shade_scale()
         self._classes: int | None = None
         fig = figure(frame_width=size, frame_height=size, x_range=(lo, hi), y_range=(lo, hi),
                      toolbar_location=None, tools="", min_border=4, name="decision-map", css_classes=["nn-decision-map"])
@@ -56,7 +56,7 @@ class DecisionMap(pn.viewable.Viewer):
             axis.major_label_text_font_size = "14px"
         fig.grid.visible = False
         self._colour_bar = ColorBar(color_mapper=self._mapper, orientation="horizontal", height=14,
-                                    ticker=FixedTicker(ticks=[-1, 0, 1]), major_label_text_font_size="14px",
+                                    ticker=ticker, major_label_overrides=labels, major_label_text_font_size="14px",
                                     padding=4, margin=6, location="center")
         fig.add_layout(self._colour_bar, "below")
         self._alert = Label(x=0, y=0, x_units="data", y_units="data", text="", text_align="center",
@@ -76,11 +76,8 @@ class DecisionMap(pn.viewable.Viewer):
             self._train.glyph.size = self._test.glyph.size = marker
 
     def set_classes(self, n_classes: int | None) -> None:
-        """None: the −1…+1 scale; K: one colour per class (values from `class_confidence`)."""
-        if n_classes:
-            mapper, ticker, labels = class_mapper(n_classes)
-        else:
-            mapper, ticker, labels = diverging_mapper(), FixedTicker(ticks=[-1, 0, 1]), {}
+        """None: the −1…+1 scale (`shade_codes`); K: one colour per class (`class_codes`)."""
+        mapper, ticker, labels = class_mapper(n_classes) if n_classes else shade_scale()
         self._mapper = mapper
         self._classes = n_classes
         self._image.glyph.color_mapper = mapper
@@ -92,11 +89,11 @@ class DecisionMap(pn.viewable.Viewer):
         """A (GRID, GRID) grid on −1…+1, or with `classes` K a (K, GRID, GRID) grid of class probabilities."""
         if classes != self._classes:
             self.set_classes(classes)
-        self.show_grid(class_confidence(grid, discretize) if classes else grid, frame)
+        self.show_codes(class_codes(grid, discretize) if classes else shade_codes(grid), frame)
 
-    def show_grid(self, values: np.ndarray, frame: int = 0) -> None:
-        """Draw a (rows = y from the bottom, cols = x) grid of numbers, labelled with its frame number."""
-        self.grid_source.data.update(image=[np.ascontiguousarray(values, dtype=np.float32)], frame=[frame])
+    def show_codes(self, codes: np.ndarray, frame: int = 0) -> None:
+        """Draw a (rows = y from the bottom, cols = x) grid of shade numbers, labelled with its frame number."""
+        self.grid_source.data.update(image=[np.ascontiguousarray(codes, dtype=np.uint8)], frame=[frame])
 
     def show_points(self, train_xy: np.ndarray, train_colours: list[str],
                     test_xy: np.ndarray, test_colours: list[str]) -> None:

@@ -19,8 +19,11 @@ import importlib
 import logging
 import os
 import threading
+import time
 
 log = logging.getLogger(__name__)
+if log.level == logging.NOTSET:
+    log.setLevel(logging.INFO)    # `panel serve` shows INFO for Bokeh's own logger only; the warm-up's end is news
 ENV = "NN_PLAYGROUND_CNN_WARMUP"
 
 _lock = threading.Lock()
@@ -55,8 +58,12 @@ def _import_whole_first() -> None:
         pass
 
 
+DONE_LINE = "CNN warm-up done"   # logged when it ends well (benchmarks wait for it: a warm server)
+
+
 def _warm_up() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    started = time.perf_counter()
     try:
         importlib.import_module("playground.cnn.page")   # TensorFlow, Keras, every CNN view module
         from playground.cnn.catalogue import DEFAULT_MODEL, BUILT_IN, built_in_samples, load_built_in
@@ -65,6 +72,7 @@ def _warm_up() -> None:
         model = load_built_in(DEFAULT_MODEL)
         images, _names = built_in_samples(DEFAULT_MODEL)
         explain(model, images[0], list(BUILT_IN[DEFAULT_MODEL].class_names))
+        log.info("%s in %.1f s", DONE_LINE, time.perf_counter() - started)
     except Exception:  # noqa: BLE001 - a failed warm-up only means the first opening is slow again
         log.warning("CNN warm-up failed; the CNN page will load when opened", exc_info=True)
     finally:

@@ -28,7 +28,9 @@ if log.level == logging.NOTSET:
     # worth a line as the websocket closing that caused it.
     log.setLevel(logging.INFO)
 
-IDLE_PERIOD_S = 0.025       # while a frame's worth waits for the browser, look again this often
+# While a frame's worth waits for the browser, the loop sleeps until the browser takes
+# the frame (`frame_taken` wakes it), or this long at most: it then looks again.
+IDLE_PERIOD_S = 0.25
 ACK_TIMEOUT_S = 1.0         # draw anyway when the browser has not confirmed a frame for this long
 
 
@@ -69,6 +71,7 @@ class LiveLoop:
         self.drawn_epoch = 0
         self._sent_at = 0.0
         self._runs = 0                  # numbers the loops; an old one stops at its next check
+        self._wake: asyncio.Event | None = None   # set when the browser takes a frame (the current loop's)
 
     # ---- control (from the page) -----------------------------------------------------------
 
@@ -111,6 +114,8 @@ class LiveLoop:
         if not self.alive or self.hidden or self.pending is None or number < self.pending:
             return
         self.pending = None
+        if self._wake is not None:
+            self._wake.set()       # a loop waiting for this frame to be taken trains on now
         # The browser is ready: show what has been trained since, without waiting
         # for the slice to end (one frame in flight at a time, as fast as it paints).
         # If a slice holds the trainer, `_after_slice` draws as soon as it ends.
@@ -132,7 +137,7 @@ class LiveLoop:
         serving this page's events (the browser's frame replies, clicks) and other
         sessions; everything that touches the page runs through `host.next_tick`.
         """
-        loop = asyncio.get_running_loop()
+        wake = self._wake = asyncio.Event()
         while self._current(run):
             if not self.host.connected():
                 # The tab is closed: stop now rather than when Bokeh discards the
@@ -140,7 +145,8 @@ class LiveLoop:
                 self.alive = False
                 log.info("live loop ended: the tab is closed (epoch %d)", self.trainer.epoch)
                 return
-            started, epoch = loop.time(), self.trainer.epoch
+            epoch = self.trainer.epoch
+            wake.clear()        # before the slice: a frame taken while it trains must not be missed
             if not await scheduler.run_slice(self, self._train_slice, priority=self._priority(),
                                              wanted=self.host.connected):
                 continue        # dropped unrun: the tab closed while the slice waited (the check above ends it)
@@ -151,10 +157,16 @@ class LiveLoop:
                 log.info("live loop ended: the session is gone (epoch %d)", self.trainer.epoch)
                 return
             # A slice that trained is followed at once (the scheduler shares the cores; a
-            # pause here only cost epochs at the fastest speed); one that found nothing to
-            # do waits a little for the browser to take the frame.
-            trained = self.trainer.epoch != epoch
-            await asyncio.sleep(0 if trained else max(0.0, IDLE_PERIOD_S - (loop.time() - started)))
+            # pause here only cost epochs at the fastest speed). One that found nothing to
+            # do (a frame's worth is trained) waits until the browser takes the frame: a
+            # fixed pause there cost up to that pause per frame, a third of the frame rate.
+            if self.trainer.epoch != epoch:
+                await asyncio.sleep(0)
+            else:
+                try:
+                    await asyncio.wait_for(wake.wait(), IDLE_PERIOD_S)
+                except asyncio.TimeoutError:
+                    pass
 
     def _train_slice(self, budget_s: float) -> None:
         if not self.alive:
