@@ -57,7 +57,7 @@ def test_key_p_and_the_button_switch_present_mode_and_the_keys_still_work(browse
 
 @pytest.mark.browser
 def test_present_in_the_url_opens_in_present_mode(browser, app_url):
-    context, page = open_page(browser, app_url + "?present", 1366, 768)
+    context, page = open_page(browser, app_url + "?present&dataset=xor", 1366, 768)
     try:
         assert not page.get_by_text("Data", exact=True).is_visible()
         left, top, w, h = page.evaluate(BOX, ".nn-decision-map")
@@ -65,7 +65,11 @@ def test_present_in_the_url_opens_in_present_mode(browser, app_url):
         _l, _t, dw, dh = page.evaluate(BOX, ".nn-network")
         assert dw * dh >= 0.3 * 1366 * 768                           # the room of the data column goes to it
         assert page.evaluate(SCROLL)[0] <= page.evaluate(SCROLL)[1]
-        assert "present" in page.url and page.errors == []
+        assert "present" in page.url
+        page.keyboard.press("p")                # leaving present mode takes it out of the URL
+        page.wait_for_function("() => !location.search.includes('present')")
+        assert page.get_by_text("Data", exact=True).is_visible()
+        assert "dataset=xor" in page.url and page.errors == []   # the rest of the state stays
     finally:
         context.close()
 

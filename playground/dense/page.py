@@ -9,6 +9,7 @@ This module only wires those pieces to the views and lays them out.
 from __future__ import annotations
 
 import contextlib
+from urllib.parse import parse_qsl, urlencode
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,7 +145,7 @@ class DensePage(Page):
         self._build_layout()
         self.settings.param.watch(self._settings_changed, query_names())
         self.param.watch(self._playing_changed, "playing")
-        self.param.watch(lambda _e: self._lay_out(), "present")
+        self.param.watch(self._present_changed, "present")
         if pn.state.curdoc is not None:
             pn.state.on_session_destroyed(lambda _ctx: self.loop.close())
         self._redraw(structure=True, data=True)
@@ -416,6 +417,16 @@ class DensePage(Page):
         self.settings.param.update(**{n: getattr(parsed, n) for n in names})
         if notices or more:
             self.notices = [*self.notices, *notices, *more]
+
+    def _present_changed(self, event) -> None:
+        self._lay_out()
+        loc = pn.state.location
+        if event.new or loc is None:
+            return
+        query = parse_qsl(loc.search.lstrip("?"), keep_blank_values=True)
+        kept = [(k, v) for k, v in query if k != "present"]
+        if len(kept) < len(query):    # left present mode: reloading this URL must not enter it again
+            loc.search = "?" + urlencode(kept) if kept else ""
 
     def _sync_url(self) -> None:
         loc = pn.state.location
