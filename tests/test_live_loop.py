@@ -5,6 +5,9 @@ the event loop and says whether a browser is attached. The "browser" is the test
 itself, which takes (acknowledges) frames when it chooses to.
 """
 import asyncio
+import time
+
+import numpy as np
 
 from own_thread import run_async
 from playground.dense import live_loop
@@ -117,6 +120,31 @@ def test_a_taken_frame_wakes_the_waiting_loop_at_once(monkeypatch):
             page.take_frame()                            # sends frame k+1 and wakes the loop
         await until(lambda: page.trainer.epoch == page.frames[-1] + 5)
         page.loop.pause()
+    run_async(scenario)
+
+
+def test_a_frame_short_of_its_epochs_waits_its_interval():
+    """At a high speed the browser is ready long before a frame's worth is trained: frames
+    then go every PARTIAL_FRAME_S, not whenever the browser is ready (drawing costs far more
+    than training)."""
+    async def scenario():
+        page = Page(speed=100, hidden=[8, 8, 8])
+        times: list[float] = []
+        draw = page.draw
+        page.loop._draw = lambda: (times.append(time.perf_counter()), draw())[1]
+        page.loop.play()
+
+        async def browser():            # takes every frame at once
+            while page.loop.playing:
+                page.take_frame()
+                await asyncio.sleep(0.002)
+        asyncio.ensure_future(browser())
+        await until(lambda: len(page.frames) >= 6, timeout=20)
+        page.loop.pause()
+        epochs = [page.frames[0], *(b - a for a, b in zip(page.frames, page.frames[1:]))]
+        for held, gap in zip(epochs[1:], np.diff(times)):
+            assert 0 < held <= 100
+            assert held == 100 or gap >= live_loop.PARTIAL_FRAME_S
     run_async(scenario)
 
 

@@ -32,6 +32,11 @@ if log.level == logging.NOTSET:
 # the frame (`frame_taken` wakes it), or this long at most: it then looks again.
 IDLE_PERIOD_S = 0.25
 ACK_TIMEOUT_S = 1.0         # draw anyway when the browser has not confirmed a frame for this long
+# A frame that holds fewer epochs than "speed" asks for goes only this long after the
+# previous one. Drawing costs the server and the browser far more than an epoch: frames
+# sent whenever the browser was ready took half the training at the fastest speed, and
+# most of the server's time in a full classroom. Up to 10 frames/s still go.
+PARTIAL_FRAME_S = 0.1
 
 
 class Host(Protocol):
@@ -119,7 +124,7 @@ class LiveLoop:
         # The browser is ready: show what has been trained since, without waiting
         # for the slice to end (one frame in flight at a time, as fast as it paints).
         # If a slice holds the trainer, `_after_slice` draws as soon as it ends.
-        if self.playing and self.trainer.epoch > self.drawn_epoch and self.lock.acquire(blocking=False):
+        if self.playing and self._frame_due() and self.lock.acquire(blocking=False):
             try:
                 self._send_frame()
             finally:
@@ -183,9 +188,19 @@ class LiveLoop:
             return
         if self.trainer.diverged:
             self._diverged()
-        elif self.trainer.epoch > self.drawn_epoch and (
+        elif self._frame_due() and (
                 self.pending is None or time.perf_counter() - self._sent_at > ACK_TIMEOUT_S):
             self._send_frame()
+
+    def _frame_due(self) -> bool:
+        """Whether what has been trained since the last frame is worth a frame now.
+
+        A frame's worth ("speed" epochs), or the end of training (stopped early), is
+        drawn at once; fewer epochs once PARTIAL_FRAME_S has passed since the last frame.
+        """
+        trained = self.trainer.epoch - self.drawn_epoch
+        return trained > 0 and (trained >= self.trainer.settings.epochs_per_frame or self.trainer.stopped
+                                or time.perf_counter() - self._sent_at >= PARTIAL_FRAME_S)
 
     def _send_frame(self) -> None:
         """Draw a live frame; the next one waits until the browser has taken this one."""
