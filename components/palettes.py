@@ -12,6 +12,7 @@ import numpy as np
 from bokeh.models import FixedTicker, LinearColorMapper
 
 # The colours live in playground.theme (one module for both halves); re-exported here.
+from playground.i18n import _
 from playground.theme import BLUE, CLASS_COLOURS, CSS_BORDER, CSS_TEXT, GREY, ORANGE, THEMES  # noqa: F401
 
 SHADES = 30          # the original quantises its heatmaps to about 30 colours
@@ -104,7 +105,7 @@ def class_mapper(n_classes: int) -> tuple[LinearColorMapper, FixedTicker, dict[f
     """Mapper for `class_codes`, plus ticks and labels (one per class) for its legend."""
     mapper = code_mapper(class_palette(n_classes), "#000000")
     ticks = [k * CLASS_SHADES + (CLASS_SHADES - 1) / 2 for k in range(n_classes)]
-    return mapper, FixedTicker(ticks=ticks), {t: f"class {k}" for k, t in enumerate(ticks)}
+    return mapper, FixedTicker(ticks=ticks), {t: _("class {index}").format(index=k) for k, t in enumerate(ticks)}
 
 
 def class_confidence(probabilities: np.ndarray, discretize: bool = False) -> np.ndarray:

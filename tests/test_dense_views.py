@@ -10,8 +10,9 @@ from playground.components.dense.dataset_picker import png_bytes, scatter_thumbn
 from playground.components.dense.loss_chart import MAX_POINTS, LossChart
 from playground.components.dense.network_diagram import THUMB_CELLS, NetworkDiagram, atlas, link_width, thumbnails
 from playground.components.palettes import (CLASS_SHADES, GAP, SHADES, class_codes, class_confidence, class_palette,
-                                            code_mapper, diverging_colours, diverging_palette, shade_codes)
+                                            class_mapper, code_mapper, diverging_colours, diverging_palette, shade_codes)
 from playground.dense.page import DensePage
+from playground.i18n import reset_language, use_language
 
 
 def test_thumbnails_are_block_means():
@@ -54,6 +55,14 @@ def test_class_shade_numbers_follow_the_class_and_its_confidence():
     assert (codes // CLASS_SHADES == probs.argmax(axis=0)).all()
     np.testing.assert_array_equal(codes % CLASS_SHADES, np.floor(class_confidence(probs) % 1 * CLASS_SHADES))
     assert (class_codes(probs, discretize=True) % CLASS_SHADES == CLASS_SHADES - 1).all()
+    # The legend names each class in the middle of its shades, in the session's language.
+    token = use_language("uk")
+    try:
+        _mapper, ticker, labels = class_mapper(4)
+    finally:
+        reset_language(token)
+    assert [labels[t] for t in ticker.ticks] == ["клас 0", "клас 1", "клас 2", "клас 3"]
+    assert [int(t) // CLASS_SHADES for t in ticker.ticks] == [0, 1, 2, 3]
 
 
 def test_png_thumbnail_round_trips_through_a_real_decoder():
