@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -37,8 +38,12 @@ def free_port() -> int:
 
 @contextmanager
 def serving(cmd: list[str], url: str, log=subprocess.DEVNULL, env: dict[str, str] | None = None):
-    """Run server command `cmd` until `url` answers; yields the process, stopped afterwards."""
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    """Run server command `cmd` until `url` answers; yields the process, stopped afterwards.
+
+    The server runs in a process group of its own, stopped as a whole: `--num-procs N`
+    forks workers that outlive a terminated parent (they ignore SIGTERM).
+    """
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     deadline = time.time() + 120
     try:
         while True:
@@ -55,7 +60,12 @@ def serving(cmd: list[str], url: str, log=subprocess.DEVNULL, env: dict[str, str
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)      # the workers, and a parent that did not stop
+        except ProcessLookupError:
+            pass
+        proc.wait()
 
 
 def wait_for_log(path: Path, text: str, count: int = 1, timeout_s: float = 180) -> bool:
