@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from classroom_load import Learner, playground_server, process_tree, rss_mb  # noqa: E402
+from classroom_load import Learner, know_the_page_models, playground_server, process_tree, rss_mb  # noqa: E402
 
 
 def seat(url: str, until: float, counts: dict, lock: threading.Lock, rng: random.Random) -> None:
@@ -57,8 +57,7 @@ def main() -> None:
     parser.add_argument("--seats", type=int, default=6, help="learners connected at a time")
     parser.add_argument("--every", type=float, default=20, help="seconds between memory samples")
     args = parser.parse_args()
-    import panel  # noqa: F401  (Panel's models must be known before a client can read the page)
-    import playground.shell  # noqa: F401
+    know_the_page_models()     # a client reads the page only if it knows every model in it
 
     counts = {"opened": 0, "closed": 0, "failed": 0, "epochs": 0, "last_error": ""}
     lock = threading.Lock()
@@ -78,7 +77,7 @@ def main() -> None:
             mb = rss_mb(process_tree(pid))
             samples.append((time.time() - start, mb))
             print(f"  {samples[-1][0] / 60:5.1f} min  RSS {mb:6.0f} MB  sessions opened {counts['opened']}"
-                  f"  closed {counts['closed']}", flush=True)
+                  f"  closed {counts['closed']}  failed {counts['failed']}", flush=True)
         for t in seats:
             t.join(timeout=60)
         time.sleep(25)      # Bokeh discards the last closed sessions (15 s unused, checked every 5 s)
