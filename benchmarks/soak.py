@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import statistics
 import sys
 import tempfile
@@ -22,6 +21,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from browser_support import app_error_lines  # noqa: E402  (the tests' reading of a server log)
 from classroom_load import Learner, know_the_page_models, playground_server, process_tree, rss_mb  # noqa: E402
 
 
@@ -83,7 +84,7 @@ def main() -> None:
         time.sleep(25)      # Bokeh discards the last closed sessions (15 s unused, checked every 5 s)
         after = rss_mb(process_tree(pid))
         log.seek(0)
-        errors = [line for line in log.read().splitlines() if re.search(r"Traceback|ERROR|Error", line)]
+        errors = app_error_lines(log.read())
 
     mbs = [m for _, m in samples]
     second_half = samples[len(samples) // 2:]

@@ -95,7 +95,12 @@ _TENSORFLOW_RUNTIME = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:.*$", re.M)
 _ERRORS = re.compile(r"Traceback|ERROR|Error|exception")
 
 
+def app_error_lines(log_text: str) -> list[str]:
+    """The lines of a server log that report an error of the app (TensorFlow's native runtime lines left out)."""
+    return [line for line in _TENSORFLOW_RUNTIME.sub("", log_text).splitlines() if _ERRORS.search(line)]
+
+
 def app_error(log_text: str) -> str | None:
-    """The first error the app (not TensorFlow's native runtime) wrote into a server log, or None."""
-    found = _ERRORS.search(_TENSORFLOW_RUNTIME.sub("", log_text))
-    return found.group(0) if found else None
+    """The first line with an error of the app (not TensorFlow's native runtime) in a server log, or None."""
+    lines = app_error_lines(log_text)
+    return lines[0] if lines else None
