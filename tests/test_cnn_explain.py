@@ -179,6 +179,21 @@ def test_softmax_terms_equal_keras_probabilities(case):
     assert result.predicted == int(np.argmax(outputs[out_layer]))
 
 
+def test_stepping_through_computes_every_conv_channel_pair_and_every_pool_channel(case):
+    """`playground cnn bench`'s step-through asks each layer's kind for its numbers: a convolution
+    one intermediate map per (input, output) channel pair and one window per output channel, a
+    max-pooling one window per channel, then the softmax terms."""
+    from playground.cnn.cli import step_through
+
+    _model, result, _outputs, _pre = case
+    conv = [t for t in result.traces if t.kind == "conv"]
+    pools = [t for t in result.traces if t.kind == "pool"]
+    assert conv and pools
+    expected = sum(t.kernel.shape[3] * (t.kernel.shape[2] + 1) for t in conv)
+    expected += sum(t.output.shape[2] for t in pools) + 1
+    assert step_through(result) == expected
+
+
 def test_the_default_model_gets_most_held_out_digits_right():
     model = load_default_model()
     data = load_mnist_5k()

@@ -198,26 +198,15 @@ def _explain(args) -> int:
 def step_through(result) -> int:
     """Compute every step-through number the views can show for one explanation.
 
-    For each conv layer: every output channel's intermediate maps (one per
-    input channel) and its first window; for each pool: the first window of
-    every channel; the softmax terms. Returns how many arrays were made (so
-    the work cannot be optimised away). Used by the benchmark.
+    Each layer's kind computes its own (`Kind.step_numbers`: a convolution's
+    intermediate maps and first windows, a pooling's first windows), then the
+    softmax terms. Returns how many arrays were made (so the work cannot be
+    optimised away). Used by the benchmark.
     """
     from playground.cnn import explain as ex
+    from playground.cnn.kinds import kind_of
 
-    made = 0
-    for t in result.traces:
-        if t.kind == "conv":
-            for out_ch in range(t.kernel.shape[3]):
-                for in_ch in range(t.kernel.shape[2]):
-                    ex.conv_intermediate(t.input, t.kernel, in_ch, out_ch, t.strides, t.padding)
-                    made += 1
-                ex.conv_window(t.input, t.kernel, t.bias, out_ch, 0, 0, t.strides, t.padding)
-                made += 1
-        elif t.kind == "pool":
-            for ch in range(t.output.shape[2]):
-                ex.pool_window(t.input, ch, 0, 0, t.pool_size, t.strides, t.padding)
-                made += 1
+    made = sum(kind_of(t).step_numbers(t) for t in result.traces)
     ex.softmax_terms(result.logits)
     return made + 1
 

@@ -115,6 +115,13 @@ class Kind:
         """(window, strides, padding) when each output cell reads an input window; None otherwise."""
         return None
 
+    def step_numbers(self, trace: LayerTrace) -> int:
+        """Compute the numbers stepping through this layer first shows (for `playground cnn bench`).
+
+        Returns how many arrays were made. Most kinds show only their maps, made already.
+        """
+        return 0
+
     # ---------------------------------------------------------------- the views
 
     def clamp(self, sel: Selection) -> tuple[int, int, int]:

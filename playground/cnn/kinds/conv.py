@@ -52,6 +52,17 @@ class ConvKind(Kind):
     def window(self, trace):
         return tuple(trace.kernel.shape[:2]), tuple(trace.strides), trace.padding
 
+    def step_numbers(self, trace):
+        """Every output channel's intermediate maps (one per input channel) and its first window."""
+        t, made = trace, 0
+        for out_ch in range(t.kernel.shape[3]):
+            for in_ch in range(t.kernel.shape[2]):
+                conv_intermediate(t.input, t.kernel, in_ch, out_ch, t.strides, t.padding)
+                made += 1
+            conv_window(t.input, t.kernel, t.bias, out_ch, 0, 0, t.strides, t.padding)
+            made += 1
+        return made
+
     def show_detail(self, views, sel):
         t, k = sel.trace, sel.neuron
         mids = np.stack([conv_intermediate(t.input, t.kernel, i, k, t.strides, t.padding)

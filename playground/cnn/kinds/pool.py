@@ -40,6 +40,12 @@ class MaxPoolKind(PoolingKind):
     hint = N_("**Max-pooling** keeps the largest value of each window, so the map shrinks. Hover or click "
               "a cell to move the window.")
 
+    def step_numbers(self, trace):
+        """The first window of every channel."""
+        for ch in range(trace.output.shape[2]):
+            pool_window(trace.input, ch, 0, 0, trace.pool_size, trace.strides, trace.padding)
+        return trace.output.shape[2]
+
     def forward(self, trace):
         return max_pool_forward(trace.input, trace.pool_size, trace.strides, trace.padding)
 
