@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 from bokeh.models import FixedTicker, LinearColorMapper
 
-# The colours live in playground.theme (one module for both halves); re-exported here.
 from playground.i18n import _
+# The colours live in playground.theme (one module for both halves); re-exported here.
 from playground.theme import BLUE, CLASS_COLOURS, CSS_BORDER, CSS_TEXT, GREY, ORANGE, THEMES  # noqa: F401
 
 SHADES = 30          # the original quantises its heatmaps to about 30 colours

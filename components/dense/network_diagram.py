@@ -40,9 +40,10 @@ def thumbnails(grids: np.ndarray, cells: int = THUMB_CELLS) -> np.ndarray:
     Two products with a pooling matrix, P.T @ G @ P: a matrix product is several times
     faster than numpy's strided mean over blocks, and this runs for every neuron each frame.
     """
+    grids = np.asarray(grids, np.float32)
     n, side = grids.shape[0], grids.shape[1]
     pool = _pooling(side, cells)
-    rows = (np.asarray(grids, np.float32).reshape(n * side, side) @ pool).reshape(n, side, cells)
+    rows = (grids.reshape(n * side, side) @ pool).reshape(n, side, cells)
     return pool.T @ rows
 
 
@@ -303,7 +304,7 @@ class NetworkDiagram(pn.viewable.Viewer):
                     "dh": [((rows - 1) * row_cells + THUMB_CELLS) * cell]}
 
         self._neuron_rows = max(len(c) for c in columns[1:])
-        inputs = atlas([shade_codes(thumbnails(np.asarray(input_grids, np.float32)))], stride * self._row_cells, self._col_cells,
+        inputs = atlas([shade_codes(thumbnails(input_grids))], stride * self._row_cells, self._col_cells,
                        len(input_labels))
         self.input_source.data = {"image": [inputs], **placement(columns[:1], stride * self._row_cells)}
         self.node_source.data = {"image": [np.full((1, 1), GAP, np.uint8)],
@@ -410,7 +411,7 @@ class NetworkDiagram(pn.viewable.Viewer):
             w = np.concatenate([np.asarray(m, np.float32).ravel() for m in weights]) if weights else np.zeros(0)
             if alive is not None and len(w):
                 w = np.where(np.concatenate([a.ravel() for a in alive]), w, np.float32(0.0))
-            image = atlas([shade_codes(thumbnails(np.asarray(g, np.float32))) for g in grids], self._row_cells, self._col_cells,
+            image = atlas([shade_codes(thumbnails(g)) for g in grids], self._row_cells, self._col_cells,
                           self._neuron_rows)
             b = np.concatenate([np.asarray(v, np.float32) for v in biases]) if biases else np.zeros(0, np.float32)
         self.node_source.data.update(image=[image])

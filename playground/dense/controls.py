@@ -152,7 +152,7 @@ def _heading(text: str) -> pn.pane.HTML:
 
 
 _HEADING_CSS = f":host h2 {{ font-size: 18px; text-transform: uppercase; letter-spacing: .06em; margin: 2px 0 6px; color: {CSS_TEXT}; }}"
-CAPTION_CSS = f":host {{ font-size: 16px; color: {CSS_TEXT}; white-space: nowrap; overflow: hidden; }}"
+CAPTION_CSS = f":host {{ font-size: 16px; color: {CSS_TEXT}; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}"
 _CONTROL_CSS = """
 :host { --font-size: 16px; font-size: 16px; }
 label, .bk-input-group > label, .bk-slider-title { font-size: 15px; font-weight: 600; }

@@ -121,9 +121,9 @@ class LiveLoop:
         self.pending = None
         if self._wake is not None:
             self._wake.set()       # a loop waiting for this frame to be taken trains on now
-        # The browser is ready: show what has been trained since, without waiting
-        # for the slice to end (one frame in flight at a time, as fast as it paints).
-        # If a slice holds the trainer, `_after_slice` draws as soon as it ends.
+        # The browser is ready: show what has been trained since, if it is worth a
+        # frame (`_frame_due`), without waiting for the slice to end (one frame in
+        # flight at a time). If a slice holds the trainer, `_after_slice` draws when it ends.
         if self.playing and self._frame_due() and self.lock.acquire(blocking=False):
             try:
                 self._send_frame()

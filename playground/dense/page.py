@@ -9,8 +9,8 @@ This module only wires those pieces to the views and lays them out.
 from __future__ import annotations
 
 import contextlib
-from urllib.parse import parse_qsl, urlencode
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
 import panel as pn
