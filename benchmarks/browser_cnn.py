@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_dense import READY, CHROMIUM_ARGS, find_chromium, served_app, summary  # noqa: E402  (one recipe for both benchmarks)
+from browser_dense import DENSE_READY, CHROMIUM_ARGS, find_chromium, served_app, summary  # noqa: E402  (one recipe for both benchmarks)
 
 
 def open_cnn_page(browser, url: str) -> tuple[object, float]:
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
         browser = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
         dense = browser.new_page(viewport={"width": 1280, "height": 720})
         dense.goto(url)
-        dense.wait_for_function(READY, timeout=60_000)
+        dense.wait_for_function(DENSE_READY, timeout=60_000)
         dense.wait_for_timeout(1000 * args.idle)
         page, later = open_cnn_page(browser, url)
         print(f"first opening of the CNN page, {args.idle:g} s after the dense page (fresh server): {later:.2f} s")

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 import browser_support  # noqa: E402  (the tests' recipe for a served app and a browser)
-from browser_support import CHROMIUM_ARGS, served_app, wait_for_log  # noqa: E402
+from browser_support import CHROMIUM_ARGS, DENSE_READY, served_app, wait_for_log  # noqa: E402
 SPIRAL_6x8 = "?dataset=spiral&hidden=8,8,8,8,8,8&activation=relu&features=x1,x2&learning_rate=0.03&batch_size=10"
 
 # In-page instrumentation: paint time of every heatmap frame, and of every input event.
@@ -47,9 +47,6 @@ INSTRUMENT = """() => {
     document.addEventListener(kind, () => window.__inputs.push(performance.now()), true);
   }
 }"""
-READY = """() => { const d = window.Bokeh && Bokeh.documents[0];
-  const g = d && d.get_model_by_name('decision-grid');
-  return g && g.data.image[0].length === 10000 && d.get_model_by_name('epoch-counter').data.text[1] !== ''; }"""
 LAST = """() => { const d = Bokeh.documents[0].get_model_by_name('loss-history').data;
   const n = d.epoch.length; return n ? [d.epoch[n - 1], d.test_loss[n - 1]] : [0, null]; }"""
 
@@ -65,7 +62,7 @@ VIEWPORT = {"width": 1280, "height": 720}
 def open_page(browser, url, viewport: dict | None = None):
     page = browser.new_page(viewport=viewport or VIEWPORT)
     page.goto(url)
-    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_function(DENSE_READY, timeout=60_000)
     page.wait_for_timeout(500)
     page.evaluate(INSTRUMENT)
     return page

@@ -70,6 +70,9 @@ class PageBehaviour(pn.custom.JSComponent):
 
     dark = param.Boolean(default=False)
     css = param.String(default=THEME_CSS)
+    # "W H": the window size the page is laid out for. It goes to <html data-fitted>, so a
+    # test or benchmark can wait for the layout instead of measuring one about to change.
+    fitted = param.String(default="")
 
     _esm = """
     const ACTIONS = {" ": "play", "ArrowRight": "step", "r": "reset", "R": "reset", "p": "present", "P": "present"};
@@ -105,6 +108,9 @@ class PageBehaviour(pn.custom.JSComponent):
       const apply = () => document.documentElement.classList.toggle("nn-dark", model.dark);
       apply();
       model.on("dark", apply);
+      const fitted = () => { document.documentElement.dataset.fitted = model.fitted; };
+      fitted();
+      model.on("fitted", fitted);
 
       const onKeyDown = (e) => {
         const action = ACTIONS[e.key];
@@ -263,9 +269,13 @@ class AppShell(pn.viewable.Viewer):
     def _install(self, key: str, page: Page) -> None:
         self._built[key] = page
         if self._window:
-            page.resize(*self._window)
+            self._fit(page, self._window)
         page.param.watch(lambda e: self._show_notices(e.new), "notices")
         page.set_theme("dark" if self.dark else "light")
+
+    def _fit(self, page: Page, size: tuple[int, ...]) -> None:
+        page.resize(*size)
+        self._behaviour.fitted = " ".join(map(str, size))
 
     def _attach(self) -> None:
         """Put the current (built) page in the body."""
@@ -282,7 +292,7 @@ class AppShell(pn.viewable.Viewer):
         if page is None:            # the page is still being built
             return
         if action == "size":
-            page.resize(*size)
+            self._fit(page, size)
         elif action == "hidden":      # the tab was hidden (or is closing): nothing trains unseen
             page.tab_hidden()
         elif action == "visible":

@@ -20,6 +20,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+# The dense page is ready once its map is drawn, its counter shows, its keys are live, and
+# it is laid out for this window (the server lays out after the browser says its size, so
+# boxes measured before then move).
+DENSE_READY = """() => {
+  const doc = window.Bokeh && Bokeh.documents[0];
+  const grid = doc && doc.get_model_by_name('decision-grid');
+  const html = document.documentElement.dataset;
+  return grid && grid.data.image[0].length === 10000
+    && doc.get_model_by_name('epoch-counter').data.text[1] !== ''
+    && html.shortcuts === 'on' && html.fitted === `${window.innerWidth} ${window.innerHeight}`;
+}"""
+
 
 def find_chromium() -> str | None:
     """Debian's Chromium (or $CHROMIUM); None when there is none."""

@@ -11,24 +11,19 @@ from urllib.parse import parse_qs
 import numpy as np
 import pytest
 
+from browser_support import DENSE_READY
+
 from playground.components.palettes import CLASS_SHADES, SHADES, shade_codes
 from playground.dense.settings import DenseSettings
 from playground.dense.trainer import Trainer
 
 pytestmark = pytest.mark.browser
 
-READY = """() => {
-  const doc = window.Bokeh && Bokeh.documents[0];
-  const grid = doc && doc.get_model_by_name('decision-grid');
-  return grid && grid.data.image[0].length === 10000
-    && doc.get_model_by_name('epoch-counter').data.text[1] !== ''
-    && document.documentElement.dataset.shortcuts === 'on';
-}"""
 
 
 def open_app(page, app_url, query=""):
     page.goto(app_url + query)
-    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_function(DENSE_READY, timeout=60_000)
 
 
 def column(page, model, name):
@@ -228,7 +223,7 @@ def test_hover_shows_a_neuron_and_a_typed_weight_changes_the_network(page, app_u
     page.locator("text=neuron 1 of layer 1").first.wait_for()
     assert np.abs(heatmap(page) - output).max() > 1e-3
     page.mouse.move(2, 2)
-    page.locator("text=Output").first.wait_for()
+    page.locator("text=neuron 1 of layer 1").first.wait_for(state="hidden")   # the map shows the output again
 
     link = page.evaluate("""() => { const d = Bokeh.documents[0].get_model_by_name('links').data;
         return [Array.from(d.xs[0]), Array.from(d.ys[0])]; }""")   # X₁ → the neuron

@@ -6,9 +6,8 @@ page (text nodes' own rectangles, through shadow roots).
 """
 import pytest
 
-READY = """() => { const d = window.Bokeh && Bokeh.documents[0];
-  const g = d && d.get_model_by_name('decision-grid');
-  return g && g.data.image[0].length === 10000 && d.get_model_by_name('epoch-counter').data.text[1] !== ''; }"""
+from browser_support import DENSE_READY
+
 
 # Every element matching a selector, shadow roots included.
 DEEP = """
@@ -67,7 +66,7 @@ def open_at(browser, url, width, height, **context_args):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
-    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_function(DENSE_READY, timeout=60_000)
     wait_laid_out(page, height)
     page.errors = errors
     return context, page

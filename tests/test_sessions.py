@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from browser_support import app_error, served_app
+from browser_support import DENSE_READY, app_error, served_app
 from playground.components.dense.loss_chart import LossChart
 from playground.dense.trainer import HISTORY_CAP, HISTORY_KEYS, Trainer, thin_history
 
@@ -67,11 +67,6 @@ def test_the_served_page_uses_a_capped_history():
     assert DensePage().trainer.history_cap == HISTORY_CAP
 
 
-READY = """() => {
-  const doc = window.Bokeh && Bokeh.documents[0];
-  const c = doc && doc.get_model_by_name('epoch-counter');
-  return c && c.data.text[1] !== '' && document.documentElement.dataset.shortcuts === 'on';
-}"""
 EPOCH = "() => Number(Bokeh.documents[0].get_model_by_name('epoch-counter').data.text[1].replace(/,/g, ''))"
 VISIBILITY = """(state) => {
   Object.defineProperty(document, 'visibilityState', {value: state, configurable: true});
@@ -86,7 +81,7 @@ def open_and_play(browser, url, min_epoch=20):
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(url)
-    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_function(DENSE_READY, timeout=60_000)
     page.get_by_role("button", name="▶ Play", exact=True).click()
     wait_epoch(page, min_epoch)
     return context, page

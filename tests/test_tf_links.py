@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from browser_support import DENSE_READY
+
 from playground.dense.settings import DenseSettings
 from playground.dense.tf_links import settings_from_tf_hash, settings_from_url
 
@@ -121,17 +123,12 @@ def test_urls_with_no_settings_get_a_notice(url):
 
 # ---- in a real browser -------------------------------------------------------------------
 
-READY = """() => {
-  const doc = window.Bokeh && Bokeh.documents[0];
-  const grid = doc && doc.get_model_by_name('decision-grid');
-  return grid && grid.data.image[0].length === 10000 && document.documentElement.dataset.shortcuts === 'on';
-}"""
 
 
 @pytest.mark.browser
 def test_a_tf_playground_hash_opens_the_same_state_in_the_browser(page, app_url):
     page.goto(app_url + "#activation=relu&dataset=xor&networkShape=3&learningRate=0.1&seed=0.4&cosX=true")
-    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_function(DENSE_READY, timeout=60_000)
     page.wait_for_function("() => location.search.includes('activation=relu')", timeout=30_000)
     search = page.evaluate("() => location.search")
     for part in ("dataset=xor", "hidden=3", "learning_rate=0.1"):
@@ -146,11 +143,11 @@ def test_a_tf_playground_hash_opens_the_same_state_in_the_browser(page, app_url)
 @pytest.mark.browser
 def test_a_lesson_link_applies_the_lesson_and_an_unknown_one_only_a_notice(page, app_url):
     page.goto(app_url + "?lesson=task4b")
-    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_function(DENSE_READY, timeout=60_000)
     page.locator("text=6 hidden layers").wait_for()
     assert page.get_by_role("combobox", name="Activation").input_value() == "ReLU"
     page.goto(app_url + "?lesson=nope&noise=20")
-    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_function(DENSE_READY, timeout=60_000)
     page.locator("text=Unknown lesson").wait_for()
     page.locator("text=Noise: 20").wait_for()
     assert page.get_by_role("combobox", name="Activation").input_value() == "Tanh"
