@@ -131,6 +131,9 @@ class Learner:
         self.record = Record(present=present)
         # `?present`: the teacher's projected session (the benchmark's server has no key set).
         self.session = pull_session(url=url, io_loop=IOLoop(), arguments={"present": "1"} if present else None)
+        # A browser sends each websocket message at once (Chromium sets TCP_NODELAY);
+        # Tornado's client does not unless told, and would hold each small reply up to 40 ms.
+        self.session._connection._socket._socket.protocol.set_nodelay(True)
         doc = self.session.document
         # What the browser sends once the page is on screen (the app builds without it,
         # but Panel holds some messages back until it arrives).

@@ -2,6 +2,7 @@
 from threadpoolctl import threadpool_limits
 
 from playground.serve.closed_tabs import quiet_closed_tabs
+from playground.serve.websocket import send_promptly
 from playground.shell import AppShell
 
 # The server's numpy work is many small matrices (a frame's 10,000-point forward pass,
@@ -9,4 +10,5 @@ from playground.shell import AppShell
 # tens of ms on a busy machine, and sessions already run in parallel. One thread each.
 threadpool_limits(1, user_api="blas")
 quiet_closed_tabs()     # a tab closed mid-frame is no error in the server log
+send_promptly()         # a frame's websocket messages go at once, not 40 ms apart
 AppShell().servable(title="nn-playground")

@@ -161,3 +161,25 @@ def test_shortcuts_step_and_reset():
     page.shortcut("reset")
     assert page.trainer.epoch == 0 and page.settings.seed == 1
     assert not np.allclose(weights, page.trainer.network.weights[0])   # new random weights, as the original
+
+
+def test_a_frame_sends_its_heatmap_first_and_the_legend_has_its_own_colour_mapper():
+    """The heatmap carries the number the browser echoes, so it leads the frame's changes; a colour
+    bar sharing the image's mapper would lay the map out again in the browser at every frame."""
+    from bokeh.document import Document
+
+    page = DensePage()
+    doc = Document()
+    doc.add_root(page.decision_map.figure)
+    doc.add_root(page.diagram.figure)
+    changed = []
+    doc.on_change(lambda event: changed.append(getattr(event.model, "name", None)))
+    page._draw_frame()
+    assert changed[0] == "decision-grid"
+    assert {"node-images", "links"} <= set(changed)
+    dm = page.decision_map
+    for classes in (None, 3):
+        dm.set_classes(classes)
+        image, legend = dm._image.glyph.color_mapper, dm._colour_bar.color_mapper
+        assert image is not legend
+        assert (list(image.palette), image.low, image.high) == (list(legend.palette), legend.low, legend.high)

@@ -21,6 +21,7 @@ class LoopHost:
         self.browser = True          # a tab is attached
         self.session = True          # the session exists (next_tick raises once it is gone)
         self.loops = 0
+        self.tick_delay = 0.0        # Bokeh runs a next-tick callback once it has the document lock
 
     def connected(self) -> bool:
         return self.browser
@@ -28,7 +29,10 @@ class LoopHost:
     def next_tick(self, callback) -> None:
         if not self.session:
             raise RuntimeError("session destroyed")
-        asyncio.get_running_loop().call_soon(callback)
+        if self.tick_delay:
+            asyncio.get_running_loop().call_later(self.tick_delay, callback)
+        else:
+            asyncio.get_running_loop().call_soon(callback)
 
     def start(self, loop) -> None:
         self.loops += 1
@@ -119,6 +123,21 @@ def test_a_taken_frame_wakes_the_waiting_loop_at_once(monkeypatch):
             assert page.trainer.epoch == page.frames[-1] + 5
             page.take_frame()                            # sends frame k+1 and wakes the loop
         await until(lambda: page.trainer.epoch == page.frames[-1] + 5)
+        page.loop.pause()
+    run_async(scenario)
+
+
+def test_the_next_frames_worth_trains_while_the_browser_takes_a_frame(monkeypatch):
+    """A frame drawn after the loop found nothing to train (the page draws on its next tick)
+    wakes the loop, which trains on while the browser applies the frame."""
+    monkeypatch.setattr(live_loop, "IDLE_PERIOD_S", 60.0)     # a loop that only looked again would stall
+
+    async def scenario():
+        page = Page(speed=5)
+        page.host.tick_delay = 0.02
+        page.loop.play()
+        await until(lambda: len(page.frames) == 1 and page.trainer.epoch == page.frames[0] + 5, timeout=5)
+        assert page.loop.pending == 1           # the browser has not taken frame 1: training went on anyway
         page.loop.pause()
     run_async(scenario)
 

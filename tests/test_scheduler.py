@@ -153,7 +153,7 @@ def test_the_real_scheduler_shrinks_slices_when_thirty_learners_keep_it_busy():
         return scheduler.budget
 
     budget = run_async(main)
-    # 30 × 18 ms would make each turn come every ~0.5 s (one core's worth of Python);
+    # 30 × 40 ms would make each turn come every ~1.2 s (one core's worth of Python);
     # the budget must have come down well below that.
     assert budget.seconds < MAX_BUDGET_S / 2
 

@@ -1,6 +1,8 @@
 """The big output view: a 100×100 heatmap over [−6, 6]², the data points and a colour legend."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import panel as pn
 from bokeh.models import ColorBar, ColumnDataSource, FixedTicker, Label
@@ -40,7 +42,7 @@ class DecisionMap(pn.viewable.Viewer):
                                             name="decision-grid")
         self.train_source = ColumnDataSource(_points_data(np.empty((0, 2)), []), name="train-points")
         self.test_source = ColumnDataSource(_points_data(np.empty((0, 2)), []), name="test-points")
-        self._mapper, ticker, labels = shade_scale()
+        self._mapper = shade_scale()[0]
         self._classes: int | None = None
         fig = figure(frame_width=size, frame_height=size, x_range=(lo, hi), y_range=(lo, hi),
                      toolbar_location=None, tools="", min_border=4, name="decision-map", css_classes=["nn-decision-map"])
@@ -55,7 +57,8 @@ class DecisionMap(pn.viewable.Viewer):
             axis.ticker = FixedTicker(ticks=[-6, -3, 0, 3, 6])
             axis.major_label_text_font_size = "14px"
         fig.grid.visible = False
-        self._colour_bar = ColorBar(color_mapper=self._mapper, orientation="horizontal", height=14,
+        legend, ticker, labels = shade_scale()
+        self._colour_bar = ColorBar(color_mapper=legend, orientation="horizontal", height=14,
                                     ticker=ticker, major_label_overrides=labels, major_label_text_font_size="14px",
                                     padding=4, margin=6, location="center")
         fig.add_layout(self._colour_bar, "below")
@@ -77,11 +80,15 @@ class DecisionMap(pn.viewable.Viewer):
 
     def set_classes(self, n_classes: int | None) -> None:
         """None: the −1…+1 scale (`shade_codes`); K: one colour per class (`class_codes`)."""
-        mapper, ticker, labels = class_mapper(n_classes) if n_classes else shade_scale()
-        self._mapper = mapper
+        scale = functools.partial(class_mapper, n_classes) if n_classes else shade_scale
+        self._mapper = scale()[0]
         self._classes = n_classes
-        self._image.glyph.color_mapper = mapper
-        self._colour_bar.color_mapper = mapper
+        self._image.glyph.color_mapper = self._mapper
+        # The legend has a mapper of its own, the same colours: in the browser a mapper that
+        # colours an image announces new "metrics" at every frame, and a colour bar on it then
+        # lays the whole map out again and repaints both its canvases (about 4 ms a frame).
+        legend, ticker, labels = scale()
+        self._colour_bar.color_mapper = legend
         self._colour_bar.ticker = ticker
         self._colour_bar.major_label_overrides = labels
 

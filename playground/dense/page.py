@@ -485,9 +485,11 @@ class DensePage(Page):
 
     def _draw_frame(self) -> None:
         frame = build_frame(self.trainer, self._focus, self._focus_name() if self._focus is not None else "")
-        self.diagram.show_state(frame.node_grids, frame.weights, frame.biases, frame.alive)
         self._frame += 1
+        # The heatmap goes first: it carries the frame number that the browser echoes, so
+        # the server can draw the next frame while the browser applies and paints the rest.
         self.decision_map.show_map(frame.map_grid, frame.map_classes, frame.discretize, self._frame)
+        self.diagram.show_state(frame.node_grids, frame.weights, frame.biases, frame.alive)
         self.decision_map.set_alert(frame.alert)
         self.map_caption.object = frame.caption
         t = self.trainer
