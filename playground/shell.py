@@ -70,8 +70,9 @@ class PageBehaviour(pn.custom.JSComponent):
 
     dark = param.Boolean(default=False)
     css = param.String(default=THEME_CSS)
-    # "W H": the window size the page is laid out for. It goes to <html data-fitted>, so a
-    # test or benchmark can wait for the layout instead of measuring one about to change.
+    # "W H": the window size the page is laid out for. It goes to <html data-fitted>; the size
+    # last sent is in data-sized. A test or benchmark waits until they agree instead of
+    # measuring a layout about to change.
     fitted = param.String(default="")
 
     _esm = """
@@ -130,8 +131,12 @@ class PageBehaviour(pn.custom.JSComponent):
       // a drag sends one size when it pauses, not one per pixel.
       let sent = "", timer = null;
       const sendSize = () => {
-        const size = `size ${window.innerWidth} ${window.innerHeight}`;
-        if (size !== sent) { sent = size; model.send_msg(size); }
+        const size = `${window.innerWidth} ${window.innerHeight}`;
+        if (size !== sent) {
+          sent = size;
+          document.documentElement.dataset.sized = size;    // the server answers in data-fitted
+          model.send_msg(`size ${size}`);
+        }
       };
       const onResize = () => { clearTimeout(timer); timer = setTimeout(sendSize, 150); };
       window.addEventListener("resize", onResize);

@@ -29,7 +29,7 @@ DENSE_READY = """() => {
   const html = document.documentElement.dataset;
   return grid && grid.data.image[0].length === 10000
     && doc.get_model_by_name('epoch-counter').data.text[1] !== ''
-    && html.shortcuts === 'on' && html.fitted === `${window.innerWidth} ${window.innerHeight}`;
+    && html.shortcuts === 'on' && html.sized !== undefined && html.fitted === html.sized;
 }"""
 
 
