@@ -19,7 +19,7 @@ def _nodelay_of_server_sockets_with_a_client() -> list[int]:
     """Serve a one-model app, open a Bokeh client session on it: TCP_NODELAY of the server's websockets."""
     from bokeh.client import pull_session
 
-    ready, stop = threading.Event(), threading.Event()
+    ready = threading.Event()
     box: dict = {}
 
     def serve():

@@ -42,12 +42,11 @@ class DecisionMap(pn.viewable.Viewer):
                                             name="decision-grid")
         self.train_source = ColumnDataSource(_points_data(np.empty((0, 2)), []), name="train-points")
         self.test_source = ColumnDataSource(_points_data(np.empty((0, 2)), []), name="test-points")
-        self._mapper = shade_scale()[0]
         self._classes: int | None = None
         fig = figure(frame_width=size, frame_height=size, x_range=(lo, hi), y_range=(lo, hi),
                      toolbar_location=None, tools="", min_border=4, name="decision-map", css_classes=["nn-decision-map"])
         self._image = fig.image(image="image", x=lo, y=lo, dw=hi - lo, dh=hi - lo, source=self.grid_source,
-                                color_mapper=self._mapper, global_alpha=0.8)
+                                color_mapper=shade_scale()[0], global_alpha=0.8)
         self._train = fig.scatter("x", "y", source=self.train_source, size=6, fill_color="colour",
                                   line_color=THEMES["light"]["train_outline"], line_width=1)
         self._test = fig.scatter("x", "y", source=self.test_source, size=6, fill_color="colour",
@@ -81,9 +80,8 @@ class DecisionMap(pn.viewable.Viewer):
     def set_classes(self, n_classes: int | None) -> None:
         """None: the −1…+1 scale (`shade_codes`); K: one colour per class (`class_codes`)."""
         scale = functools.partial(class_mapper, n_classes) if n_classes else shade_scale
-        self._mapper = scale()[0]
         self._classes = n_classes
-        self._image.glyph.color_mapper = self._mapper
+        self._image.glyph.color_mapper = scale()[0]
         # The legend has a mapper of its own, the same colours: in the browser a mapper that
         # colours an image announces new "metrics" at every frame, and a colour bar on it then
         # lays the whole map out again and repaints both its canvases (about 4 ms a frame).

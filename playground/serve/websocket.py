@@ -29,4 +29,3 @@ def send_promptly() -> None:
 
     open_without_delay._nn_nodelay = True
     WSHandler.open = open_without_delay
-
