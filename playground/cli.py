@@ -18,6 +18,11 @@ STUDENT_URL_ENV = "NN_PLAYGROUND_STUDENT_URL"
 # The teacher's key for `?present=KEY`, whose session trains before the class's
 # (the same name as playground.serve.scheduler.PRESENT_KEY_ENV).
 PRESENT_KEY_ENV = "NN_PLAYGROUND_PRESENT_KEY"
+# `serve --lan` runs one process per core, up to this many. One process holds the GIL
+# and so about one core; on the 2-core machine two processes met every goal for a class
+# of 30 that one did not (BENCHMARKS.md). Each process loads TensorFlow for the CNN page,
+# about 0.8 GB, so a teacher's 8-core laptop stops at 4.
+CLASS_PROCS_MAX = 4
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,6 +69,17 @@ def websocket_max_bytes() -> int:
     return _MAX_MODEL_BYTES * 4 // 3 + 1024 * 1024
 
 
+def server_processes(args) -> int:
+    """How many server processes `playground serve` runs: as asked, else one, or for a class one per core."""
+    if args.num_procs is not None:
+        return args.num_procs
+    if not args.lan:
+        return 1
+    from playground.serve.scheduler import cores
+
+    return min(cores(), CLASS_PROCS_MAX)
+
+
 def serve_command(args) -> tuple[list[str], dict[str, str]]:
     """The `panel serve` command line and the extra environment for `playground serve`."""
     app = Path(__file__).with_name("app.py")
@@ -86,8 +102,9 @@ def serve_command(args) -> tuple[list[str], dict[str, str]]:
         env[PRESENT_KEY_ENV] = key
     else:
         cmd += ["--allow-websocket-origin", f"*:{args.port}"]
-    if args.num_procs != 1:
-        cmd += ["--num-procs", str(args.num_procs)]
+    procs = server_processes(args)
+    if procs != 1:
+        cmd += ["--num-procs", str(procs)]
     if args.show:
         cmd.append("--show")
     return cmd, env
@@ -127,8 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--show", action="store_true", help="open a browser tab")
     serve.add_argument("--lan", action="store_true",
                        help="serve a class: listen on every interface and print the URL students open")
-    serve.add_argument("--num-procs", type=int, default=1,
-                       help="server processes, each with its own sessions (0: one per core; see README)")
+    serve.add_argument("--num-procs", type=int, default=None,
+                       help="server processes, each with its own sessions (0: one per core; default 1, "
+                            f"with --lan one per core up to {CLASS_PROCS_MAX}; see README)")
     serve.add_argument("--present-key", default="", metavar="KEY",
                        help="the session opened with ?present=KEY (the projector) trains first "
                             "(with --lan a key is made up and printed when none is given)")

@@ -193,7 +193,7 @@ def test_a_batch_larger_than_the_training_set_is_full_batch_descent():
         t.step(1)
         for w0, g, w1 in zip(before, grad_w, t.network.weights):
             np.testing.assert_allclose(w1, w0 - 0.1 * g, rtol=1e-12, atol=1e-15)
-    assert t._carry is None
+    assert t.carry is None
 
 
 def test_sixteen_neurons_only_with_wide_layers():

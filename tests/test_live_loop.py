@@ -243,3 +243,49 @@ def test_a_diverging_run_pauses_itself():
         await until(lambda: not page.loop.playing, timeout=20)
         assert page.trainer.diverged
     run_async(scenario)
+
+
+def test_a_class_on_one_network_shape_trains_in_joint_slices_each_as_it_would_alone(monkeypatch):
+    """Twelve learners playing the same shape of network (their own data, seeds and rates)
+    on one worker: their slices join (dense/cohort.py), and each network is still exactly
+    the one its trainer would have trained alone for as many epochs."""
+    joint: list[int] = []
+    real = LiveLoop.train_together
+
+    def counting(loops, budget_s):
+        joint.append(len(loops))
+        real(loops, budget_s)
+
+    monkeypatch.setattr(LiveLoop, "train_together", staticmethod(counting))
+    variants = [dict(seed=i, data_seed=i, learning_rate=(0.03, 0.1, 0.01)[i % 3],
+                     dataset=("circle", "xor", "gauss", "spiral")[i % 4]) for i in range(12)]
+    solo = Page(speed=3, optimizer="adam")      # a network that cannot stack plays beside them
+
+    async def scenario():
+        from playground.serve import scheduler
+        monkeypatch.setattr(scheduler, "_scheduler", scheduler.Scheduler(workers=1))
+        monkeypatch.setattr(scheduler, "_scheduler_loop", asyncio.get_running_loop())
+        pages = [Page(speed=3, **v) for v in variants]
+        for page in pages + [solo]:
+            page.loop.play()
+        deadline = time.perf_counter() + 10
+        while time.perf_counter() < deadline and min(p.trainer.epoch for p in pages + [solo]) < 30:
+            for page in pages + [solo]:
+                if page.loop.pending is not None:
+                    page.take_frame()
+            await asyncio.sleep(0.005)
+        for page in pages + [solo]:
+            page.loop.pause()
+        await settle()
+        return pages
+
+    pages = run_async(scenario)
+    assert min(p.trainer.epoch for p in pages + [solo]) >= 30
+    assert joint and max(joint) > 1, "the class's slices must have joined"
+    for page, v in zip(pages, variants):
+        alone = Trainer(DenseSettings(epochs_per_frame=3, **v))
+        alone.step(page.trainer.epoch)
+        for a, b in zip(page.trainer.network.weights + page.trainer.network.biases,
+                        alone.network.weights + alone.network.biases):
+            assert np.array_equal(a, b)
+        assert page.trainer.history["test_loss"] == alone.history["test_loss"]

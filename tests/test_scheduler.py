@@ -244,3 +244,149 @@ def test_serve_sets_the_teachers_key_and_prints_the_projector_url():
     assert re.search(r"NN_PLAYGROUND_PRESENT_KEY=(\S+)", dry_run("--lan")).group(1) != key    # a new one each time
     assert "NN_PLAYGROUND_PRESENT_KEY=chalk" in dry_run("--present-key", "chalk")
     assert "PRESENT" not in dry_run()       # on this machine only: ?present alone will do
+
+
+def test_waiting_slices_of_one_cohort_run_as_one_job_and_each_learner_takes_its_turn():
+    joint_runs: list[tuple[list, float]] = []
+    cohort = server_scheduler.Cohort("shape A", lambda learners, budget_s: joint_runs.append((learners, budget_s)))
+    other = server_scheduler.Cohort("shape B", lambda learners, budget_s: joint_runs.append((learners, budget_s)))
+
+    async def main():
+        scheduler = Scheduler(workers=1)
+        gate, gate_task = await block_pool(scheduler)
+        ran: list[str] = []
+        tasks = [asyncio.create_task(scheduler.run_slice(name, recorder(ran, name), cohort=c))
+                 for name, c in (("a", cohort), ("b", other), ("c", cohort), ("d", None), ("e", cohort))]
+        tasks.append(asyncio.create_task(   # the teacher's slice is never joined: it has its own budget
+            scheduler.run_slice("teacher", recorder(ran, "teacher"), priority=True, cohort=cohort)))
+        await asyncio.sleep(0.01)
+        gate.opened.set()
+        results = await asyncio.gather(gate_task, *tasks)
+        turns = {name: scheduler._learners[name].turn for name in "abcde"}
+        scheduler.shutdown()
+        return results, ran, turns
+
+    results, ran, turns = run_async(main)
+    assert results == [True] * 7
+    # the teacher first, alone; then a's cohort as one job (a, c, e); b alone (its cohort has one
+    # waiting learner, so it runs its own work); d alone
+    assert ran == ["teacher", "b", "d"]
+    assert [learners for learners, _ in joint_runs] == [["a", "c", "e"]]
+    assert joint_runs[0][1] == MAX_BUDGET_S
+    assert len({turns["a"], turns["c"], turns["e"]}) == 3 and turns["a"] < turns["b"] < turns["d"]
+
+
+def test_a_failing_joint_slice_fails_for_each_of_its_learners_and_the_scheduler_goes_on():
+    def broken(learners, budget_s):
+        raise ValueError("boom")
+
+    async def main():
+        scheduler = Scheduler(workers=1)
+        gate, gate_task = await block_pool(scheduler)
+        cohort = server_scheduler.Cohort("k", broken)
+        tasks = [asyncio.create_task(scheduler.run_slice(n, recorder([], n), cohort=cohort)) for n in "xyz"]
+        await asyncio.sleep(0.01)
+        gate.opened.set()
+        results = await asyncio.gather(gate_task, *tasks, return_exceptions=True)
+        again = await scheduler.run_slice("x", recorder([], "x"))
+        scheduler.shutdown()
+        return results, again, scheduler
+
+    results, again, scheduler = run_async(main)
+    assert results[0] is True and all(isinstance(r, ValueError) for r in results[1:])
+    assert again is True and scheduler._running == 0 and scheduler.waiting == 0
+
+
+def test_a_cohort_slice_whose_session_went_is_not_joined():
+    joint_runs: list[list] = []
+    cohort = server_scheduler.Cohort("k", lambda learners, budget_s: joint_runs.append(learners))
+
+    async def main():
+        scheduler = Scheduler(workers=1)
+        gate, gate_task = await block_pool(scheduler)
+        open_ = {"p": True, "q": False, "r": True}
+        tasks = [asyncio.create_task(scheduler.run_slice(n, recorder([], n), cohort=cohort,
+                                                         wanted=lambda n=n: open_[n])) for n in "pqr"]
+        await asyncio.sleep(0.01)
+        gate.opened.set()
+        results = await asyncio.gather(gate_task, *tasks)
+        scheduler.shutdown()
+        return results
+
+    assert run_async(main) == [True, True, False, True]
+    assert joint_runs == [["p", "r"]]
+
+
+def test_a_cohort_runs_one_job_at_a_time_while_other_learners_use_the_other_worker():
+    """On two workers a small group of a cohort must not come round again and again while a
+    large group of the same cohort trains: it waits, and joins the next job instead."""
+    running: list[str] = []
+    overlaps: list[set] = []
+    lock = threading.Lock()
+
+    def joint(learners, budget_s):
+        with lock:
+            running.append("cohort")
+            overlaps.append(set(running))
+        time.sleep(0.02)
+        with lock:
+            running.remove("cohort")
+
+    def solo(name):
+        def work(budget_s):
+            with lock:
+                running.append(name)
+                overlaps.append(set(running))
+            time.sleep(0.02)
+            with lock:
+                running.remove(name)
+        return work
+
+    cohort = server_scheduler.Cohort("k", joint)
+
+    async def main():
+        scheduler = Scheduler(workers=2)
+        counts = Counter()
+
+        async def learner(name, rounds, cohort_):
+            for _ in range(rounds):
+                await scheduler.run_slice(name, solo(name), cohort=cohort_)
+                counts[name] += 1
+
+        await asyncio.gather(*(learner(f"c{i}", 8, cohort) for i in range(5)), learner("other", 8, None))
+        scheduler.shutdown()
+        return counts
+
+    counts = run_async(main)
+    assert all(n == 8 for n in counts.values())
+    # never two jobs of the cohort at once (a lone member runs its own work, named after it)
+    for names in overlaps:
+        assert sum(1 for n in names if n == "cohort" or n.startswith("c")) <= 1
+    assert any("other" in names and len(names) == 2 for names in overlaps), "the other worker was used"
+
+
+def test_a_full_cohort_job_takes_the_learners_whose_turn_is_longest_ago(monkeypatch):
+    """With more learners of a cohort waiting than one job holds, every learner gets its turn
+    as often as the others (the joined ones are not always the first few to have come)."""
+    monkeypatch.setattr(server_scheduler, "MAX_COHORT", 3)
+    cohort = server_scheduler.Cohort("k", lambda learners, budget_s: time.sleep(0.002))
+
+    async def main():
+        scheduler = Scheduler(workers=1)
+        counts, playing = Counter(), [True]
+
+        async def learner(name):
+            while playing[0]:
+                await scheduler.run_slice(name, lambda budget_s: time.sleep(0.002), cohort=cohort)
+                counts[name] += 1
+
+        tasks = [asyncio.create_task(learner(f"l{i}")) for i in range(7)]
+        await asyncio.sleep(0.3)
+        seen = dict(counts)
+        playing[0] = False
+        await asyncio.gather(*tasks)
+        scheduler.shutdown()
+        return seen
+
+    seen = run_async(main)
+    assert len(seen) == 7 and max(seen.values()) <= 1.2 * min(seen.values()), seen

@@ -7,7 +7,8 @@ import sys
 
 import segno
 
-from playground.cli import lan_address, websocket_max_bytes
+from playground.cli import CLASS_PROCS_MAX, lan_address, websocket_max_bytes
+from playground.serve.scheduler import cores
 from playground.cnn.loading import _MAX_MODEL_BYTES
 from playground.components.qr_code import qr_matrix, qr_svg
 
@@ -66,13 +67,19 @@ def test_serve_lan_dry_run_prints_the_student_url_and_the_command():
     assert {v for k, v in options if k == "--allow-websocket-origin"} == {
         f"{host}:5123", "localhost:5123", "127.0.0.1:5123"}
     assert ("--websocket-max-message-size", str(websocket_max_bytes())) in options
+    # a class gets a process per core (up to CLASS_PROCS_MAX): one process is one core (the GIL)
+    procs = min(cores(), CLASS_PROCS_MAX)
+    assert dict(options).get("--num-procs", "1") == str(procs)
+    one = subprocess.run([sys.executable, "-m", "playground.cli", "serve", "--lan", "--num-procs", "1", "--dry-run"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "--num-procs" not in one
 
 
 def test_serve_without_lan_stays_on_loopback_and_sets_no_student_url():
     out = subprocess.run([sys.executable, "-m", "playground.cli", "serve", "--dry-run"],
                          capture_output=True, text=True, timeout=60, check=True).stdout
     assert "Students open" not in out and "NN_PLAYGROUND_STUDENT_URL" not in out
-    assert "--address 127.0.0.1" in out
+    assert "--address 127.0.0.1" in out and "--num-procs" not in out
 
 
 def test_the_page_header_carries_the_qr_code_only_when_serving_a_class(monkeypatch):

@@ -153,3 +153,21 @@ def test_set_weight_changes_the_output_and_rejects_nan():
     assert not np.allclose(before, t.node_grids()[-1])
     with pytest.raises(ValueError):
         t.set_weight(0, 0, 0, float("nan"))
+
+
+def test_switching_the_loss_remakes_the_targets_for_the_new_output():
+    """Cross-entropy puts a sigmoid on the output, whose targets are 0/1, not ±1: the recorded
+    loss after the switch is binary cross-entropy against 0/1 (computed here directly)."""
+    t = Trainer(DenseSettings())
+    t.settings.loss = "cross_entropy"
+    t.apply({"loss"})
+    p = np.clip(t.network.predict(t.eval_points)[:, 0], 1e-12, 1 - 1e-12)
+    y01 = (np.concatenate([t.train.labels, t.test.labels]) + 1) / 2
+    bce = -(y01 * np.log(p) + (1 - y01) * np.log(1 - p))
+    n = len(t.train.labels)
+    assert t.history["train_loss"][-1] == pytest.approx(bce[:n].mean(), rel=1e-12)
+    t.settings.loss = "squared"
+    t.apply({"loss"})
+    out = t.network.predict(t.eval_points)[:, 0]
+    labels = np.concatenate([t.train.labels, t.test.labels])
+    assert t.history["test_loss"][-1] == pytest.approx((0.5 * (out - labels) ** 2)[n:].mean(), rel=1e-12)

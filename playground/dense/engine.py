@@ -47,8 +47,8 @@ ACTIVATIONS: dict[str, Activation] = {
 
 
 def _softmax(z: Array) -> Array:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 OUTPUT_ACTIVATIONS = {"tanh": ACTIVATIONS["tanh"], "linear": ACTIVATIONS["linear"],
@@ -80,7 +80,15 @@ REGULARIZERS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]
 
 @dataclass
 class Network:
-    """Weights and biases of a dense net; layer l maps width[l] → width[l+1]."""
+    """Weights and biases of a dense net; layer l maps width[l] → width[l+1].
+
+    A *stack* of K networks of one shape (see cohort.py) is a Network too: every array
+    gets a leading axis, weights (K, fan_in, fan_out) and biases (K, 1, fan_out), and
+    the forward pass, `gradients`, `update` and `train_epoch` below train all K at once
+    on data (K, N, inputs), with per-network learning rates (K, 1, 1). matmul and the
+    ufuncs work matrix by matrix and element by element, so each network of a stack
+    gets exactly the numbers it would get alone.
+    """
 
     weights: list[Array]          # weights[l]: (fan_in, fan_out)
     biases: list[Array]           # biases[l]: (fan_out,)
@@ -92,7 +100,7 @@ class Network:
 
     @property
     def widths(self) -> list[int]:
-        return [self.weights[0].shape[0]] + [w.shape[1] for w in self.weights]
+        return [self.weights[0].shape[-2]] + [w.shape[-1] for w in self.weights]
 
     def layer_activation(self, l: int) -> Activation:
         """The activation applied after weights[l]."""
@@ -182,17 +190,18 @@ def gradients(net: Network, x: Array, y: Array, scale: float = 1.0,
     else:
         zs, acts, outs = net.forward_dropout(x, masks)
     out = outs[-1]
+    stacked = out.ndim == 3
     # Scaling the output delta by scale/n makes every product below a (scaled) batch mean.
-    delta = (out - y) * (scale / len(x))
+    delta = (out - y) * (scale / x.shape[-2])
     if net.loss == "squared":
         delta *= net.layer_activation(len(zs) - 1).der(zs[-1], out)
     hidden_der = ACTIVATIONS[net.activation].der
     grad_w, grad_b = [None] * len(zs), [None] * len(zs)
     for l in range(len(zs) - 1, -1, -1):
-        grad_w[l] = outs[l].T @ delta
-        grad_b[l] = np.add.reduce(delta, axis=0)
+        grad_w[l] = outs[l].mT @ delta
+        grad_b[l] = np.add.reduce(delta, axis=-2, keepdims=stacked)
         if l:
-            delta = (delta @ net.weights[l].T) * hidden_der(zs[l - 1], acts[l])
+            delta = (delta @ net.weights[l].mT) * hidden_der(zs[l - 1], acts[l])
             if masks is not None:   # a dropped unit passed nothing forward, so it gets no gradient
                 delta *= masks[l - 1]
     if net.dead_links:
@@ -254,7 +263,8 @@ def update(net: Network, grad_w: list[Array], grad_b: list[Array], opt: Optimize
     the link until the network is rebuilt.
     """
     opt.t += 1
-    reg = REGULARIZERS.get(regularization) if reg_rate else None
+    # (a stack of networks brings one rate per network; "none" short-circuits the test in the hot loop)
+    reg = REGULARIZERS.get(regularization) if regularization != "none" and np.any(reg_rate) else None
     for w, b, alive, gw, gb in zip(net.weights, net.biases, net.alive, grad_w, grad_b):
         reg_step = lr * reg_rate * reg[1](w) if reg else None
         if opt.kind == "sgd" and prescaled:
@@ -286,7 +296,7 @@ def train_epoch(net: Network, opt: Optimizer, x: Array, y: Array, batch_size: in
 
     `dropout` > 0 drops hidden units with that rate, a new mask for every batch drawn from `rng`.
     """
-    n = len(x)
+    n = x.shape[-2]      # the points are the second-last axis, for a stack of networks too
     start = 0
     sgd = opt.kind == "sgd"
     scale = lr if sgd else 1.0
@@ -298,9 +308,10 @@ def train_epoch(net: Network, opt: Optimizer, x: Array, y: Array, batch_size: in
         masks = dropout_masks(rng, len(xb), hidden_widths, dropout) if dropout else None
         update(net, *gradients(net, xb, yb, scale, masks), opt, lr, regularization, reg_rate, prescaled=sgd)
 
-    if carry is not None and len(carry[0]):
+    if carry is not None and carry[0].shape[-2]:
         first = min(batch_size, n)
-        xb, yb = np.concatenate([carry[0], x[:first]]), np.concatenate([carry[1], y[:first]])
+        xb = np.concatenate([carry[0], x[..., :first, :]], axis=-2)
+        yb = np.concatenate([carry[1], y[..., :first, :]], axis=-2)
         if first == batch_size:
             batch_step(xb, yb)
             start = first
@@ -308,9 +319,9 @@ def train_epoch(net: Network, opt: Optimizer, x: Array, y: Array, batch_size: in
             return xb, yb
     while start + batch_size <= n:
         stop = start + batch_size
-        batch_step(x[start:stop], y[start:stop])
+        batch_step(x[..., start:stop, :], y[..., start:stop, :])
         start = stop
-    return (x[start:], y[start:]) if start < n else None
+    return (x[..., start:, :], y[..., start:, :]) if start < n else None
 
 
 def is_finite(net: Network) -> bool:

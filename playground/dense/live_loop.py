@@ -17,8 +17,10 @@ import functools
 import logging
 import threading
 import time
+from contextlib import ExitStack
 from typing import Callable, Protocol
 
+from playground.dense.cohort import cohort_key, train_together
 from playground.dense.trainer import Trainer
 from playground.serve import scheduler
 
@@ -153,7 +155,7 @@ class LiveLoop:
             epoch = self.trainer.epoch
             wake.clear()        # before the slice: a frame taken while it trains must not be missed
             if not await scheduler.run_slice(self, self._train_slice, priority=self._priority(),
-                                             wanted=self.host.connected):
+                                             wanted=self.host.connected, cohort=self._cohort()):
                 continue        # dropped unrun: the tab closed while the slice waited (the check above ends it)
             try:
                 self.host.next_tick(self._after_slice)
@@ -173,15 +175,39 @@ class LiveLoop:
                 except asyncio.TimeoutError:
                     pass
 
+    def _cohort(self) -> scheduler.Cohort | None:
+        """The learners this one may train with in one stack: those whose networks share its shape."""
+        key = cohort_key(self.trainer)
+        return None if key is None else scheduler.Cohort(key, LiveLoop.train_together)
+
+    def _todo(self) -> int:
+        """Epochs the next slice should train (the caller holds the lock); 0: none now.
+
+        "Speed" is epochs per drawn frame: once a frame's worth is trained, the loop
+        waits for the browser (speed 1 shows every single epoch).
+        """
+        if not (self.alive and self.playing and not self.hidden and not self.trainer.diverged):
+            return 0
+        return self.trainer.settings.epochs_per_frame - (self.trainer.epoch - self.drawn_epoch)
+
     def _train_slice(self, budget_s: float) -> None:
-        if not self.alive:
-            return
-        # "Speed" is epochs per drawn frame: once a frame's worth is trained, wait
-        # for the browser (speed 1 shows every single epoch).
         with self.lock:
-            todo = self.trainer.settings.epochs_per_frame - (self.trainer.epoch - self.drawn_epoch)
-            if self.playing and not self.hidden and not self.trainer.diverged and todo > 0:
+            todo = self._todo()
+            if todo > 0:
                 self.trainer.train_for(budget_s, todo)
+
+    @staticmethod
+    def train_together(loops: list[LiveLoop], budget_s: float) -> None:
+        """One slice for each of `loops` at once (the scheduler's cohort): networks of one shape
+        train as one stack (dense/cohort.py); a trainer changed since it queued trains alone."""
+        with ExitStack() as held:
+            # Each loop is in one slice at a time, and a page takes only its own lock,
+            # so taking them in any order cannot deadlock.
+            for loop in loops:
+                held.enter_context(loop.lock)
+            todo = [(loop.trainer, n) for loop in loops if (n := loop._todo()) > 0]
+            if todo:
+                train_together([trainer for trainer, _ in todo], budget_s, [n for _, n in todo])
 
     def _after_slice(self) -> None:
         if not self.playing or not self.alive or self.hidden:

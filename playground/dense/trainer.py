@@ -100,11 +100,19 @@ class Trainer:
         s = self.settings
         data = generate(s.dataset, s.noise, seed=s.data_seed, n_classes=s.n_classes)
         self.train, self.test = split(data, s.train_ratio)
-        self._y_train, self._y_test = targets(self.train, s), targets(self.test, s)
         self._featurize()
 
     def _featurize(self) -> None:
-        f = self.settings.features
+        """The inputs and targets of the current data, for the current features and output.
+
+        The targets are made here, not with the data: a new loss (squared error ↔
+        cross-entropy) changes the output (tanh ↔ sigmoid) and so the targets (±1 ↔ 0/1)."""
+        s = self.settings
+        self._y_train, self._y_test = targets(self.train, s), targets(self.test, s)
+        # What every epoch's record compares the output with, joined once (not per epoch).
+        self._y_eval = np.vstack([self._y_train, self._y_test])
+        self._labels_eval = np.concatenate([self.train.labels, self.test.labels])
+        f = s.features
         self._x_train = feature_matrix(self.train.points, f)
         self._x_test = feature_matrix(self.test.points, f)
         self._x_grid = feature_matrix(self._grid, f).astype(np.float32)
@@ -124,7 +132,8 @@ class Trainer:
         self.optimizer = Optimizer(s.optimizer)
         self._shuffle_rng = np.random.default_rng([s.seed, 1])
         self._dropout_rng = np.random.default_rng([s.seed, 2])
-        self._carry = None
+        # Points left over from the last epoch's batches: they start the next epoch's first batch (train_epoch).
+        self.carry = None
         self.epoch = 0
         self.diverged = False
         self._clear_history()
@@ -135,7 +144,7 @@ class Trainer:
             self.reset(new_data=bool(changed & NEW_DATA))
         elif changed & NEW_DATA:   # "regenerate": new data, the same network keeps training
             self._make_data()
-            self._carry = None
+            self.carry = None
             self.resume()          # a best loss on other data says nothing about this data
 
     # ---- training ------------------------------------------------------------------------
@@ -155,20 +164,43 @@ class Trainer:
         done = 0
         s = self.settings
         with np.errstate(all="ignore"):   # overflow is expected in a diverging run; we detect it
-            while done < epochs and not self.diverged and not self.stopped:
-                x, y = self._x_train, self._y_train
-                if s.shuffle:
-                    order = self._shuffle_rng.permutation(len(x))
-                    x, y = x[order], y[order]
-                self._carry = train_epoch(self.network, self.optimizer, x, y, self.batch_size, s.learning_rate,
-                                          s.regularization, s.reg_rate, self._carry, s.dropout, self._dropout_rng)
-                self.epoch += 1
+            while done < epochs and self.trainable:
+                x, y = self.epoch_data()
+                self.carry = train_epoch(self.network, self.optimizer, x, y, self.batch_size, s.learning_rate,
+                                          s.regularization, s.reg_rate, self.carry, s.dropout, self._dropout_rng)
+                self.end_epoch()
                 done += 1
-                self._record()
-                if self.early_stopping is not None and not self.diverged and self.early_stopping.should_stop(
-                        self.epoch, self.history["test_loss"][-1], self._snapshot):
-                    self.restore_best()
         return done
+
+    @property
+    def trainable(self) -> bool:
+        """Whether another epoch may be trained (not diverged, not stopped early)."""
+        return not self.diverged and not self.stopped
+
+    def epoch_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """The training points (features, targets) in the order of the next epoch."""
+        x, y = self._x_train, self._y_train
+        if self.settings.shuffle:
+            order = self._shuffle_rng.permutation(len(x))
+            x, y = x[order], y[order]
+        return x, y
+
+    def end_epoch(self, out: np.ndarray | None = None) -> None:
+        """An epoch has been trained: count it, record its losses and apply early stopping.
+
+        `out`: the network's output on the train and test points (`eval_points`), if the
+        caller has it already (a cohort computes it for all its networks at once).
+        """
+        self.epoch += 1
+        self._record(out)
+        if self.early_stopping is not None and not self.diverged and self.early_stopping.should_stop(
+                self.epoch, self.history["test_loss"][-1], self._snapshot):
+            self.restore_best()
+
+    @property
+    def eval_points(self) -> np.ndarray:
+        """The train points then the test points: what the losses are measured on."""
+        return self._x_eval
 
     def _snapshot(self):
         h = self.history
@@ -197,17 +229,17 @@ class Trainer:
         """Train whole epochs until `seconds` have passed or `max_epochs` ran; at least one."""
         deadline = time.perf_counter() + seconds
         done = self.step(1)
-        while done < max_epochs and not self.diverged and not self.stopped and time.perf_counter() < deadline:
+        while done < max_epochs and self.trainable and time.perf_counter() < deadline:
             done += self.step(1)
         return done
 
-    def _record(self) -> None:
+    def _record(self, out: np.ndarray | None = None) -> None:
         self._best_values = None   # the network now is the one trained last
         with np.errstate(all="ignore"):
-            out = self.network.predict(self._x_eval)
+            if out is None:
+                out = self.network.predict(self._x_eval)
             n = len(self._x_train)
-            y = np.vstack([self._y_train, self._y_test])
-            losses = loss_per_point(out, y, self.network.loss)
+            losses = loss_per_point(out, self._y_eval, self.network.loss)
         train_loss = float(losses[:n].mean()) if n else float("nan")
         test_loss = float(losses[n:].mean()) if len(losses) > n else float("nan")
         self.history["epoch"].append(self.epoch)
@@ -223,7 +255,7 @@ class Trainer:
             thin_history(self.history, self.history_cap)
 
     def _correct(self, out: np.ndarray) -> np.ndarray:
-        labels = np.concatenate([self.train.labels, self.test.labels])
+        labels = self._labels_eval
         if self.settings.kind == "multiclass":
             return out.argmax(axis=1) == labels
         threshold = 0.5 if self.network.output == "sigmoid" else 0.0
@@ -277,7 +309,7 @@ class Trainer:
         net.alive = [np.ones(w.shape, bool) for w in net.weights]
         net.dead_links = False
         self.optimizer = Optimizer(self.settings.optimizer)
-        self._carry = None
+        self.carry = None
         self.epoch = 0
         self.diverged = False
         self._clear_history()

@@ -13,7 +13,12 @@ decision in one place is what lets a classroom of sessions share the cores fairl
   too slowly for a live picture (fewer epochs per frame, never fewer frames), and
   grows it back, up to `MAX_BUDGET_S`, when the class is quiet;
 - the teacher's projected session (`priority=True`) goes before the class, with the
-  full budget.
+  full budget;
+- learners of one *cohort* (the same network shape, say) whose slices wait at the
+  same time run as one job: `Cohort.run` trains them together (dense/cohort.py
+  stacks their networks), at about the cost of one slice. Each still takes its turn,
+  and a cohort runs one job at a time: on two workers, a small group of a cohort
+  would otherwise come round again and again while a large one trains, and lap it.
 
 The GIL: a small network's epoch is mostly Python, so the pool's threads share about
 one core however many there are (numpy lets the GIL go only for large arrays). The
@@ -44,6 +49,7 @@ TURN_TARGET_S = 0.8 / MIN_FPS
 MAX_BUDGET_S = 0.040
 MIN_BUDGET_S = 0.001        # about one epoch of the default network; a slice always trains one anyway
 ACTIVE_S = 1.0              # a learner whose last turn is older than this has stopped (paused, hidden, gone)
+MAX_COHORT = 8             # learners in one joint slice at most
 
 # `playground serve` puts the teacher's key here; `?present=KEY` then marks the
 # projected session. With no key set, `?present` alone does (a server only this machine reaches).
@@ -96,6 +102,17 @@ class Budget:
         self.seconds = min(self.high_s, max(self.low_s, self.seconds * ratio ** (0.5 * share)))
 
 
+@dataclass(frozen=True)
+class Cohort:
+    """Learners whose slices may run as one job: slices with equal cohorts (equal `key`s) are joined.
+
+    `run(learners, budget_s)` runs the slices of all those learners (the keys they
+    passed to `run_slice`) in one pool thread, within about `budget_s` in all.
+    """
+    key: Hashable
+    run: Callable[[list, float], object] = field(compare=False)
+
+
 @dataclass(eq=False)
 class _Slice:
     learner: Hashable
@@ -103,6 +120,7 @@ class _Slice:
     priority: bool
     wanted: Callable[[], bool] | None
     done: asyncio.Future = field(repr=False)
+    cohort: Cohort | None = None
 
 
 @dataclass(eq=False)
@@ -123,18 +141,21 @@ class Scheduler:
         self._learners: dict[Hashable, _Learner] = {}
         self._turns = 0             # turns given so far
         self._running = 0
+        self._busy_cohorts: set[Cohort] = set()     # cohorts with a job running
 
     async def run_slice(self, learner: Hashable, work: Callable[[float], object], *, priority: bool = False,
-                        wanted: Callable[[], bool] | None = None) -> bool:
+                        wanted: Callable[[], bool] | None = None, cohort: Cohort | None = None) -> bool:
         """Run `work(budget_s)` for `learner` in the pool when its turn comes; wait until it is done.
 
         `priority` marks the teacher's projected session. `wanted`, if given, is asked
         (on the event loop) just before the slice starts: a slice no longer wanted (its
         session went) is dropped unrun. Returns whether the slice ran. An exception
-        from `work` is raised here, to its own learner only. If the awaiting task is
-        cancelled, a slice that has not started is withdrawn.
+        from `work` is raised here, to its own learner only (from a joint slice, to each
+        of its learners). If the awaiting task is cancelled, a slice that has not
+        started is withdrawn. With a `cohort`, the slice may instead run joined with
+        other waiting learners' slices of the same cohort, through `cohort.run`.
         """
-        job = _Slice(learner, work, priority, wanted, asyncio.get_running_loop().create_future())
+        job = _Slice(learner, work, priority, wanted, asyncio.get_running_loop().create_future(), cohort)
         self._learners.setdefault(learner, _Learner()).waiting.append(job)
         self._dispatch()
         try:
@@ -162,11 +183,15 @@ class Scheduler:
         """
         best, best_key = None, None
         for state in self._learners.values():
-            if state.waiting and not state.running:
+            if state.waiting and not state.running and not self._cohort_busy(state.waiting[0]):
                 key = (not state.waiting[0].priority, state.turn)
                 if best_key is None or key < best_key:     # ties: whoever came first
                     best, best_key = state, key
         return best.waiting.popleft() if best is not None else None
+
+    def _cohort_busy(self, job: _Slice) -> bool:
+        """Whether `job` must wait because its cohort has a job running (the teacher's never waits)."""
+        return job.cohort is not None and not job.priority and job.cohort in self._busy_cohorts
 
     def _withdraw(self, job: _Slice) -> None:
         state = self._learners.get(job.learner)
@@ -179,27 +204,66 @@ class Scheduler:
             job = self._next()
             if job is None:
                 return
-            if job.done.done():          # its caller was cancelled meanwhile
-                continue
-            if job.wanted is not None and not job.wanted():
-                job.done.set_result(False)
+            if not self._still_wanted(job):
                 continue
             budget_s = self.budget.high_s if job.priority else self.budget.seconds
-            self._start_turn(job)
+            jobs = [job, *self._cohort_of(job)]
+            for each in jobs:
+                self._start_turn(each)
+            if job.cohort is not None and not job.priority:
+                self._busy_cohorts.add(job.cohort)
             self._running += 1
-            future = loop.run_in_executor(self._pool, job.work, budget_s)
-            future.add_done_callback(lambda f, job=job: self._finished(job, f))
-
-    def _finished(self, job: _Slice, future: asyncio.Future) -> None:
-        self._running -= 1
-        self._learners[job.learner].running = False
-        if not job.done.done():
-            if future.cancelled():
-                job.done.cancel()
-            elif future.exception() is not None:
-                job.done.set_exception(future.exception())
+            if len(jobs) == 1:
+                future = loop.run_in_executor(self._pool, job.work, budget_s)
             else:
-                job.done.set_result(True)
+                future = loop.run_in_executor(self._pool, job.cohort.run, [j.learner for j in jobs], budget_s)
+            future.add_done_callback(lambda f, jobs=jobs: self._finished(jobs, f))
+
+    @staticmethod
+    def _still_wanted(job: _Slice) -> bool:
+        """Whether a slice about to start is still wanted; one that is not is answered (not run)."""
+        if job.done.done():              # its caller was cancelled meanwhile
+            return False
+        if job.wanted is not None and not job.wanted():
+            job.done.set_result(False)
+            return False
+        return True
+
+    def _cohort_of(self, job: _Slice) -> list[_Slice]:
+        """The next slices of other waiting learners of `job`'s cohort, taken off their queues.
+
+        The teacher's slices are never joined: they run with the full budget.
+        """
+        if job.cohort is None or job.priority:
+            return []
+        candidates = [state for state in self._learners.values()
+                      if state.waiting and not state.running and not state.waiting[0].priority
+                      and state.waiting[0].cohort == job.cohort]
+        # Those whose last turn is longest ago first, as in `_next`: taken in any fixed
+        # order, the same few would join every job and the rest would wait.
+        candidates.sort(key=lambda state: state.turn)
+        joined = []
+        for state in candidates:
+            if len(joined) == MAX_COHORT - 1:
+                break
+            head = state.waiting.popleft()
+            if self._still_wanted(head):
+                joined.append(head)
+        return joined
+
+    def _finished(self, jobs: list[_Slice], future: asyncio.Future) -> None:
+        self._running -= 1
+        if jobs[0].cohort is not None and not jobs[0].priority:
+            self._busy_cohorts.discard(jobs[0].cohort)
+        for job in jobs:
+            self._learners[job.learner].running = False
+            if not job.done.done():
+                if future.cancelled():
+                    job.done.cancel()
+                elif future.exception() is not None:
+                    job.done.set_exception(future.exception())
+                else:
+                    job.done.set_result(True)
         self._dispatch()
 
     def _start_turn(self, job: _Slice) -> None:
@@ -238,6 +302,6 @@ def shared() -> Scheduler:
 
 
 async def run_slice(learner: Hashable, work: Callable[[float], object], *, priority: bool = False,
-                    wanted: Callable[[], bool] | None = None) -> bool:
+                    wanted: Callable[[], bool] | None = None, cohort: Cohort | None = None) -> bool:
     """Run `work(budget_s)` for `learner` on the server's scheduler; see `Scheduler.run_slice`."""
-    return await shared().run_slice(learner, work, priority=priority, wanted=wanted)
+    return await shared().run_slice(learner, work, priority=priority, wanted=wanted, cohort=cohort)
