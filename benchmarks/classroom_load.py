@@ -14,10 +14,14 @@ For each class size N it measures, over a window in which everyone plays:
   - fairness: max/min epochs/s over the class;
   - the server's CPU (cores busy, all its processes) and resident memory.
 
+Learners play the default network, each with its own seeds, so the server trains them in
+stacks (playground/dense/cohort.py); `--own-shapes` gives each a network shape of its own,
+so that nothing stacks (the worst case).
+
 Goal on the 2-core machine (issue 10), at N = 30: every learner ≥ 5 frames/s and ≥ 30 epochs/s,
 p95 ≤ 500 ms, fairness ≤ 1.5. The clients share the machine with the server; their CPU is printed too.
 
-    .venv/bin/python benchmarks/classroom_load.py [--sizes 1,5,10,20,30] [--seconds 15] [--procs 1]
+    .venv/bin/python benchmarks/classroom_load.py [--sizes 1,5,10,20,30] [--seconds 15] [--procs 1] [--own-shapes]
 """
 from __future__ import annotations
 
@@ -122,7 +126,7 @@ class Record:
 class Learner:
     """A learner's page in a Bokeh client session, driven from the session's own event loop."""
 
-    def __init__(self, url: str, present: bool = False):
+    def __init__(self, url: str, present: bool = False, query: dict[str, str] | None = None):
         from bokeh.client import pull_session
         from bokeh.events import DocumentReady
         from bokeh.models import Button, Toggle
@@ -130,7 +134,8 @@ class Learner:
 
         self.record = Record(present=present)
         # `?present`: the teacher's projected session (the benchmark's server has no key set).
-        self.session = pull_session(url=url, io_loop=IOLoop(), arguments={"present": "1"} if present else None)
+        arguments = {**(query or {}), **({"present": "1"} if present else {})}
+        self.session = pull_session(url=url, io_loop=IOLoop(), arguments=arguments or None)
         # A browser sends each websocket message at once (Chromium sets TCP_NODELAY);
         # Tornado's client does not unless told, and would hold each small reply up to 40 ms.
         self.session._connection._socket._socket.protocol.set_nodelay(True)
@@ -210,8 +215,21 @@ class Learner:
                 self.session._handle_patch(message)
 
 
-def _client_process(url: str, count: int, connected, plan, results, present: bool = False) -> None:
-    """One client process: `count` learners, one thread each (the first one `?present` if asked)."""
+def learner_query(k: int, own_shapes: bool) -> dict[str, str]:
+    """Learner k's URL query: its own seeds; with `own_shapes`, a network shape no other learner has
+    (2 or 3 hidden layers of a few neurons, about the cost of the default 4-2)."""
+    query = {"seed": str(k), "data_seed": str(k)}
+    if own_shapes:
+        shapes = [f"{a},{b}" for a in range(3, 8) for b in range(1, 7)]
+        shapes += [f"{a},{b},2" for a in range(3, 8) for b in range(1, 7)]
+        query["hidden"] = shapes[k % len(shapes)]
+    return query
+
+
+def _client_process(url: str, count: int, connected, plan, results, present: bool = False, first: int = 0,
+                    own_shapes: bool = False) -> None:
+    """One client process: `count` learners (numbered from `first`), one thread each (the first one
+    `?present` if asked)."""
     import random
 
     learners: list[Learner | None] = [None] * count
@@ -219,7 +237,7 @@ def _client_process(url: str, count: int, connected, plan, results, present: boo
 
     def connect(i):
         try:
-            learners[i] = Learner(url, present=present and i == 0)
+            learners[i] = Learner(url, present=present and i == 0, query=learner_query(first + i, own_shapes))
         except Exception as e:     # noqa: BLE001 - a learner that cannot connect is a result too
             errors.append(f"{type(e).__name__}: {e}")
         with connected.get_lock():
@@ -273,14 +291,16 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds: float, steps: int,
-              client_procs: int, warmup: float = 4.0, present: bool = False) -> ClassResult:
+              client_procs: int, warmup: float = 4.0, present: bool = False, own_shapes: bool = False) -> ClassResult:
     ctx = multiprocessing.get_context("fork")
     connected = ctx.Value("i", 0)
     manager = ctx.Manager()
     plan = manager.dict(stop_at=0, steps_from=0, steps=steps)
     results = ctx.Queue()
     counts = [size // client_procs + (i < size % client_procs) for i in range(client_procs)]
-    procs = [ctx.Process(target=_client_process, args=(url, c, connected, plan, results, present and i == 0))
+    firsts = [sum(counts[:i]) for i in range(len(counts))]
+    procs = [ctx.Process(target=_client_process,
+                         args=(url, c, connected, plan, results, present and i == 0, firsts[i], own_shapes))
              for i, c in enumerate(counts) if c]
     for p in procs:
         p.start()
@@ -382,6 +402,8 @@ def main() -> None:
     parser.add_argument("--summary", action="store_true", help="no per-learner table")
     parser.add_argument("--present", action="store_true",
                         help="learner 1 opens the page with ?present (the teacher's projector, trained first)")
+    parser.add_argument("--own-shapes", action="store_true",
+                        help="every learner a network shape of its own (nothing trains in a stack: the worst case)")
     args = parser.parse_args()
     know_the_page_models()
 
@@ -392,7 +414,7 @@ def main() -> None:
         warm_server(url, log_path, args.procs)
         for size in (int(s) for s in args.sizes.split(",")):
             result = run_class(url, pid, size, args.seconds, args.step_seconds, args.steps,
-                               min(args.client_procs, size), present=args.present)
+                               min(args.client_procs, size), present=args.present, own_shapes=args.own_shapes)
             report(result, per_learner=not args.summary)
             sys.stdout.flush()
             time.sleep(3)       # closed sessions' loops end before the next class
