@@ -155,7 +155,9 @@ class Scheduler:
         started is withdrawn. With a `cohort`, the slice may instead run joined with
         other waiting learners' slices of the same cohort, through `cohort.run`.
         """
-        job = _Slice(learner, work, priority, wanted, asyncio.get_running_loop().create_future(), cohort)
+        # The teacher's slices are never joined (they run with the full budget), nor wait for a cohort.
+        job = _Slice(learner, work, priority, wanted, asyncio.get_running_loop().create_future(),
+                     None if priority else cohort)
         self._learners.setdefault(learner, _Learner()).waiting.append(job)
         self._dispatch()
         try:
@@ -190,8 +192,8 @@ class Scheduler:
         return best.waiting.popleft() if best is not None else None
 
     def _cohort_busy(self, job: _Slice) -> bool:
-        """Whether `job` must wait because its cohort has a job running (the teacher's never waits)."""
-        return job.cohort is not None and not job.priority and job.cohort in self._busy_cohorts
+        """Whether `job` must wait because its cohort has a job running."""
+        return job.cohort is not None and job.cohort in self._busy_cohorts
 
     def _withdraw(self, job: _Slice) -> None:
         state = self._learners.get(job.learner)
@@ -210,7 +212,7 @@ class Scheduler:
             jobs = [job, *self._cohort_of(job)]
             for each in jobs:
                 self._start_turn(each)
-            if job.cohort is not None and not job.priority:
+            if job.cohort is not None:
                 self._busy_cohorts.add(job.cohort)
             self._running += 1
             if len(jobs) == 1:
@@ -230,15 +232,11 @@ class Scheduler:
         return True
 
     def _cohort_of(self, job: _Slice) -> list[_Slice]:
-        """The next slices of other waiting learners of `job`'s cohort, taken off their queues.
-
-        The teacher's slices are never joined: they run with the full budget.
-        """
-        if job.cohort is None or job.priority:
+        """The next slices of other waiting learners of `job`'s cohort, taken off their queues."""
+        if job.cohort is None:
             return []
         candidates = [state for state in self._learners.values()
-                      if state.waiting and not state.running and not state.waiting[0].priority
-                      and state.waiting[0].cohort == job.cohort]
+                      if state.waiting and not state.running and state.waiting[0].cohort == job.cohort]
         # Those whose last turn is longest ago first, as in `_next`: taken in any fixed
         # order, the same few would join every job and the rest would wait.
         candidates.sort(key=lambda state: state.turn)
@@ -253,7 +251,7 @@ class Scheduler:
 
     def _finished(self, jobs: list[_Slice], future: asyncio.Future) -> None:
         self._running -= 1
-        if jobs[0].cohort is not None and not jobs[0].priority:
+        if jobs[0].cohort is not None:
             self._busy_cohorts.discard(jobs[0].cohort)
         for job in jobs:
             self._learners[job.learner].running = False
