@@ -48,10 +48,18 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # ---- the server -------------------------------------------------------------------------------
 
 def know_the_page_models() -> None:
-    """Import what defines the models a page is made of, so that a client can read the page."""
+    """Import what defines the models a page is made of, so that a client can read the page.
+
+    The clients apply patches with the server's cheap reference tables (playground/serve/
+    references.py): they stand in for browsers, which run on the learners' own devices,
+    so the less of this machine they take from the server, the truer the measure.
+    """
     import panel  # noqa: F401  (Panel's own models)
     import playground.dense.page  # noqa: F401  (the dense page's components: callouts, share dialog, …)
     import playground.shell  # noqa: F401
+    from playground.serve.references import cheap_references
+
+    cheap_references()
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 from threadpoolctl import threadpool_limits
 
 from playground.serve.closed_tabs import quiet_closed_tabs
+from playground.serve.references import cheap_references
 from playground.serve.websocket import send_promptly
 from playground.shell import AppShell
 
@@ -11,4 +12,5 @@ from playground.shell import AppShell
 threadpool_limits(1, user_api="blas")
 quiet_closed_tabs()     # a tab closed mid-frame is no error in the server log
 send_promptly()         # a frame's websocket messages go at once, not 40 ms apart
+cheap_references()      # a patch costs the models it changes, not all the page's models
 AppShell().servable(title="nn-playground")
