@@ -114,10 +114,30 @@ def test_synced_references_match_bokeh_with_new_models():
     assert old in doc.models.synced_references and new not in doc.models.synced_references
 
 
+def test_synced_models_are_a_snapshot():
+    """As Bokeh's set: models added after a patch began are not taken as known by the other side."""
+    cheap_references()
+    doc = Document()
+    old = ColumnDataSource({"x": [1]})
+    doc.add_root(old)
+    doc.models.flush_synced()
+    fresh = ColumnDataSource({"x": [3]})
+    doc.add_root(fresh)
+    synced, expected = doc.models.synced_references, bokeh_synced(doc)
+    later = ColumnDataSource({"x": [2]})
+    doc.add_root(later)
+    doc.models.flush_synced()
+    assert later not in synced and fresh not in synced and old in synced
+    assert synced == expected and len(synced) == len(expected)
+    assert "not a model" not in synced and later in doc.models.synced_references
+
+
 def test_received_patches_know_the_same_models(served_page):
     page, doc, events = served_page
     models = list(doc.models)
     assert QuickDeserializer(models)._references == Deserializer(models)._references
+    some = models[::3]          # not the whole document: the table holds just these
+    assert QuickDeserializer(some)._references == Deserializer(some)._references
     assert QuickDeserializer()._references == {} == QuickDeserializer(None)._references
 
 
