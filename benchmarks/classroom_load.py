@@ -107,6 +107,21 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
+def open_sockets(pid: int) -> int:
+    """How many sockets process `pid` holds open (a learner's websocket is one)."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return 0
+    count = 0
+    for fd in fds:
+        try:
+            count += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except OSError:
+            pass
+    return count
+
+
 def rss_mb(pids: list[int]) -> float:
     total = 0
     for p in pids:
@@ -198,7 +213,8 @@ class Learner:
         from bokeh.events import ButtonClick
 
         if self._step_pressed is None:
-            self._step_pressed, self._step_paused = time.time(), False
+            # Paused already (an early stop): no pause will come, the next frame is Step's.
+            self._step_pressed, self._step_paused = time.time(), not self.play.active
             self.session.document.callbacks.send_event(ButtonClick(self.step_button))
 
     def run_until(self, stop_at: float, step_times: list[float]) -> None:
@@ -209,6 +225,9 @@ class Learner:
             self.loop.call_later(max(0.0, t - now), self.press_step)
         self.loop.call_later(max(0.0, stop_at - now), self.session.close)
         self.loop.run_sync(self._pump)
+        if self._step_pressed is not None:
+            # Still unanswered when the session closes (the last press is over a second before): counted, as the slowest.
+            self.record.steps.append((self._step_pressed, float("inf")))
 
     async def _pump(self) -> None:
         """Apply the server's patches until the connection closes.
@@ -286,6 +305,7 @@ class ClassResult:
     all_steps: list[float]
     server_cores: float
     server_rss_mb: float
+    learners_per_process: list[int]     # websockets each server worker holds (Bokeh's --num-procs splits them)
     client_cores: float
     errors: list[str]
     present: bool = False
@@ -300,6 +320,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds: float, steps: int,
               client_procs: int, warmup: float = 4.0, present: bool = False, own_shapes: bool = False) -> ClassResult:
+    workers = [p for p in process_tree(server_pid) if p != server_pid] or [server_pid]   # --num-procs: the parent forks
+    idle_sockets = {p: open_sockets(p) for p in workers}
     ctx = multiprocessing.get_context("fork")
     connected = ctx.Value("i", 0)
     manager = ctx.Manager()
@@ -324,6 +346,7 @@ def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds
     time.sleep(max(0.0, steps_from - time.time()))
     cpu1, client1, t1 = cpu_seconds(pids), cpu_seconds([p.pid for p in procs]), time.time()
     rss = rss_mb(process_tree(server_pid))
+    split = [open_sockets(p) - idle_sockets[p] for p in workers]
     records, errors = [], []
     for _ in procs:
         r, e = results.get(timeout=stop_at - time.time() + 120)
@@ -345,7 +368,7 @@ def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds
         all_steps += latencies
         p50.append(percentile(latencies, 0.5))
         p95.append(percentile(latencies, 0.95))
-    return ClassResult(size, epochs_per_s, frames_per_s, p50, p95, all_steps, (cpu1 - cpu0) / (t1 - t0), rss,
+    return ClassResult(size, epochs_per_s, frames_per_s, p50, p95, all_steps, (cpu1 - cpu0) / (t1 - t0), rss, split,
                        (client1 - client0) / (t1 - t0), errors, any(r.present for r in records))
 
 
@@ -387,9 +410,14 @@ def report(result: ClassResult, per_learner: bool) -> None:
     fairness = max(eps) / min(eps) if eps and min(eps) > 0 else float("inf")
     print(f"  epochs/s: min {min(eps):.1f}  median {statistics.median(eps):.1f}  max {max(eps):.1f}")
     print(f"  frames/s: min {min(fps):.1f}  median {statistics.median(fps):.1f}  max {max(fps):.1f}")
+    unanswered = sum(1 for latency in result.all_steps if latency == float("inf"))
     print(f"  Step-to-redraw over all {len(result.all_steps)} presses: p50 {percentile(result.all_steps, 0.5) * 1e3:.0f} ms,"
-          f" p95 {percentile(result.all_steps, 0.95) * 1e3:.0f} ms")
+          f" p95 {percentile(result.all_steps, 0.95) * 1e3:.0f} ms"
+          + (f" ({unanswered} unanswered by the end, counted as the slowest)" if unanswered else ""))
     print(f"  fairness (max/min epochs/s): {fairness:.2f}")
+    if len(result.learners_per_process) > 1:
+        print("  learners per server process (their websockets): "
+              + " / ".join(str(n) for n in result.learners_per_process))
     print(f"  server: {result.server_cores:.2f} cores busy, RSS {result.server_rss_mb:.0f} MB;"
           f" clients: {result.client_cores:.2f} cores")
     goals = {"≥ 5 frames/s each": min(fps) >= 5, "≥ 30 epochs/s each": min(eps) >= 30,

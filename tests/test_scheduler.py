@@ -272,8 +272,35 @@ def test_waiting_slices_of_one_cohort_run_as_one_job_and_each_learner_takes_its_
     # waiting learner, so it runs its own work); d alone
     assert ran == ["teacher", "b", "d"]
     assert [learners for learners, _ in joint_runs] == [["a", "c", "e"]]
-    assert joint_runs[0][1] == MAX_BUDGET_S
+    assert joint_runs[0][1] == MAX_BUDGET_S          # a quiet class: the longest slice, joint or not
     assert len({turns["a"], turns["c"], turns["e"]}) == 3 and turns["a"] < turns["b"] < turns["d"]
+
+
+def test_a_joint_job_gets_a_budget_that_gives_its_learners_a_lone_learners_epochs():
+    """A job of k learners trains each at about k^(-2/3) of a lone slice's cost per epoch
+    (cohort_speed.py), so it gets k^(1/3) budgets, never over the longest slice."""
+    budgets: dict[int, float] = {}
+    cohort = server_scheduler.Cohort("k", lambda learners, budget_s: budgets.__setitem__(len(learners), budget_s))
+
+    async def main(n: int, seconds: float):
+        scheduler = Scheduler(workers=1)
+        scheduler.budget.seconds = seconds
+        gate, gate_task = await block_pool(scheduler)
+        alone: list[float] = []
+        tasks = [asyncio.create_task(scheduler.run_slice(f"l{i}", recorder([], f"l{i}", alone), cohort=cohort))
+                 for i in range(n)]
+        await asyncio.sleep(0.01)
+        gate.opened.set()
+        await asyncio.gather(gate_task, *tasks)
+        scheduler.shutdown()
+        return alone
+
+    assert run_async(lambda: main(1, 0.004)) == [0.004]          # alone: its own work, the budget
+    for k in (2, 8):
+        run_async(lambda: main(k, 0.004))
+        assert budgets[k] == pytest.approx(0.004 * k ** (1 / 3))
+    run_async(lambda: main(8, 0.030))                              # 2 × 30 ms would pass the longest slice
+    assert budgets[8] == MAX_BUDGET_S
 
 
 def test_a_failing_joint_slice_fails_for_each_of_its_learners_and_the_scheduler_goes_on():

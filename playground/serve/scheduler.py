@@ -50,6 +50,13 @@ MAX_BUDGET_S = 0.040
 MIN_BUDGET_S = 0.001        # about one epoch of the default network; a slice always trains one anyway
 ACTIVE_S = 1.0              # a learner whose last turn is older than this has stopped (paused, hidden, gone)
 MAX_COHORT = 8             # learners in one joint slice at most
+# A joint job of k learners trains each at a fraction of a lone slice's cost per epoch
+# (benchmarks/cohort_speed.py: 0.64 at k = 2, 0.40 at 4, 0.27 at 8), so with one budget
+# for every job, a learner whose slice ran alone got about twice the epochs of one in a
+# job of eight (a class of 30: one learner at 77 epochs/s, the median 46). A job of k gets
+# k^(1/3) budgets, up to the longest slice: k × cost(k) / cost(1) is 1.25, 1.6 and 2.1
+# there, and k^(1/3) is 1.26, 1.59 and 2.0.
+JOINT_BUDGET_EXPONENT = 1 / 3
 
 # `playground serve` puts the teacher's key here; `?present=KEY` then marks the
 # projected session. With no key set, `?present` alone does (a server only this machine reaches).
@@ -218,6 +225,7 @@ class Scheduler:
             if len(jobs) == 1:
                 future = loop.run_in_executor(self._pool, job.work, budget_s)
             else:
+                budget_s = min(self.budget.high_s, budget_s * len(jobs) ** JOINT_BUDGET_EXPONENT)
                 future = loop.run_in_executor(self._pool, job.cohort.run, [j.learner for j in jobs], budget_s)
             future.add_done_callback(lambda f, jobs=jobs: self._finished(jobs, f))
 
