@@ -149,8 +149,7 @@ def test_a_patch_applies_the_same_on_the_other_side(served_page):
     events.clear()
     page._redraw()
     message = Protocol().create("PATCH-DOC", events)
-    client.apply_json_patch(json.loads(json.dumps(message.content, default=str)) if not message.buffers
-                            else _with_buffers(message))
+    client.apply_json_patch(_with_buffers(message))
     grid = doc.get_model_by_name("decision-grid")
     client_grid = client.get_model_by_name("decision-grid")
     for column in grid.data:
