@@ -4,6 +4,7 @@ from threadpoolctl import threadpool_limits
 from playground.serve.closed_tabs import quiet_closed_tabs
 from playground.serve.references import cheap_references
 from playground.serve.websocket import send_promptly
+from playground.serve.write_queue import send_queued_patches
 from playground.shell import AppShell
 
 # The server's numpy work is many small matrices (a frame's 10,000-point forward pass,
@@ -13,4 +14,5 @@ threadpool_limits(1, user_api="blas")
 quiet_closed_tabs()     # a tab closed mid-frame is no error in the server log
 send_promptly()         # a frame's websocket messages go at once, not 40 ms apart
 cheap_references()      # a patch costs the models it changes, not all the page's models
+send_queued_patches()   # a patch queued while a write was in flight is sent, not left for the next
 AppShell().servable(title="nn-playground")
