@@ -142,10 +142,16 @@ def test_the_next_frames_worth_trains_while_the_browser_takes_a_frame(monkeypatc
     run_async(scenario)
 
 
+def test_the_least_time_between_partial_frames_grows_at_the_top_speeds():
+    assert live_loop.partial_frame_s(1) == live_loop.partial_frame_s(10) == live_loop.PARTIAL_FRAME_S
+    assert live_loop.partial_frame_s(50) == live_loop.PARTIAL_FRAME_S
+    assert live_loop.partial_frame_s(100) == 2 * live_loop.PARTIAL_FRAME_S     # 5 frames/s at the top speed
+
+
 def test_a_frame_short_of_its_epochs_waits_its_interval():
     """At a high speed the browser is ready long before a frame's worth is trained: frames
-    then go every PARTIAL_FRAME_S, not whenever the browser is ready (drawing costs far more
-    than training)."""
+    then go every `partial_frame_s(speed)`, not whenever the browser is ready (drawing costs
+    far more than training)."""
     async def scenario():
         page = Page(speed=100, hidden=[8, 8, 8])
         times: list[float] = []
@@ -163,7 +169,35 @@ def test_a_frame_short_of_its_epochs_waits_its_interval():
         epochs = [page.frames[0], *(b - a for a, b in zip(page.frames, page.frames[1:]))]
         for held, gap in zip(epochs[1:], np.diff(times)):
             assert 0 < held <= 100
-            assert held == 100 or gap >= live_loop.PARTIAL_FRAME_S
+            assert held == 100 or gap >= live_loop.partial_frame_s(100)
+    run_async(scenario)
+
+
+def test_the_page_has_its_turn_before_the_next_slice_takes_the_trainer():
+    """A slice started before the page's turn after the last one would hold the trainer while
+    the page waited to draw; in the app, that wait stops the server's event loop."""
+    async def scenario():
+        # Partial frames: after a frame is due there is still training to do.
+        page = Page(speed=100, hidden=[8, 8, 8])
+        page.host.tick_delay = 0.02         # Bokeh runs a next-tick callback once it has the document
+        trainer_free: list[bool] = []
+        after = page.loop._after_slice
+
+        def page_turn(done):
+            free = page.loop.lock.acquire(blocking=False)     # held by a slice's thread: False
+            if free:
+                page.loop.lock.release()
+            trainer_free.append(free)
+            after(done)
+
+        page.loop._after_slice = page_turn
+        page.loop.play()
+        for _ in range(5):                  # the browser takes each frame
+            await until(lambda: page.loop.pending is not None)
+            page.take_frame()
+        page.loop.pause()
+        await settle()
+        assert len(trainer_free) >= 4 and all(trainer_free)
     run_async(scenario)
 
 

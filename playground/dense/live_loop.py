@@ -39,6 +39,16 @@ ACK_TIMEOUT_S = 1.0         # draw anyway when the browser has not confirmed a f
 # sent whenever the browser was ready took half the training at the fastest speed, and
 # most of the server's time in a full classroom. Up to 10 frames/s still go.
 PARTIAL_FRAME_S = 0.1
+# Above 50 epochs a frame, the learner has asked for training over pictures: partial
+# frames then come at most every `speed` × this, 5 frames/s at the top speed (100).
+# At 10 frames/s there, the 6×8 network trained 65–77 % of the headless engine's epochs/s
+# (benchmarks/browser_dense.py); at 5, 81–82 %.
+PARTIAL_FRAME_PER_EPOCH_S = PARTIAL_FRAME_S / 50
+
+
+def partial_frame_s(speed: int) -> float:
+    """The least time between frames that hold fewer than `speed` epochs."""
+    return max(PARTIAL_FRAME_S, speed * PARTIAL_FRAME_PER_EPOCH_S)
 
 
 class Host(Protocol):
@@ -157,12 +167,24 @@ class LiveLoop:
             if not await scheduler.run_slice(self, self._train_slice, priority=self._priority(),
                                              wanted=self.host.connected, cohort=self._cohort()):
                 continue        # dropped unrun: the tab closed while the slice waited (the check above ends it)
-            try:
-                self.host.next_tick(self._after_slice)
-            except Exception:      # the session went while the slice trained
-                self.alive = False
-                log.info("live loop ended: the session is gone (epoch %d)", self.trainer.epoch)
-                return
+            # The page's turn, when it has something to show, comes before the next slice: a
+            # slice started first would hold the trainer while `_after_slice` waited for it to
+            # draw, and that wait (up to a slice) would stop the server's event loop, every
+            # session's. Slices with nothing to show go straight on: a turn of the page's costs
+            # a few hops of the event loop, and at the fastest speed most slices end so.
+            if self._page_due():
+                after_slice = asyncio.Event()
+                try:
+                    self.host.next_tick(functools.partial(self._after_slice, after_slice))
+                except Exception:      # the session went while the slice trained
+                    self.alive = False
+                    log.info("live loop ended: the session is gone (epoch %d)", self.trainer.epoch)
+                    return
+                try:
+                    # Bounded: a session destroyed meanwhile never runs its next-tick callbacks.
+                    await asyncio.wait_for(after_slice.wait(), IDLE_PERIOD_S)
+                except asyncio.TimeoutError:
+                    pass
             # A slice that trained is followed at once (the scheduler shares the cores; a
             # pause here only cost epochs at the fastest speed). One that found nothing to
             # do (a frame's worth is trained) waits until the browser takes the frame: a
@@ -209,24 +231,34 @@ class LiveLoop:
             if todo:
                 train_together([trainer for trainer, _ in todo], budget_s, [n for _, n in todo])
 
-    def _after_slice(self) -> None:
+    def _page_due(self) -> bool:
+        """Whether the page has something to show after a slice: a divergence, or a frame."""
         if not self.playing or not self.alive or self.hidden:
-            return
-        if self.trainer.diverged:
-            self._diverged()
-        elif self._frame_due() and (
-                self.pending is None or time.perf_counter() - self._sent_at > ACK_TIMEOUT_S):
-            self._send_frame()
+            return False
+        return self.trainer.diverged or self._frame_due() and (
+            self.pending is None or time.perf_counter() - self._sent_at > ACK_TIMEOUT_S)
+
+    def _after_slice(self, done: asyncio.Event) -> None:
+        """On the page, after a slice: show what is due; then `done` lets the loop go on."""
+        try:
+            if self._page_due():
+                if self.trainer.diverged:
+                    self._diverged()
+                else:
+                    self._send_frame()
+        finally:
+            done.set()
 
     def _frame_due(self) -> bool:
         """Whether what has been trained since the last frame is worth a frame now.
 
         A frame's worth ("speed" epochs), or the end of training (stopped early), is
-        drawn at once; fewer epochs once PARTIAL_FRAME_S has passed since the last frame.
+        drawn at once; fewer epochs once `partial_frame_s` has passed since the last frame.
         """
         trained = self.trainer.epoch - self.drawn_epoch
-        return trained > 0 and (trained >= self.trainer.settings.epochs_per_frame or self.trainer.stopped
-                                or time.perf_counter() - self._sent_at >= PARTIAL_FRAME_S)
+        speed = self.trainer.settings.epochs_per_frame
+        return trained > 0 and (trained >= speed or self.trainer.stopped
+                                or time.perf_counter() - self._sent_at >= partial_frame_s(speed))
 
     def _send_frame(self) -> None:
         """Draw a live frame; the next one waits until the browser has taken this one."""
