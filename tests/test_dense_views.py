@@ -8,6 +8,7 @@ import pytest
 
 from playground.components.dense.dataset_picker import png_bytes, scatter_thumbnail
 from playground.components.dense.loss_chart import MAX_POINTS, LossChart
+from playground.components import live_updates
 from playground.components.dense.network_diagram import THUMB_CELLS, NetworkDiagram, atlas, link_width, thumbnails
 from playground.components.palettes import (CLASS_SHADES, GAP, SHADES, class_codes, class_confidence, class_palette,
                                             class_mapper, code_mapper, diverging_colours, diverging_palette, shade_codes)
@@ -101,6 +102,65 @@ def test_diagram_links_follow_the_engine_weight_order():
                                                               abs=1e-4)
     assert link_width(np.array([0.0, 5.0, 9.0]), 2.0).tolist() == [3.0, 20.0, 20.0]
     assert diagram.bias_source.data["b"] == [0, 0, 0, 0.25]
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The clock that live updates read, moved by hand."""
+    now = [100.0]
+    monkeypatch.setattr(live_updates.time, "perf_counter", lambda: now[0])
+    return now
+
+
+def test_live_updates_go_at_most_every_period_and_other_updates_always(clock):
+    updates = live_updates.LiveUpdates()
+    assert updates.due(live=True)                                # the first: sent
+    clock[0] = 100.0 + 0.5 * live_updates.PERIOD_S
+    assert not updates.due(live=True)                            # too soon
+    assert updates.due(live=False)                               # a frame at a stop: always
+    clock[0] += 0.5 * live_updates.PERIOD_S
+    assert not updates.due(live=True)                            # the period counts from the last one sent
+    clock[0] += 0.51 * live_updates.PERIOD_S
+    assert updates.due(live=True)
+
+
+def test_live_frames_leave_the_links_out_between_periods(clock):
+    diagram = NetworkDiagram(width=520, height=440)
+    diagram.set_structure(["a", "b"], np.zeros((2, 100, 100)), used_inputs=[0, 1], hidden=[2], n_outputs=1)
+    grids = [np.zeros((2, 100, 100)), np.zeros((1, 100, 100))]
+
+    def show(w: float, b: float, live: bool) -> tuple[float, float]:
+        weights = [np.full((2, 2), w), np.full((2, 1), w)]
+        diagram.show_state(grids, weights, [np.zeros(2), np.array([b])], live=live)
+        return diagram.link_source.data["w"][0], diagram.bias_source.data["b"][-1]
+
+    assert show(0.5, 0.1, live=True) == (0.5, 0.1)
+    clock[0] += 0.5 * live_updates.PERIOD_S
+    assert show(0.75, 0.2, live=True) == (0.5, 0.2)         # too soon: the links wait, the rest goes
+    assert show(-1.0, 0.4, live=False) == (-1.0, 0.4)       # a paused or stepped frame is exact at once
+    # The links are the figure's lower canvas; what changes at every frame draws over them.
+    levels = {r.data_source.name: r.level for r in diagram.figure.renderers}
+    assert levels.pop("links") == "glyph" and set(levels.values()) == {"overlay"}
+
+
+def test_live_frames_leave_the_loss_curves_out_between_periods_but_not_the_numbers(clock):
+    chart = LossChart()
+    history = {"train_loss": [1.0], "test_loss": [0.9], "train_accuracy": [], "test_accuracy": []}
+    chart.show(history, 0, live=True)
+    for epoch, loss in ((1, 0.8), (2, 0.7)):
+        history["train_loss"].append(loss)
+        history["test_loss"].append(loss)
+        chart.show(history, epoch, live=True)
+    assert list(chart.source.data["epoch"]) == [0] and chart.numbers.texts[2] == "0.700"
+    clock[0] += live_updates.PERIOD_S
+    chart.show(history, 2, live=True)
+    assert list(chart.source.data["epoch"]) == [0, 2] and chart.figure.x_range.end == 10
+    history["train_loss"].append(0.6)
+    history["test_loss"].append(0.6)
+    chart.show(history, 3)                                   # at a stop: at once
+    assert list(chart.source.data["epoch"]) == [0, 2, 3]
+    chart.show({k: v[:1] for k, v in history.items()}, 0, live=True)    # a reset: redrawn at once
+    assert list(chart.source.data["epoch"]) == [0]
 
 
 def test_loss_chart_thins_a_long_history_and_keeps_the_last_point():

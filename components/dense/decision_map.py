@@ -48,10 +48,10 @@ class DecisionMap(pn.viewable.Viewer):
         self._image = fig.image(image="image", x=lo, y=lo, dw=hi - lo, dh=hi - lo, source=self.grid_source,
                                 color_mapper=shade_scale()[0], global_alpha=0.8)
         self._train = fig.scatter("x", "y", source=self.train_source, size=6, fill_color="colour",
-                                  line_color=THEMES["light"]["train_outline"], line_width=1)
+                                  line_color=THEMES["light"]["train_outline"], line_width=1, level="overlay")
         self._test = fig.scatter("x", "y", source=self.test_source, size=6, fill_color="colour",
                                  line_color=THEMES["light"]["test_outline"], line_width=1.2, visible=False,
-                                 name="test-renderer")
+                                 name="test-renderer", level="overlay")
         for axis in (fig.xaxis, fig.yaxis):
             axis.ticker = FixedTicker(ticks=[-6, -3, 0, 3, 6])
             axis.major_label_text_font_size = "14px"
@@ -61,6 +61,10 @@ class DecisionMap(pn.viewable.Viewer):
                                     ticker=ticker, major_label_overrides=labels, major_label_text_font_size="14px",
                                     padding=4, margin=6, location="center")
         fig.add_layout(self._colour_bar, "below")
+        # The heatmap, on the figure's lower canvas, is all that changes at every frame: the
+        # points, axes and legend on the upper canvas are not drawn (nor their labels measured) again.
+        for guide in (*fig.axis, self._colour_bar):
+            guide.level = "overlay"
         self._alert = Label(x=0, y=0, x_units="data", y_units="data", text="", text_align="center",
                             text_baseline="middle", text_font_size="18px", text_font_style="bold",
                             text_color="#b3261e", background_fill_color="#ffffff", background_fill_alpha=0.9,

@@ -9,6 +9,7 @@ from bokeh.models import ColumnDataSource, LinearAxis, Range1d
 from bokeh.plotting import figure
 
 from playground.components.canvas_text import CanvasText, Slot
+from playground.components.live_updates import LiveUpdates
 from playground.components.palettes import THEMES
 from playground.i18n import _
 
@@ -78,6 +79,9 @@ class LossChart(pn.viewable.Viewer):
         self._sent_epoch = -1
         self._points = 0
         self._loss_max = 0.0
+        # The curves repaint the chart and its axes measure their labels (about 4 ms of the
+        # browser's frame); the numbers above it follow every frame.
+        self._curve_updates = LiveUpdates()
 
     def resize(self, width: int, height: int) -> None:
         """The numbers and the chart `width` px wide, the chart `height` px tall."""
@@ -91,16 +95,20 @@ class LossChart(pn.viewable.Viewer):
             line.visible = visible
         self._acc_axis.visible = visible
 
-    def show(self, history: dict[str, list[float]], epoch: int) -> None:
+    def show(self, history: dict[str, list[float]], epoch: int, live: bool = False) -> None:
         """Bring numbers and chart up to `epoch`.
 
         History lists hold one entry per epoch from 0, or, with an "epoch" list,
-        one entry per kept point (a thinned history), the newest being `epoch`.
+        one entry per kept point (a thinned history), the newest being `epoch`. In a
+        `live` frame the curves follow at most every `live_updates.PERIOD_S`.
         """
         last = {k: (history[k][-1] if history.get(k) else None) for k in KEYS}
         accuracy = [("" if last[k] is None else _("acc. {value}").format(value=_fmt(last[k], True))) for k in ("test_accuracy", "train_accuracy")]
         self.numbers.show(["▬", _("Test loss"), _fmt(last["test_loss"]), accuracy[0],
                            "▬", _("Training loss"), _fmt(last["train_loss"]), accuracy[1]])
+        # The first curves, and those after a reset (an earlier epoch), go at once.
+        if not self._curve_updates.due(live and 0 <= self._sent_epoch <= epoch):
+            return
         if epoch < self._sent_epoch or self._sent_epoch < 0 or self._points >= MAX_POINTS:
             self._send_all(history)
         elif epoch > self._sent_epoch:

@@ -19,6 +19,7 @@ from bokeh.models import ColumnDataSource, CustomJS, HoverTool, Range1d, TapTool
 from bokeh.plotting import figure
 
 from playground.components.canvas_text import text_width
+from playground.components.live_updates import LiveUpdates
 from playground.components.palettes import CSS_TEXT, GAP, THEMES, diverging_mapper, shade_codes, shade_scale
 from playground.i18n import _, ngettext
 
@@ -124,6 +125,10 @@ class NetworkDiagram(pn.viewable.Viewer):
         self._structure: tuple | None = None      # set_structure's arguments, to lay out again on a resize
         self._shape = self._column_shape = None
         self.link_scale = 1.0                         # links and bias marks grow with the thumbnails
+        # Stroking the links was most of what a frame cost the browser (about 18 ms of the 6×8
+        # network's 60 at 1920×1080, Chromium trace). They sit alone on the figure's lower
+        # canvas, so the frames that leave them out do not repaint them.
+        self._link_updates = LiveUpdates()
         self._mapper = diverging_mapper()             # links and biases: their values
         self._shades = shade_scale(beyond="rgba(0, 0, 0, 0)")[0]   # thumbnails: shade numbers, gaps transparent
 
@@ -144,12 +149,15 @@ class NetworkDiagram(pn.viewable.Viewer):
                                      line_alpha=0.9, hover_line_alpha=1.0, hover_line_color=colour,
                                      selection_line_color="#111111", nonselection_line_alpha=0.9)
         for source in (self.input_source, self.node_source):
-            fig.image(image="image", x="x", y="y", dw="dw", dh="dh", source=source, color_mapper=self._shades)
+            fig.image(image="image", x="x", y="y", dw="dw", dh="dh", source=source, color_mapper=self._shades,
+                      level="overlay")
         self._frames = fig.rect("x", "y", width="size", height="size", source=self.frame_source,
                                 fill_color="#ffffff", fill_alpha="fade", line_color="#5a6169", line_width=1.5,
-                                hover_line_color="#111111", hover_line_width=3, hover_fill_alpha="fade")
+                                hover_line_color="#111111", hover_line_width=3, hover_fill_alpha="fade",
+                                level="overlay")
         self._biases = fig.rect("x", "y", width=10, height=10, source=self.bias_source,
-                                fill_color={"field": "b", "transform": self._mapper}, line_color="#5a6169")
+                                fill_color={"field": "b", "transform": self._mapper}, line_color="#5a6169",
+                                level="overlay")
         fig.add_tools(
             HoverTool(renderers=[self._links], tooltips=_TOOLTIP.format(what=_("weight"), field="w", hint=_CLICK_HINT.format(text=_("click to type a new weight"))),
                       line_policy="interp", attachment="above"),
@@ -399,13 +407,14 @@ class NetworkDiagram(pn.viewable.Viewer):
     # ---- per frame -----------------------------------------------------------------------
 
     def show_state(self, grids: list[np.ndarray], weights: list[np.ndarray], biases: list[np.ndarray],
-                   alive: list[np.ndarray] | None = None) -> None:
+                   alive: list[np.ndarray] | None = None, live: bool = False) -> None:
         """Update every neuron's heatmap, the links and the bias marks.
 
         `grids` holds, per layer after the inputs (hidden layers, then the output),
         a (width, S, S) array on the −1…+1 colour scale; each node is sent as a
         THUMB_CELLS² thumbnail. `weights`, `biases` and `alive` are the network's,
-        layer by layer.
+        layer by layer. In a `live` frame (training plays on) the links follow at
+        most every `live_updates.PERIOD_S`; any other frame shows them exactly.
         """
         with np.errstate(over="ignore", invalid="ignore"):   # a diverged run overflows float32: ±inf is shown
             w = np.concatenate([np.asarray(m, np.float32).ravel() for m in weights]) if weights else np.zeros(0)
@@ -415,10 +424,12 @@ class NetworkDiagram(pn.viewable.Viewer):
                           self._neuron_rows)
             b = np.concatenate([np.asarray(v, np.float32) for v in biases]) if biases else np.zeros(0, np.float32)
         self.node_source.data.update(image=[image])
+        self.bias_source.data.update(b=_rounded(b))
+        if not self._link_updates.due(live):
+            return
         # A few hundred numbers: plain lists ride in the frame's JSON, saving a
         # binary message (and, in the browser, an asynchronous read) for each.
         self.link_source.data.update(w=_rounded(w), width=_rounded(link_width(w, self.link_scale)))
-        self.bias_source.data.update(b=_rounded(b))
 
     # ---- events from the browser ---------------------------------------------------------
 

@@ -452,7 +452,7 @@ class DensePage(Page):
                 self._redraw()      # show exactly where training stopped
 
     def _draw_live_frame(self) -> int:
-        self._redraw()
+        self._redraw(live=True)
         if self.trainer.stopped:
             self.pause()      # early stopping ended the run; the frame above shows where
         return self._frame
@@ -462,8 +462,8 @@ class DensePage(Page):
 
     # ---- drawing ----------------------------------------------------------------------------
 
-    def _redraw(self, structure: bool = False, data: bool = False) -> None:
-        """Draw the current state: one frame, all of it in one hold."""
+    def _redraw(self, structure: bool = False, data: bool = False, live: bool = False) -> None:
+        """Draw the current state: one frame, all of it in one hold (`live`: while training plays)."""
         t, s = self.trainer, self.settings
         with self.loop.lock, pn.io.hold():
             if structure:
@@ -481,19 +481,19 @@ class DensePage(Page):
                 # Batches up to the whole training set (full-batch descent); a larger one from a link stays shown.
                 self.controls.batch_size.end = max(len(t.train), s.batch_size)
             self.decision_map.show_test(s.show_test_data)
-            self._draw_frame()
+            self._draw_frame(live)
 
-    def _draw_frame(self) -> None:
+    def _draw_frame(self, live: bool = False) -> None:
         frame = build_frame(self.trainer, self._focus, self._focus_name() if self._focus is not None else "")
         self._frame += 1
         # The heatmap goes first: it carries the frame number that the browser echoes, so
         # the server can draw the next frame while the browser applies and paints the rest.
         self.decision_map.show_map(frame.map_grid, frame.map_classes, frame.discretize, self._frame)
-        self.diagram.show_state(frame.node_grids, frame.weights, frame.biases, frame.alive)
+        self.diagram.show_state(frame.node_grids, frame.weights, frame.biases, frame.alive, live)
         self.decision_map.set_alert(frame.alert)
         self.map_caption.object = frame.caption
         t = self.trainer
-        self.chart.show(t.history, t.epoch)
+        self.chart.show(t.history, t.epoch, live)
         self.lessons.show_progress(t.epoch, t.history["epoch"], t.history["test_loss"])
         self.controls.epoch_counter.show(frame.epoch_texts)
         self._show_early_stop()
