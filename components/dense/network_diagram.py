@@ -417,9 +417,6 @@ class NetworkDiagram(pn.viewable.Viewer):
         most every `live_updates.PERIOD_S`; any other frame shows them exactly.
         """
         with np.errstate(over="ignore", invalid="ignore"):   # a diverged run overflows float32: ±inf is shown
-            w = np.concatenate([np.asarray(m, np.float32).ravel() for m in weights]) if weights else np.zeros(0)
-            if alive is not None and len(w):
-                w = np.where(np.concatenate([a.ravel() for a in alive]), w, np.float32(0.0))
             image = atlas([shade_codes(thumbnails(g)) for g in grids], self._row_cells, self._col_cells,
                           self._neuron_rows)
             b = np.concatenate([np.asarray(v, np.float32) for v in biases]) if biases else np.zeros(0, np.float32)
@@ -427,6 +424,10 @@ class NetworkDiagram(pn.viewable.Viewer):
         self.bias_source.data.update(b=_rounded(b))
         if not self._link_updates.due(live):
             return
+        with np.errstate(over="ignore", invalid="ignore"):
+            w = np.concatenate([np.asarray(m, np.float32).ravel() for m in weights]) if weights else np.zeros(0)
+            if alive is not None and len(w):
+                w = np.where(np.concatenate([a.ravel() for a in alive]), w, np.float32(0.0))
         # A few hundred numbers: plain lists ride in the frame's JSON, saving a
         # binary message (and, in the browser, an asynchronous read) for each.
         self.link_source.data.update(w=_rounded(w), width=_rounded(link_width(w, self.link_scale)))
