@@ -236,6 +236,29 @@ def test_vectorised_engine_equals_per_sample_reference(hidden, output, sizes, ba
         assert any((~a).any() for a in net.alive), "the L1 case should kill some links"
 
 
+@pytest.mark.parametrize("hidden", sorted(REF_ACT))
+@pytest.mark.parametrize("output", ["tanh", "linear", "sigmoid", "softmax"])
+def test_node_values_hold_each_nodes_output_point_by_point(hidden, output):
+    """The pictures' layout (one row per node) holds the per-sample reference's outputs;
+    a softmax output still normalises over the classes, not over the points."""
+    rng = np.random.default_rng(5)
+    k = 3 if output == "softmax" else 1
+    net = build_network(2, [4, 3], k, activation=hidden, output=output,
+                        loss="cross_entropy" if output == "softmax" else "squared", rng=rng)
+    xs = rng.uniform(-3, 3, (23, 2))
+    values = net.node_values(np.ascontiguousarray(xs.T))
+    assert [v.shape for v in values] == [(2, 23), (4, 23), (3, 23), (k, 23)]
+    layers = ref_from(net)
+    for p, x in enumerate(xs):
+        ref_forward(layers, x, hidden, "linear" if output == "softmax" else output)
+        for l, layer in enumerate(layers):
+            expected = [node.output for node in layer]
+            if output == "softmax" and l == len(layers) - 1:
+                e = [math.exp(v - max(expected)) for v in expected]
+                expected = [v / sum(e) for v in e]
+            np.testing.assert_allclose(values[l][:, p], expected, rtol=1e-9, atol=1e-12)
+
+
 def test_l1_dead_link_stays_zero_and_sgd_ignores_it():
     rng = np.random.default_rng(0)
     net = build_network(2, [3], 1, rng=rng)

@@ -115,7 +115,9 @@ class Trainer:
         f = s.features
         self._x_train = feature_matrix(self.train.points, f)
         self._x_test = feature_matrix(self.test.points, f)
-        self._x_grid = feature_matrix(self._grid, f).astype(np.float32)
+        # The grid's points as columns (`Network.node_values`); read-only, as `node_grids` hands out a view.
+        self._x_grid_t = np.ascontiguousarray(feature_matrix(self._grid, f).T, np.float32)
+        self._x_grid_t.flags.writeable = False
         # Train and test in one forward pass per epoch: half the numpy calls.
         self._x_eval = np.vstack([self._x_train, self._x_test])
 
@@ -290,8 +292,8 @@ class Trainer:
             grid_net = Network([w.astype(np.float32) for w in net.weights],
                                [b.astype(np.float32) for b in net.biases], net.alive, net.activation, net.output,
                                net.loss)
-            outs = grid_net.forward(self._x_grid)
-        return [np.ascontiguousarray(o.T.reshape(-1, GRID_SIZE, GRID_SIZE)) for o in outs]
+            outs = grid_net.node_values(self._x_grid_t)
+        return [np.ascontiguousarray(o).reshape(-1, GRID_SIZE, GRID_SIZE) for o in outs]
 
     def display_output(self, output_grid: np.ndarray) -> np.ndarray:
         """The output layer's grid on the −1…+1 scale the heatmap uses (a sigmoid's p → 2p − 1)."""
