@@ -217,9 +217,10 @@ class AppShell(pn.viewable.Viewer):
                                margin=(0, 10), stylesheets=[_NOTICE_ROW_CSS], name="notices")
         self._body = pn.Column(sizing_mode="stretch_width", margin=0)
         self._page_tools = pn.Row(margin=0)       # the current page's header items
-        # The hint gives way first on a narrow screen (cut with an ellipsis), never the controls.
-        self._hint = pn.pane.HTML(f"<span>{_(_SHORTCUT_HINT)}</span>", margin=(14, 10), stylesheets=[_HINT_CSS],
-                                  sizing_mode="stretch_width", min_width=80)
+        # The hint gives way first on a narrow screen, never the controls: it wraps between keys
+        # (up to three lines), and past that ends in an ellipsis, so no word is ever cut short.
+        self._hint = pn.pane.HTML(shortcut_hint_html(_(_SHORTCUT_HINT)), height=56, margin=(0, 10),
+                                  stylesheets=[_HINT_CSS], sizing_mode="stretch_width", min_width=80)
         if pn.state.location is not None:
             pn.state.location.sync(self, {"page": "page"})
         self.param.watch(self._show, "page")
@@ -358,11 +359,25 @@ class AppShell(pn.viewable.Viewer):
 
 
 _SHORTCUT_HINT = N_("Keys: <b>Space</b> play/pause · <b>→</b> step · <b>R</b> reset")
+
+
+def shortcut_hint_html(hint: str) -> str:
+    """The translated hint with each key kept on one line with its action: it wraps only after
+    the label ("Keys:") and between keys."""
+    label, bold, keys = hint.partition("<b>")
+    pairs = " · ".join(f'<span class="nn-keys">{pair}</span>' for pair in (bold + keys).split(" · "))
+    return f'<span class="nn-hint">{label}{pairs}</span>'
+
+
 _TEXT = CSS_TEXT
 _HEADER_CSS = HEADER_CSS
 _TITLE_CSS = f":host h1 {{ font-size: 26px; margin: 10px 0 0; color: {_TEXT}; }}"
-_HINT_CSS = (f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; white-space: nowrap; overflow: hidden;"
-             " text-overflow: ellipsis; }")
+_HINT_CSS = (f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; }}"
+             " :host > div { height: 100%; display: flex; align-items: center; }"
+             " :host .nn-hint { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3;"
+             " overflow: hidden; line-height: 1.2; } :host .nn-keys { white-space: nowrap; }"
+             # on a laptop the header's two lines of the hint need the smaller size
+             " @media (max-width: 1500px) { :host { font-size: 14px; } }")
 _SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"
 SWITCH_CSS = _SWITCH_CSS      # for pages' header items
 _NOTICE_ROW_CSS = NOTICE_ROW_CSS

@@ -41,13 +41,26 @@ TEXTS = js("""
       const range = document.createRange(); range.selectNodeContents(n);
       for (const r of range.getClientRects()) {
         // What is seen: the text's box clipped by every ancestor that hides its overflow.
-        let [l, t, rt, b] = [r.left, r.top, r.right, r.bottom];
+        // `cut`: part of it is hidden (not scrolled away) with no ellipsis to say so. An
+        // ellipsis shows only where the text's own block clips it (text-overflow, line clamp).
+        let [l, t, rt, b] = [r.left, r.top, r.right, r.bottom], cut = false;
+        const hides = (v) => v === 'hidden' || v === 'clip';
+        let block = el;
+        while (block.parentElement && getComputedStyle(block).display.startsWith('inline')) block = block.parentElement;
+        const bs = getComputedStyle(block);
+        const ellipsis = (bs.textOverflow === 'ellipsis' && hides(bs.overflowX)) || (bs.webkitLineClamp || 'none') !== 'none';
         for (let a = el; a; a = a.parentElement || a.getRootNode().host) {
           const st = getComputedStyle(a), c = a.getBoundingClientRect();
-          if (st.overflowX !== 'visible') { l = Math.max(l, c.left); rt = Math.min(rt, c.right); }
-          if (st.overflowY !== 'visible') { t = Math.max(t, c.top); b = Math.min(b, c.bottom); }
+          if (st.overflowX !== 'visible') {
+            l = Math.max(l, c.left); rt = Math.min(rt, c.right);
+            cut ||= hides(st.overflowX) && (r.left < c.left - 2 || r.right > c.right + 2);
+          }
+          if (st.overflowY !== 'visible') {
+            t = Math.max(t, c.top); b = Math.min(b, c.bottom);
+            cut ||= hides(st.overflowY) && (r.top < c.top - 2 || r.bottom > c.bottom + 2);
+          }
         }
-        if (rt - l > 1 && b - t > 1) out.push({text, box: [l, t, rt, b]});
+        if (rt - l > 1 && b - t > 1) out.push({text, box: [l, t, rt, b], cut: cut && !ellipsis});
       }
     }
   };
@@ -93,8 +106,8 @@ def overlaps(texts):
 @pytest.mark.browser
 @pytest.mark.parametrize("width,height", SIZES)
 @pytest.mark.parametrize("query", ["", SIX_BY_EIGHT + "&lang=uk"])
-def test_the_page_fills_the_window_without_scrolling_sideways_or_overlapping_text(browser, app_url, width, height,
-                                                                                  query):
+def test_the_page_fills_the_window_without_scrolling_sideways_or_overlapping_or_cut_text(browser, app_url, width,
+                                                                                        height, query):
     context, page = open_at(browser, app_url + query, width, height)
     try:
         left, top, w, h = page.evaluate(BOX, ".nn-decision-map")
@@ -107,6 +120,7 @@ def test_the_page_fills_the_window_without_scrolling_sideways_or_overlapping_tex
         texts = page.evaluate(TEXTS)
         assert len(texts) > 30
         assert overlaps(texts) == []
+        assert [t["text"] for t in texts if t["cut"]] == []     # no word cut short, e.g. in the header
         assert page.errors == []
     finally:
         context.close()
