@@ -30,6 +30,7 @@ SCROLL = "() => [document.documentElement.scrollWidth, document.documentElement.
 # The rectangle of every visible piece of text (as clipped), with the text itself.
 TEXTS = js("""
   const out = [];
+  const hides = (v) => v === 'hidden' || v === 'clip';
   const visit = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -42,17 +43,16 @@ TEXTS = js("""
       let seen = true;
       for (let a = el; a && seen; a = a.parentElement || a.getRootNode().host) seen = getComputedStyle(a).opacity !== '0';
       if (!seen) continue;
+      // An ellipsis shows only where the text's own block clips it (text-overflow, line clamp).
+      let block = el;
+      while (block.parentElement && getComputedStyle(block).display.startsWith('inline')) block = block.parentElement;
+      const bs = getComputedStyle(block);
+      const ellipsis = (bs.textOverflow === 'ellipsis' && hides(bs.overflowX)) || (bs.webkitLineClamp || 'none') !== 'none';
       const range = document.createRange(); range.selectNodeContents(n);
       for (const r of range.getClientRects()) {
         // What is seen: the text's box clipped by every ancestor that hides its overflow.
-        // `cut`: part of it is hidden (not scrolled away) with no ellipsis to say so. An
-        // ellipsis shows only where the text's own block clips it (text-overflow, line clamp).
+        // `cut`: part of it is hidden (not scrolled away) with no ellipsis to say so.
         let [l, t, rt, b] = [r.left, r.top, r.right, r.bottom], cut = false;
-        const hides = (v) => v === 'hidden' || v === 'clip';
-        let block = el;
-        while (block.parentElement && getComputedStyle(block).display.startsWith('inline')) block = block.parentElement;
-        const bs = getComputedStyle(block);
-        const ellipsis = (bs.textOverflow === 'ellipsis' && hides(bs.overflowX)) || (bs.webkitLineClamp || 'none') !== 'none';
         for (let a = el; a; a = a.parentElement || a.getRootNode().host) {
           const st = getComputedStyle(a), c = a.getBoundingClientRect();
           if (st.overflowX !== 'visible') {
