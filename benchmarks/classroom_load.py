@@ -176,6 +176,7 @@ class Learner:
         self.play.on_change("active", self._play_changed)
         self._step_pressed: float | None = None
         self._step_paused = False
+        self._close_after: tuple[int, float] | None = None     # (frames, then seconds): see run_then_close
         self.record.connected_at = time.time()
 
     @property
@@ -189,6 +190,8 @@ class Learner:
             self.record.steps.append((self._step_pressed, now - self._step_pressed))
             self._step_pressed = None
             self.loop.call_later(0.05, self.press_play)
+        if self._close_after is not None and len(self.record.frames) == self._close_after[0]:
+            self.loop.call_later(self._close_after[1], self.session.close)
         # The page's CustomJS, in Python: echo the frame number once the frame is applied.
         n = new["frame"][0]
         if self.ack.data["frame"][0] != n:
@@ -228,6 +231,14 @@ class Learner:
         if self._step_pressed is not None:
             # Still unanswered when the session closes (the last press is over a second before): counted, as the slowest.
             self.record.steps.append((self._step_pressed, float("inf")))
+
+    def run_then_close(self, frames: int, then_s: float, give_up_s: float = 120.0) -> None:
+        """Play; close the session `then_s` seconds after the `frames`-th frame, while training goes on
+        (a tab closed mid-training), or after `give_up_s` if the frames never come."""
+        self._close_after = (frames, then_s)
+        self.press_play()
+        self.loop.call_later(give_up_s, self.session.close)
+        self.loop.run_sync(self._pump)
 
     async def _pump(self) -> None:
         """Apply the server's patches until the connection closes.

@@ -27,6 +27,21 @@ def js(body: str) -> str:
 BOX = js("""const e = deep(arg)[0]; if (!e) return null;
   const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height];""")
 SCROLL = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+# The box of `arg` once the page has settled: laid out for this window (the server lays out after
+# the browser says its size) and the box unchanged over 10 frames and 250 ms. A click at a position
+# measured earlier can land where something was before a detail view, a card or a scroll bar moved it.
+SETTLED = js("""const e = deep(arg)[0], html = document.documentElement.dataset;
+  if (!e || (html.sized !== undefined && html.fitted !== html.sized)) return false;
+  const r = e.getBoundingClientRect(), key = [r.left, r.top, r.width, r.height].join(' ');
+  const seen = (window.__settled ||= {}), now = performance.now();
+  if (!seen[arg] || seen[arg].key !== key) { seen[arg] = {key, since: now, frames: 0}; return false; }
+  return ++seen[arg].frames >= 10 && now - seen[arg].since >= 250 && [r.left, r.top, r.width, r.height];""")
+
+
+def settled_box(page, selector: str) -> tuple[float, float, float, float]:
+    """(left, top, width, height) of `selector` once the page has stopped moving (see SETTLED)."""
+    page.evaluate("(arg) => { if (window.__settled) delete window.__settled[arg]; }", selector)
+    return tuple(page.wait_for_function(SETTLED, arg=selector, polling="raf", timeout=30_000).json_value())
 # The rectangle of every visible piece of text (as clipped), with the text itself.
 TEXTS = js("""
   const out = [];

@@ -1,7 +1,7 @@
 """Present mode (key P, the header button, ?present) and touch screens (a tap does what hover does)."""
 import pytest
 
-from test_layout_browser import BOX, SCROLL, js, open_at
+from test_layout_browser import BOX, SCROLL, js, open_at, settled_box
 
 EPOCH = "() => Bokeh.documents[0].get_model_by_name('epoch-counter').data.text[1]"
 CAPTION_HOVERED = "(hovered)"
@@ -80,7 +80,7 @@ def node_point(page, name: str) -> tuple[float, float]:
       const doc = Bokeh.documents[0], src = doc.get_model_by_name('node-frames');
       const i = src.data.label.indexOf(name);
       return [src.data.x[i], src.data.y[i]]; }""", name)
-    left, top, w, h = page.evaluate(BOX, ".nn-network")
+    left, top, w, h = settled_box(page, ".nn-network")
     return left + x, top + h - y        # data units are pixels from the figure's lower left
 
 
@@ -96,7 +96,7 @@ def test_a_tap_shows_a_neuron_in_the_big_map_and_the_weight_and_bias_cards(brows
         size = page.evaluate("() => Bokeh.documents[0].get_model_by_name('node-frames').data.size[0]")
         bx, by = page.evaluate("""() => { const s = Bokeh.documents[0].get_model_by_name('biases');
           return [s.data.x[0], s.data.y[0]]; }""")
-        left, top, w, h = page.evaluate(BOX, ".nn-network")
+        left, top, w, h = settled_box(page, ".nn-network")
         page.wait_for_timeout(600)      # a second tap as a person makes it, not a double tap
         page.touchscreen.tap(left + bx, top + h - by)
         card = page.get_by_text("Bias of neuron 1 of layer 1", exact=False)
@@ -104,6 +104,7 @@ def test_a_tap_shows_a_neuron_in_the_big_map_and_the_weight_and_bias_cards(brows
         bias = page.evaluate("() => Bokeh.documents[0].get_model_by_name('biases').data.b[0]")
         assert f"{bias:.3f}" in card.inner_text()
         # A link: the weight card, where the weight can be typed.
+        page.wait_for_timeout(600)      # again a person's second tap, not a double tap
         x1, y1 = node_point(page, "X₁")
         x2, y2 = node_point(page, "neuron 1 of layer 1")
         start = x1 + size / 2

@@ -6,13 +6,12 @@ import gc
 import logging
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from tornado.websocket import WebSocketClosedError
 
-from browser_support import app_error, served_app
+from browser_support import app_error, served_app, wait_for_log
 from own_thread import in_own_thread, run_async
 from playground.serve.closed_tabs import quiet_closed_tabs
 
@@ -56,9 +55,9 @@ def test_tabs_closing_mid_training_log_no_error(tmp_path):
         def two_rounds():       # Bokeh's client runs its own IOLoop: on a thread of its own
             for round_ in range(2):
                 learners = [Learner(url) for _ in range(3)]
-                now = time.time()
-                # each closes at its own moment, while frames are on their way
-                threads = [threading.Thread(target=l.run_until, args=(now + 1.5 + 0.37 * i, [])) for i, l in
+                # Each closes at its own moment after its first frames, while frames are on their way:
+                # the moment is counted from a frame seen, not from the clock (a busy machine is slow to start).
+                threads = [threading.Thread(target=l.run_then_close, args=(3, 0.37 * i)) for i, l in
                            enumerate(learners)]
                 for t in threads:
                     t.start()
@@ -66,7 +65,7 @@ def test_tabs_closing_mid_training_log_no_error(tmp_path):
                     t.join(timeout=60)
                 assert all(l.record.frames for l in learners), round_
         in_own_thread(two_rounds)
-        time.sleep(2.0)
+        wait_for_log(log_path, "live loop ended", count=6, timeout_s=60)     # the server logs each as it ends
         text = log_path.read_text()
     assert text.count("live loop ended") == 6, text[-3000:]
     assert app_error(text) is None, text[-3000:]
