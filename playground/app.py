@@ -1,6 +1,7 @@
 """Entry point for `panel serve playground/app.py`: builds one page shell per session."""
 from threadpoolctl import threadpool_limits
 
+from playground.cnn import warmup
 from playground.serve.closed_tabs import quiet_closed_tabs
 from playground.serve.references import cheap_references
 from playground.serve.websocket import send_promptly
@@ -15,4 +16,5 @@ quiet_closed_tabs()     # a tab closed mid-frame is no error in the server log
 send_promptly()         # a frame's websocket messages go at once, not 40 ms apart
 cheap_references()      # a patch costs the models it changes, not all the page's models
 send_queued_patches()   # a patch queued while a write was in flight is sent, not left for the next
-AppShell().servable(title="nn-playground")
+# Once a first page is on screen, the CNN page gets ready in the background (once per server).
+AppShell(on_first_page=warmup.start).servable(title="nn-playground")

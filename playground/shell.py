@@ -5,7 +5,9 @@ up without TensorFlow and the CNN explainer pays for it only when asked for.
 The shell also owns what is common to both pages: the light/dark theme, the
 keyboard shortcuts and a notice area for messages such as ignored URL settings.
 
-Every page derives from `Page`, whose methods are what the shell calls on it.
+Every page derives from `playground.page.Page`, whose methods are what the shell
+calls on it. The shell knows pages only by their registered names: what a page
+needs started with the server (the CNN warm-up) is started by `playground.app`.
 """
 from __future__ import annotations
 
@@ -15,12 +17,13 @@ import os
 import panel as pn
 import param
 
-from playground.cnn import warmup
 from playground.components.qr_code import qr_svg
 from playground.components.safe_text import safe_text
 from playground.i18n import (LANGUAGE_NAMES, LANGUAGES, N_, _, pick_language, set_session_language,
                              unknown_language_notice)
-from playground.theme import CSS_TEXT, HEADER_CSS, NOTICE_CSS, NOTICE_ROW_CSS, THEME_CSS
+from playground.page import Page, PageBehaviour
+from playground.theme import (HEADER_CSS, HINT_CSS, NOTICE_CSS, NOTICE_ROW_CSS, STUDENT_URL_CSS, SWITCH_CSS,
+                              TITLE_CSS)
 
 # Set by `playground serve --lan`: the URL students open, shown in the header with its QR code.
 STUDENT_URL_ENV = "NN_PLAYGROUND_STUDENT_URL"
@@ -30,142 +33,6 @@ PAGES = {
     "dense": (N_("Dense playground"), "playground.dense.page:DensePage"),
     "cnn": (N_("CNN explainer"), "playground.cnn.page:CnnPage"),
 }
-
-class Page(pn.viewable.Viewer):
-    """What the shell asks of a page besides `__panel__`; each method's default does nothing."""
-
-    notices = param.List(default=[], doc="messages for the shell's notice area")
-
-    def shortcut(self, action: str) -> None:
-        """Space, →, R and P: `action` is "play", "step", "reset" or "present"."""
-
-    def header_items(self) -> list:
-        """Widgets this page puts in the shell's header (e.g. a present-mode switch)."""
-        return []
-
-    def resize(self, width: int, height: int) -> None:
-        """The browser window's inner size in CSS pixels: on opening, and after each resize."""
-
-    def set_theme(self, name: str) -> None:
-        """The theme switched to "light" or "dark"."""
-
-    def pause(self) -> None:
-        """The learner switched to the other page: nothing trains unseen."""
-
-    def tab_hidden(self) -> None:
-        """The browser tab is hidden (or closing)."""
-        self.pause()
-
-    def tab_shown(self) -> None:
-        """The browser tab is visible again."""
-
-
-class PageBehaviour(pn.custom.JSComponent):
-    """Browser-side glue: the theme class on <html> and the keyboard shortcuts.
-
-    Keys go to Python as "play", "step", "reset" or "present"; they are ignored while
-    the learner types in a field, and held with Ctrl/Alt/Meta (Ctrl+R still reloads).
-    The window's size goes as "size W H" on opening and after a resize settles.
-    """
-
-    dark = param.Boolean(default=False)
-    css = param.String(default=THEME_CSS)
-    # "W H": the window size the page is laid out for. It goes to <html data-fitted>; the size
-    # last sent is in data-sized. A test or benchmark waits until they agree instead of
-    # measuring a layout about to change.
-    fitted = param.String(default="")
-
-    _esm = """
-    const ACTIONS = {" ": "play", "ArrowRight": "step", "r": "reset", "R": "reset", "p": "present", "P": "present"};
-    const TYPING = ["INPUT", "TEXTAREA", "SELECT"];
-
-    function typing(e) {
-      const t = e.composedPath()[0];
-      return t && (TYPING.includes(t.tagName) || t.isContentEditable);
-    }
-
-    // Bokeh rewrites each plot element's position stylesheet at every repaint, with the
-    // same text nearly always; each rewrite dirties the page's styles, and reading a CSS
-    // value in the next paint then recomputes them (the largest browser cost per frame).
-    // Skipping identical rewrites changes nothing on screen.
-    function quietStyleSheets() {
-      const dom = window.Bokeh && Bokeh.require && Bokeh.require("core/dom");
-      const proto = dom && dom.InlineStyleSheet && dom.InlineStyleSheet.prototype;
-      if (!proto || proto._nnQuiet || typeof proto._update !== "function") return;
-      const update = proto._update;
-      proto._update = function (css) { if (this.el.textContent !== css) update.call(this, css); };
-      proto._nnQuiet = true;
-    }
-
-    export function render({ model }) {
-      quietStyleSheets();
-      let style = document.getElementById("nn-theme");
-      if (!style) {
-        style = document.createElement("style");
-        style.id = "nn-theme";
-        document.head.appendChild(style);
-      }
-      style.textContent = model.css;
-      const apply = () => document.documentElement.classList.toggle("nn-dark", model.dark);
-      apply();
-      model.on("dark", apply);
-      const fitted = () => { document.documentElement.dataset.fitted = model.fitted; };
-      fitted();
-      model.on("fitted", fitted);
-
-      const onKeyDown = (e) => {
-        const action = ACTIONS[e.key];
-        if (!action || e.ctrlKey || e.altKey || e.metaKey || typing(e)) return;
-        e.preventDefault();   // no page scroll on Space
-        if (!e.repeat) model.send_msg(action);
-      };
-      // A focused button would also "click" on Space's keyup: the shortcut already acted.
-      const onKeyUp = (e) => { if (e.key === " " && !typing(e)) e.preventDefault(); };
-      document.addEventListener("keydown", onKeyDown);
-      document.addEventListener("keyup", onKeyUp);
-      document.documentElement.dataset.shortcuts = "on";   // lets tests know keys are live
-      // A tab the learner is not looking at pauses its training (the Page Visibility API).
-      const onVisibility = () => model.send_msg(document.visibilityState === "hidden" ? "hidden" : "visible");
-      document.addEventListener("visibilitychange", onVisibility);
-      // The page lays itself out for the window (as TF Playground redraws on resize);
-      // a drag sends one size when it pauses, not one per pixel.
-      let sent = "", timer = null;
-      const sendSize = () => {
-        const size = `${window.innerWidth} ${window.innerHeight}`;
-        if (size !== sent) {
-          sent = size;
-          document.documentElement.dataset.sized = size;    // the server answers in data-fitted
-          model.send_msg(`size ${size}`);
-        }
-      };
-      const onResize = () => { clearTimeout(timer); timer = setTimeout(sendSize, 150); };
-      window.addEventListener("resize", onResize);
-      sendSize();
-      model.on("remove", () => {
-        window.removeEventListener("resize", onResize);
-        document.removeEventListener("keydown", onKeyDown);
-        document.removeEventListener("keyup", onKeyUp);
-        document.removeEventListener("visibilitychange", onVisibility);
-      });
-    }
-    """
-
-    def __init__(self, on_action=None, **params):
-        super().__init__(**params)
-        self._on_action = on_action
-
-    def _handle_msg(self, msg) -> None:
-        if not self._on_action or not isinstance(msg, str):
-            return
-        if msg in ("play", "step", "reset", "present", "hidden", "visible"):
-            self._on_action(msg)
-        elif msg.startswith("size "):
-            try:
-                width, height = (int(v) for v in msg.split()[1:3])
-            except ValueError:
-                return
-            self._on_action("size", max(0, width), max(0, height))
-
 
 def load_page(key: str):
     """Import and build the page registered under `key`."""
@@ -185,6 +52,8 @@ class AppShell(pn.viewable.Viewer):
 
     page = param.Selector(default="dense", objects=list(PAGES))
     dark = param.Boolean(default=False, doc="dark theme (URL: theme=dark)")
+    on_first_page = param.Callable(default=None, doc="called once a quick page (not a slow-to-build one) is on "
+                                                     "screen; the app starts the CNN warm-up with it")
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -198,29 +67,29 @@ class AppShell(pn.viewable.Viewer):
         self._language_notice = unknown_language_notice(requested, self.language) if rejected else None
         # Every text is drawn in the session's language when built, so a switch reloads the page.
         self._language = pn.widgets.Select(options={LANGUAGE_NAMES[k]: k for k in LANGUAGES}, value=self.language,
-                                           width=128, height=40, margin=(8, 10), stylesheets=[_SWITCH_CSS],
+                                           width=128, height=40, margin=(8, 10), stylesheets=[SWITCH_CSS],
                                            name="", css_classes=["nn-language"])
         self._language.param.watch(self._switch_language, "value")
         self._switch = pn.widgets.RadioButtonGroup(
             options={_(label): key for key, (label, _module) in PAGES.items()},
-            value=self.page, color="primary", variant="outline", stylesheets=[_SWITCH_CSS],
+            value=self.page, color="primary", variant="outline", stylesheets=[SWITCH_CSS],
             margin=(8, 10),
         )
         self._switch.link(self, value="page")
         self._theme = pn.widgets.Toggle.from_param(self.param.dark, label=_("◐ Dark"), width=100, height=40,
-                                                  margin=(8, 10), stylesheets=[_SWITCH_CSS])
+                                                  margin=(8, 10), stylesheets=[SWITCH_CSS])
         self._behaviour = PageBehaviour(on_action=self._shortcut, dark=self.dark, width=0, height=0, margin=0)
-        self._notice_text = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 8), stylesheets=[_NOTICE_CSS])
+        self._notice_text = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 8), stylesheets=[NOTICE_CSS])
         self._dismiss = pn.widgets.Button(label="✕", width=44, height=36, margin=(4, 8))
         self._dismiss.on_click(self._dismiss_notices)
         self._notices = pn.Row(self._notice_text, self._dismiss, visible=False, sizing_mode="stretch_width",
-                               margin=(0, 10), stylesheets=[_NOTICE_ROW_CSS], name="notices")
+                               margin=(0, 10), stylesheets=[NOTICE_ROW_CSS], name="notices")
         self._body = pn.Column(sizing_mode="stretch_width", margin=0)
         self._page_tools = pn.Row(margin=0)       # the current page's header items
         # The hint gives way first on a narrow screen, never the controls: it wraps between keys
         # (up to three lines), and past that ends in an ellipsis, so no word is ever cut short.
         self._hint = pn.pane.HTML(shortcut_hint_html(_(_SHORTCUT_HINT)), height=56, margin=(0, 10),
-                                  stylesheets=[_HINT_CSS], sizing_mode="stretch_width", min_width=80)
+                                  stylesheets=[HINT_CSS], sizing_mode="stretch_width", min_width=80)
         if pn.state.location is not None:
             pn.state.location.sync(self, {"page": "page"})
         self.param.watch(self._show, "page")
@@ -232,10 +101,10 @@ class AppShell(pn.viewable.Viewer):
 
     def _on_first_render(self) -> None:
         self._first_render_done = True
-        if self.page not in SLOW_FIRST_BUILD:
-            # A page is on screen: get the CNN page ready in the background (once per server), so
-            # that its first opening does not wait for TensorFlow. A CNN page builds itself now anyway.
-            warmup.start()
+        if self.page not in SLOW_FIRST_BUILD and self.on_first_page is not None:
+            # A page is on screen: the app gets the CNN page ready in the background (once per server),
+            # so that its first opening does not wait for TensorFlow. A CNN page builds itself now anyway.
+            self.on_first_page()
 
     # ---- pages ---------------------------------------------------------------------------
 
@@ -250,7 +119,7 @@ class AppShell(pn.viewable.Viewer):
                 # Say what is happening first, then build once that is on screen.
                 self._hint.visible = False
                 self._body[:] = [pn.pane.HTML(f"<div style='font-size:20px'>{_(_LOADING_NOTE)}</div>", margin=(30, 24),
-                                      stylesheets=[_NOTICE_CSS])]
+                                      stylesheets=[NOTICE_CSS])]
                 key = self.page
                 if self._first_render_done:
                     doc.add_next_tick_callback(lambda: self._finish_build(key))
@@ -341,11 +210,11 @@ class AppShell(pn.viewable.Viewer):
         shown = url.removeprefix("http://")
         text = _("Students open {url}").format(url=f"<br><b>{safe_text(shown)}</b>")
         html = f"<div class='nn-student-url'><span>{text}</span>{qr_svg(url, scale=2)}</div>"
-        return [pn.pane.HTML(html, margin=(3, 6), stylesheets=[_STUDENT_CSS], name="student-url")]
+        return [pn.pane.HTML(html, margin=(3, 6), stylesheets=[STUDENT_URL_CSS], name="student-url")]
 
     def __panel__(self):
         header = pn.Row(
-            pn.pane.HTML("<h1>nn-playground</h1>", margin=(0, 16), stylesheets=[_TITLE_CSS]),
+            pn.pane.HTML("<h1>nn-playground</h1>", margin=(0, 16), stylesheets=[TITLE_CSS]),
             self._switch,
             self._hint,
             *self._student_link(),
@@ -353,7 +222,7 @@ class AppShell(pn.viewable.Viewer):
             self._language,
             self._theme,
             self._behaviour,
-            sizing_mode="stretch_width", height=56, margin=0, stylesheets=[_HEADER_CSS],
+            sizing_mode="stretch_width", height=56, margin=0, stylesheets=[HEADER_CSS],
         )
         return pn.Column(header, self._notices, self._body, sizing_mode="stretch_width", margin=0)
 
@@ -367,21 +236,3 @@ def shortcut_hint_html(hint: str) -> str:
     label, bold, keys = hint.partition("<b>")
     pairs = " · ".join(f'<span class="nn-keys">{pair}</span>' for pair in (bold + keys).split(" · "))
     return f'<span class="nn-hint">{label}{pairs}</span>'
-
-
-_TEXT = CSS_TEXT
-_HEADER_CSS = HEADER_CSS
-_TITLE_CSS = f":host h1 {{ font-size: 26px; margin: 10px 0 0; color: {_TEXT}; }}"
-_HINT_CSS = (f":host {{ font-size: 15px; color: {_TEXT}; opacity: 0.85; }}"
-             " :host > div { height: 100%; display: flex; align-items: center; }"
-             " :host .nn-hint { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3;"
-             " overflow: hidden; line-height: 1.2; } :host .nn-keys { white-space: nowrap; }"
-             # on a laptop the header's two lines of the hint need the smaller size
-             " @media (max-width: 1500px) { :host { font-size: 14px; } }")
-_SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"
-SWITCH_CSS = _SWITCH_CSS      # for pages' header items
-_NOTICE_ROW_CSS = NOTICE_ROW_CSS
-_NOTICE_CSS = NOTICE_CSS
-_STUDENT_CSS = (f":host .nn-student-url {{ display: flex; align-items: center; gap: 8px; font-size: 14px; "
-                f"line-height: 1.25; color: {_TEXT}; text-align: right; }} "
-                ":host svg { background: #fff; height: 48px; width: 48px; flex: none; }")

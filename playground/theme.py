@@ -78,6 +78,18 @@ HEADER_CSS = ":host { border-bottom: 1px solid var(--panel-border-color, #ddd); 
 NOTICE_ROW_CSS = (f":host {{ background: {CSS_NOTICE_BACKGROUND}; border: 2px solid {CSS_NOTICE_BORDER}; "
                   "border-radius: 6px; }")
 NOTICE_CSS = f":host {{ font-size: 16px; color: {CSS_NOTICE_TEXT}; }}"
+TITLE_CSS = f":host h1 {{ font-size: 26px; margin: 10px 0 0; color: {CSS_TEXT}; }}"
+# The shortcut hint gives way first on a narrow screen: it wraps between keys, up to three lines.
+HINT_CSS = (f":host {{ font-size: 15px; color: {CSS_TEXT}; opacity: 0.85; }}"
+            " :host > div { height: 100%; display: flex; align-items: center; }"
+            " :host .nn-hint { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3;"
+            " overflow: hidden; line-height: 1.2; } :host .nn-keys { white-space: nowrap; }"
+            # on a laptop the header's two lines of the hint need the smaller size
+            " @media (max-width: 1500px) { :host { font-size: 14px; } }")
+SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"   # the header's switches, and pages' header items
+STUDENT_URL_CSS = (f":host .nn-student-url {{ display: flex; align-items: center; gap: 8px; font-size: 14px; "
+                   f"line-height: 1.25; color: {CSS_TEXT}; text-align: right; }} "
+                   ":host svg { background: #fff; height: 48px; width: 48px; flex: none; }")
 
 # The fixed dark greys the CNN figures draw with on white, and the role each plays,
 # so that one table turns them into the current theme's colour (white stays: it is
@@ -127,3 +139,53 @@ CNN_LINK = "#999999"        # the conv view's lines from each channel's product 
 CNN_CURRENT_ROW = "#fff3c4"  # behind the conv view's row of the input channel being spelled out
 # The accent of the active tab (Panel's primary colour, which the dark theme sets too).
 CSS_PRIMARY = "var(--design-primary-color, #0072b5)"
+
+# The CNN page's widgets, readable from the back of a room: larger text than Panel draws by default.
+CNN_TABS_CSS = (":host .bk-header .bk-tab { font-size: 17px; padding: 6px 16px; }"
+                f":host .bk-header .bk-tab.bk-active {{ color: {CSS_PRIMARY}; font-weight: 600; }}")
+CNN_BUTTONS_CSS = ":host .bk-btn { font-size: 16px; }"
+CNN_CHECKBOX_CSS = ":host, :host label, :host span { font-size: 16px; }"
+CNN_SLIDER_CSS = ":host .bk-slider-title, :host .bk-input-group { font-size: 17px; }"
+CNN_SELECT_CSS = ":host label, :host select, :host input { font-size: 16px; }"
+
+# The CNN formula view: the numbers of one step, laid out as the sum they add up to.
+CNN_FORMULA_CSS = f"""
+.cnn-formula {{ font-family: system-ui, sans-serif; font-size: 17px; color: {CSS_TEXT}; background: {CSS_BACKGROUND};
+    border-radius: 6px; padding: 2px 6px; }}
+.cnn-formula .row {{ display: flex; flex-wrap: wrap; align-items: center; gap: 10px 14px; margin: 6px 0; }}
+.cnn-formula .op {{ font-size: 28px; color: {CSS_MUTED}; padding: 0 2px; }}
+.cnn-formula .caption {{ font-size: 14px; color: {CSS_MUTED}; text-align: center; margin-top: 2px; }}
+.cnn-formula table.cnn-grid {{ border-collapse: collapse; }}
+.cnn-formula table.cnn-grid td {{ font: 16px/1.2 ui-monospace, "DejaVu Sans Mono", monospace;
+    min-width: 62px; height: 32px; text-align: center; border: 1px solid {CSS_GRID}; padding: 0 3px; }}
+.cnn-formula table.cnn-grid td.pad {{ color: {CSS_MUTED}; background: {CSS_SURFACE}; font-style: italic; }}
+.cnn-formula table.cnn-grid td.best {{ outline: 3px solid {CSS_INK}; outline-offset: -3px; font-weight: bold; }}
+.cnn-formula .num {{ font: 17px ui-monospace, "DejaVu Sans Mono", monospace; padding: 3px 7px;
+    border-radius: 4px; border: 1px solid {CSS_GRID}; white-space: nowrap; }}
+.cnn-formula .num.result {{ font-weight: bold; border: 2px solid {CSS_INK}; }}
+.cnn-formula .chip {{ font: 15px ui-monospace, "DejaVu Sans Mono", monospace; padding: 2px 6px;
+    border-radius: 4px; border: 1px solid {CSS_GRID}; white-space: nowrap; }}
+.cnn-formula .chip.current {{ border: 2px solid {CSS_INK}; font-weight: bold; }}
+.cnn-formula .note {{ font-size: 15px; color: {CSS_MUTED}; }}
+.cnn-formula table.cnn-softmax {{ border-collapse: collapse; }}
+.cnn-formula table.cnn-softmax th, .cnn-formula table.cnn-softmax td {{ padding: 3px 8px;
+    font: 16px ui-monospace, "DejaVu Sans Mono", monospace; text-align: right; border-bottom: 1px solid {CSS_GRID}; }}
+.cnn-formula table.cnn-softmax th {{ font: bold 15px system-ui, sans-serif; color: {CSS_MUTED}; white-space: nowrap; }}
+.cnn-formula table.cnn-softmax tr.best td {{ font-weight: bold; background: {CSS_HIGHLIGHT}; }}
+.cnn-formula .bar {{ display: inline-block; height: 14px; background: {CNN_BAR_BEST}; vertical-align: middle; }}
+"""
+
+# The tutorial card beside the step-through and the hyperparameter views.
+CNN_TUTORIAL_CARD_CSS = f"""
+:host {{ background: {CSS_SURFACE}; border: 1px solid {CSS_BORDER}; border-radius: 6px; }}
+:host .card-header {{ background: {CSS_SURFACE}; color: {CSS_TEXT}; }}
+:host .card-button {{ color: {CSS_TEXT}; font-size: 18px; }}
+"""
+CNN_TUTORIAL_BODY_CSS = f"""
+:host {{ color: {CSS_TEXT}; font-size: 17px; line-height: 1.45; }}
+:host p {{ margin: 0 0 8px; }}
+:host .try {{ font-weight: 600; margin: 10px 0 4px; }}
+:host ul {{ margin: 0; padding-left: 22px; }}
+:host li {{ margin-bottom: 4px; }}
+"""
+CNN_TUTORIAL_TITLE_CSS = f":host {{ color: {CSS_TEXT}; font-size: 18px; font-weight: 600; }}"

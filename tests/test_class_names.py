@@ -146,19 +146,19 @@ def test_the_page_uses_an_uploads_stored_names_and_can_go_back_to_the_built_in_m
                               keras.layers.Dense(3, activation="softmax")])
     model.save(tmp_path / "rgb.keras")
     write_class_names(tmp_path / "rgb.keras", ["plane", "ship", "frog"])
-    page.model_upload.input.filename = "rgb.keras"
-    page.model_upload.input.value = (tmp_path / "rgb.keras").read_bytes()
-    assert "with its class names" in page.model_upload.message.object
+    page.uploads.model_upload.input.filename = "rgb.keras"
+    page.uploads.model_upload.input.value = (tmp_path / "rgb.keras").read_bytes()
+    assert "with its class names" in page.uploads.model_upload.message.object
     assert page._explanation.class_names == ["plane", "ship", "frog"]
     # Its samples are the shipped photos resized to 32×32×3, and the description says so.
     assert page._explanation.image.shape == (32, 32, 3)
-    assert "Tiny ImageNet photos, resized to 32×32×3" in page._model_info.object
+    assert "Tiny ImageNet photos, resized to 32×32×3" in page.uploads.model_info.object
     expected = np.asarray(model(page._explanation.image[None]))[0]
     np.testing.assert_allclose(page._explanation.probabilities, expected, atol=1e-6)
 
     page._model_choice.value = "tiny-imagenet"
-    assert page._explanation.class_names[0] == "lifeboat" and not page._names_input.visible
+    assert page._explanation.class_names[0] == "lifeboat" and not page.uploads.names_input.visible
     page._model_choice.value = "mnist"
     assert page._explanation.class_names == [str(d) for d in range(10)]
     page._model_choice.value = "upload"
-    assert page._explanation.class_names == ["plane", "ship", "frog"] and page._names_input.visible
+    assert page._explanation.class_names == ["plane", "ship", "frog"] and page.uploads.names_input.visible

@@ -49,11 +49,12 @@ def _open(page, app_url):
 
 def _neuron_position(box, explanation, layer_name: str, channel: int) -> tuple[float, float]:
     """Where the overview draws a neuron, from the same layout function it uses."""
+    from playground.cnn.kinds import kind_of
     from playground.components.cnn.overview import HEIGHT, layout_columns
 
     traces = explanation.traces
     index = [t.name for t in traces].index(layer_name)
-    columns = layout_columns([t.output.shape for t in traces], [t.kind for t in traces])
+    columns = layout_columns([t.output.shape for t in traces], [kind_of(t).facts for t in traces])
     column = next(c for c in columns if c.layer == index)
     return box["x"] + column.x, box["y"] + HEIGHT - column.ys[channel]
 

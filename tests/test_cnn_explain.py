@@ -14,7 +14,14 @@ pytestmark = pytest.mark.keras
 
 keras = pytest.importorskip("keras")
 
-from playground.cnn import explain as ex  # noqa: E402
+from playground.cnn.explain import explain  # noqa: E402
+from playground.cnn.kinds.conv import conv_forward, conv_intermediate, conv_window  # noqa: E402
+from playground.cnn.kinds.dense import dense_forward  # noqa: E402
+from playground.cnn.kinds.flatten import flatten_index, unflatten_index  # noqa: E402
+from playground.cnn.kinds.pool import max_pool_forward, pool_window  # noqa: E402
+from playground.cnn.kinds.relu import relu  # noqa: E402
+from playground.cnn.kinds.softmax import softmax_terms  # noqa: E402
+from playground.cnn.windows import input_window, output_size, padding_before  # noqa: E402
 from playground.cnn.loading import load_default_model, load_model  # noqa: E402
 from playground.datasets.images import load_mnist_5k  # noqa: E402
 
@@ -68,7 +75,7 @@ def case(request, tmp_path_factory):
         model = load_model(path.read_bytes())  # the upload path: bytes, safe mode, checked
         image = np.random.default_rng(3).random((23, 20, 3), dtype=np.float32)
     outputs, pre = _keras_reference(model, image)
-    return model, ex.explain(model, image), outputs, pre
+    return model, explain(model, image), outputs, pre
 
 
 def _max_diff(a, b):
@@ -100,14 +107,14 @@ def test_numpy_layers_equal_keras(case):
     checked = set()
     for t in result.traces:
         if t.kind == "conv":
-            ours = ex.conv_forward(t.input, t.kernel, t.bias, t.strides, t.padding)
+            ours = conv_forward(t.input, t.kernel, t.bias, t.strides, t.padding)
             assert _max_diff(ours, pre[t.name]) <= TOL, t.name
         elif t.kind == "relu":
-            assert _max_diff(ex.relu(t.input), t.output) <= TOL, t.name
+            assert _max_diff(relu(t.input), t.output) <= TOL, t.name
         elif t.kind == "pool":
-            assert _max_diff(ex.max_pool_forward(t.input, t.pool_size, t.strides, t.padding), t.output) <= TOL
+            assert _max_diff(max_pool_forward(t.input, t.pool_size, t.strides, t.padding), t.output) <= TOL
         elif t.kind == "dense":
-            assert _max_diff(ex.dense_forward(t.input, t.kernel, t.bias), pre[t.name]) <= TOL, t.name
+            assert _max_diff(dense_forward(t.input, t.kernel, t.bias), pre[t.name]) <= TOL, t.name
         elif t.kind == "linear":
             assert _max_diff(t.input, t.output) == 0.0
         checked.add(t.kind)
@@ -119,7 +126,7 @@ def test_intermediate_maps_summed_plus_bias_are_the_conv_output(case):
     for t in (t for t in result.traces if t.kind == "conv"):
         c_in, c_out = t.kernel.shape[2:]
         for out_ch in range(c_out):
-            maps = [ex.conv_intermediate(t.input, t.kernel, i, out_ch, t.strides, t.padding) for i in range(c_in)]
+            maps = [conv_intermediate(t.input, t.kernel, i, out_ch, t.strides, t.padding) for i in range(c_in)]
             assert _max_diff(np.sum(maps, axis=0) + t.bias[out_ch], pre[t.name][:, :, out_ch]) <= TOL
 
 
@@ -132,7 +139,7 @@ def test_conv_windows_give_the_keras_output_cell(case):
         cells = corners + [tuple(rng.integers(0, [oh, ow])) for _ in range(6)]
         for row, col in cells:
             out_ch = int(rng.integers(c_out))
-            w = ex.conv_window(t.input, t.kernel, t.bias, out_ch, row, col, t.strides, t.padding)
+            w = conv_window(t.input, t.kernel, t.bias, out_ch, row, col, t.strides, t.padding)
             kh, kw, c_in = t.kernel.shape[:3]
             assert w.window.shape == w.kernel.shape == w.products.shape == (kh, kw, c_in)
             assert np.array_equal(w.products, w.window * w.kernel)
@@ -140,7 +147,7 @@ def test_conv_windows_give_the_keras_output_cell(case):
             assert abs(w.output - pre[t.name][row, col, out_ch]) <= TOL
             assert w.output == w.total + w.bias
             # The in-bounds part of the window is the input rectangle input_window reports.
-            r0, c0, h, wd = ex.input_window(t.input.shape[:2], row, col, (kh, kw), t.strides, t.padding)
+            r0, c0, h, wd = input_window(t.input.shape[:2], row, col, (kh, kw), t.strides, t.padding)
             inside = t.input[r0:r0 + h, c0:c0 + wd]
             assert np.isclose(np.abs(w.window).sum(), np.abs(inside).sum(), atol=1e-4)
 
@@ -150,10 +157,10 @@ def test_pool_windows_give_the_keras_output_cell(case):
     for t in (t for t in result.traces if t.kind == "pool"):
         oh, ow, channels = t.output.shape
         for row, col, ch in [(0, 0, 0), (oh - 1, ow - 1, channels - 1), (oh // 2, ow // 3, channels // 2)]:
-            p = ex.pool_window(t.input, ch, row, col, t.pool_size, t.strides, t.padding)
+            p = pool_window(t.input, ch, row, col, t.pool_size, t.strides, t.padding)
             assert p.value == pytest.approx(float(t.output[row, col, ch]), abs=TOL)
             assert p.window[p.argmax] == p.value
-            r0, c0, h, w = ex.input_window(t.input.shape[:2], row, col, t.pool_size, t.strides, t.padding)
+            r0, c0, h, w = input_window(t.input.shape[:2], row, col, t.pool_size, t.strides, t.padding)
             assert p.value == pytest.approx(float(t.input[r0:r0 + h, c0:c0 + w, ch].max()), abs=TOL)
 
 
@@ -162,8 +169,8 @@ def test_flatten_index_matches_keras_flatten_and_round_trips(case):
     flat = next(t for t in result.traces if t.kind == "flatten")
     shape = flat.input.shape
     for i in range(flat.output.size):
-        row, col, ch = ex.unflatten_index(shape, i)
-        assert ex.flatten_index(shape, row, col, ch) == i
+        row, col, ch = unflatten_index(shape, i)
+        assert flatten_index(shape, row, col, ch) == i
         assert flat.output[i] == flat.input[row, col, ch]
 
 
@@ -171,7 +178,7 @@ def test_softmax_terms_equal_keras_probabilities(case):
     model, result, outputs, pre = case
     out_layer = model.layers[-1].name
     assert _max_diff(result.logits, pre[out_layer]) <= TOL
-    terms = ex.softmax_terms(result.logits)
+    terms = softmax_terms(result.logits)
     assert _max_diff(terms.shifted, result.logits - result.logits.max()) <= 1e-6
     assert terms.total == pytest.approx(float(np.exp(terms.shifted).sum()))
     assert _max_diff(terms.probabilities, outputs[out_layer]) <= TOL
@@ -197,7 +204,7 @@ def test_stepping_through_computes_every_conv_channel_pair_and_every_pool_channe
 def test_the_default_model_gets_most_held_out_digits_right():
     model = load_default_model()
     data = load_mnist_5k()
-    right = sum(ex.explain(model, data.x_test[i]).predicted == data.y_test[i] for i in range(0, 1000, 25))
+    right = sum(explain(model, data.x_test[i]).predicted == data.y_test[i] for i in range(0, 1000, 25))
     assert right >= 36  # of 40; the model scores ~97 % on the whole held-out split
 
 
@@ -206,26 +213,26 @@ def test_each_model_keeps_its_own_cached_keras_function(tmp_path):
     a = load_model(tmp_path / "a.keras")
     b = load_model(tmp_path / "a.keras")
     image = np.random.default_rng(1).random((23, 20, 3), dtype=np.float32)
-    before = ex.explain(a, image).probabilities
+    before = explain(a, image).probabilities
     # Change b's weights: a's explanation must not change, b's must.
     b.get_layer("probs").bias.assign(np.arange(5, dtype=np.float32) * 3)
-    assert np.array_equal(ex.explain(a, image).probabilities, before)
-    assert not np.allclose(ex.explain(b, image).probabilities, before)
+    assert np.array_equal(explain(a, image).probabilities, before)
+    assert not np.allclose(explain(b, image).probabilities, before)
 
 
 def test_explain_rejects_an_image_of_the_wrong_shape():
     with pytest.raises(ValueError, match=r"expects an image of shape \(28, 28, 1\)"):
-        ex.explain(load_default_model(), np.zeros((32, 32, 3), np.float32))
+        explain(load_default_model(), np.zeros((32, 32, 3), np.float32))
 
 
 def test_geometry_helpers():
-    assert ex.output_size(28, 3, 1, "valid") == 26 and ex.output_size(5, 7, 1, "valid") == 0
-    assert ex.output_size(23, 3, 2, "same") == 12
+    assert output_size(28, 3, 1, "valid") == 26 and output_size(5, 7, 1, "valid") == 0
+    assert output_size(23, 3, 2, "same") == 12
     # 'same' with an even total padding splits it; TensorFlow puts the odd one after.
-    assert ex.padding_before(8, 4, 2, "same") == 1 and ex.padding_before(7, 5, 1, "same") == 2
-    assert ex.input_window((10, 10), 0, 0, (5, 5), (1, 1), "same") == (0, 0, 3, 3)
-    assert ex.input_window((10, 10), 3, 1, (3, 3), (2, 2), "valid") == (6, 2, 3, 3)
+    assert padding_before(8, 4, 2, "same") == 1 and padding_before(7, 5, 1, "same") == 2
+    assert input_window((10, 10), 0, 0, (5, 5), (1, 1), "same") == (0, 0, 3, 3)
+    assert input_window((10, 10), 3, 1, (3, 3), (2, 2), "valid") == (6, 2, 3, 3)
     with pytest.raises(IndexError):
-        ex.input_window((10, 10), 8, 0, (3, 3), (1, 1), "valid")
+        input_window((10, 10), 8, 0, (3, 3), (1, 1), "valid")
     with pytest.raises(IndexError):
-        ex.flatten_index((2, 2, 3), 2, 0, 0)
+        flatten_index((2, 2, 3), 2, 0, 0)

@@ -17,7 +17,7 @@ TOLERANCE = 0.0006  # numbers are printed with 3 decimals
 
 @pytest.fixture(scope="module")
 def cifar_h5(tmp_path_factory):
-    """(the model, its .h5 bytes, the shapes of its traces, their overview roles)."""
+    """(the model, its .h5 bytes, the shapes of its traces, their kinds' facts)."""
     import keras
 
     from playground.cnn.explain import explain
@@ -46,7 +46,7 @@ def cifar_h5(tmp_path_factory):
     path = tmp_path_factory.mktemp("cifar") / "cifar_like.h5"
     model.save(path)
     e = explain(model, np.zeros((32, 32, 3), np.float32))
-    return model, path.read_bytes(), [t.output.shape for t in e.traces], [kind_of(t).overview_role for t in e.traces], \
+    return model, path.read_bytes(), [t.output.shape for t in e.traces], [kind_of(t).facts for t in e.traces], \
         [t.name for t in e.traces]
 
 
@@ -58,8 +58,8 @@ def _numbers(page, selector: str) -> np.ndarray:
 def _click_neuron(page, box, cifar, layer_name: str, channel: int) -> None:
     from playground.components.cnn.overview import HEIGHT, layout_columns
 
-    _, _, shapes, roles, names = cifar
-    column = next(c for c in layout_columns(shapes, roles) if c.layer == names.index(layer_name))
+    _, _, shapes, facts, names = cifar
+    column = next(c for c in layout_columns(shapes, facts) if c.layer == names.index(layer_name))
     page.mouse.click(box["x"] + column.x, box["y"] + HEIGHT - column.ys[channel])
 
 

@@ -54,10 +54,11 @@ def _open(page, url: str):
 
 
 def _neuron_at(box, traces, layer: str, channel: int) -> tuple[float, float]:
+    from playground.cnn.kinds import kind_of
     from playground.components.cnn.overview import HEIGHT, layout_columns
 
     index = [t.name for t in traces].index(layer)
-    columns = layout_columns([t.output.shape for t in traces], [t.kind for t in traces])
+    columns = layout_columns([t.output.shape for t in traces], [kind_of(t).facts for t in traces])
     column = next(c for c in columns if c.layer == index)
     return box["x"] + column.x, box["y"] + HEIGHT - column.ys[channel]
 

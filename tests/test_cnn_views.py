@@ -10,14 +10,21 @@ import re
 import numpy as np
 import pytest
 
+from playground.cnn.kinds import KINDS
 from playground.components.cnn.colors import module_ids, unit_limits
-from playground.components.cnn.formula import FORMULA_CSS, fmt
+from playground.components.cnn.formula import fmt
 from playground.components.cnn.hyperparameters import conv_fit
 from playground.components.cnn.input import rasterize_strokes
 from playground.components.cnn.overview import HEIGHT, WIDTH, drawn_layers, layout_columns
+from playground.theme import CNN_FORMULA_CSS
 
 TINY_VGG_KINDS = ["input", "conv", "relu", "conv", "relu", "pool", "conv", "relu", "conv", "relu", "pool",
                   "flatten", "dense", "softmax"]
+def facts(kinds: list[str]) -> list:
+    """The facts the views read, as the kinds named `kinds` state them."""
+    return [KINDS[k].facts for k in kinds]
+
+
 TINY_VGG_MNIST_SHAPES = [(28, 28, 1), (26, 26, 10), (26, 26, 10), (24, 24, 10), (24, 24, 10), (12, 12, 10),
                          (10, 10, 10), (10, 10, 10), (8, 8, 10), (8, 8, 10), (4, 4, 10), (160,), (10,), (10,)]
 
@@ -51,9 +58,9 @@ def test_conv_fit_rejects_impossible_settings():
 # ---------------------------------------------------------------- colours
 
 def test_modules_are_the_conv_to_pool_blocks():
-    assert module_ids(TINY_VGG_KINDS) == [0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3]
+    assert module_ids(facts(TINY_VGG_KINDS)) == [0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3]
     # A model without pooling: one block, then the head.
-    assert module_ids(["input", "conv", "relu", "flatten", "dense"]) == [0, 1, 1, 2, 2]
+    assert module_ids(facts(["input", "conv", "relu", "flatten", "dense"])) == [0, 1, 1, 2, 2]
 
 
 def test_colour_limits_per_unit_module_and_global():
@@ -62,35 +69,35 @@ def test_colour_limits_per_unit_module_and_global():
     outputs = [rng.uniform(0, 1, (6, 6, 1)), rng.normal(0, 1, (4, 4, 3)), rng.normal(0, 2, (4, 4, 3)),
                rng.normal(0, 3, (2, 2, 3)), rng.normal(0, 5, (2, 2, 2)), rng.normal(0, 1, (8,)),
                rng.normal(0, 1, (3,))]
-    per_unit = unit_limits(outputs, kinds, "unit")
+    per_unit = unit_limits(outputs, facts(kinds), "unit")
     np.testing.assert_allclose(per_unit[1], np.abs(outputs[1]).max(axis=(0, 1)))
     np.testing.assert_allclose(per_unit[5], [np.abs(outputs[5]).max()])
 
-    module = unit_limits(outputs, kinds, "module")
+    module = unit_limits(outputs, facts(kinds), "module")
     block = max(np.abs(o).max() for o in outputs[1:4])  # conv, relu, pool
     for i in (1, 2, 3):
         np.testing.assert_allclose(module[i], block)
     np.testing.assert_allclose(module[4], np.abs(outputs[4]).max())  # a block of its own
     np.testing.assert_allclose(module[0], np.abs(outputs[0]).max())  # the input keeps its range
 
-    everything = unit_limits(outputs, kinds, "global")
+    everything = unit_limits(outputs, facts(kinds), "global")
     top = max(np.abs(o).max() for o in outputs[1:])
     assert all(np.allclose(lim, top) for lim in everything[1:])
     np.testing.assert_allclose(everything[0], np.abs(outputs[0]).max())
 
 
 def test_an_all_zero_map_gets_a_usable_limit():
-    limits = unit_limits([np.zeros((3, 3, 2))], ["relu"], "unit")
+    limits = unit_limits([np.zeros((3, 3, 2))], facts(["relu"]), "unit")
     np.testing.assert_array_equal(limits[0], [1.0, 1.0])
     with pytest.raises(ValueError):
-        unit_limits([np.zeros(3)], ["dense"], "per-layer")
+        unit_limits([np.zeros(3)], facts(["dense"]), "per-layer")
 
 
 # ---------------------------------------------------------------- overview layout
 
 def _check_layout(shapes, kinds, legend=False):
-    columns = layout_columns(shapes, kinds, legend=legend)
-    assert [c.layer for c in columns] == drawn_layers(kinds)
+    columns = layout_columns(shapes, facts(kinds), legend=legend)
+    assert [c.layer for c in columns] == drawn_layers(facts(kinds))
     rights = []
     for c in columns:
         assert 0 <= c.x - c.width / 2 and c.x + c.width / 2 <= WIDTH
@@ -137,7 +144,7 @@ def test_numbers_are_printed_with_a_true_minus_and_no_negative_zero():
 
 
 def test_formula_numbers_are_projector_sized():
-    font_sizes = [int(m) for m in re.findall(r"font[^;]*?(\d+)px", FORMULA_CSS)]
+    font_sizes = [int(m) for m in re.findall(r"font[^;]*?(\d+)px", CNN_FORMULA_CSS)]
     assert len(font_sizes) >= 5 and min(font_sizes) >= 14
 
 
@@ -168,7 +175,7 @@ def _keras_layer_output(model, name, image):
 
 @pytest.mark.keras
 def test_pool_and_relu_formulas_show_keras_numbers(cnn_page):
-    page, model = cnn_page, cnn_page._model
+    page, model = cnn_page, cnn_page.choice.model
     image = page._explanation.image
     page.state.param.update(layer="max_pool_1", neuron=3, row=4, col=5)
     html = page.formula._pane.object
@@ -186,7 +193,7 @@ def test_pool_and_relu_formulas_show_keras_numbers(cnn_page):
 
 @pytest.mark.keras
 def test_flatten_and_softmax_views_show_keras_numbers(cnn_page):
-    page, model = cnn_page, cnn_page._model
+    page, model = cnn_page, cnn_page.choice.model
     image = page._explanation.image
     page.state.param.update(layer="flatten", neuron=0, row=2, col=1, in_channel=7)
     html = page.formula._pane.object
@@ -215,18 +222,18 @@ def fresh_page():
 def test_unsupported_model_upload_names_the_layers_and_keeps_the_model(fresh_page, tmp_path):
     keras = pytest.importorskip("keras")
     page = fresh_page
-    before = page._model
+    before = page.choice.model
     bad = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3, name="conv"),
                             keras.layers.LayerNormalization(name="norm"), keras.layers.Flatten(),
                             keras.layers.Dense(10, activation="softmax")])
     bad.save(tmp_path / "bad.keras")
-    page.model_upload.input.filename = "bad.keras"
-    page.model_upload.input.value = (tmp_path / "bad.keras").read_bytes()
-    assert page._model is before
-    assert page.model_upload.message.alert_type == "danger"
-    assert "norm" in page.model_upload.message.object
-    page.model_upload.input.value = b"not a zip at all"
-    assert page._model is before and "not a Keras model" in page.model_upload.message.object
+    page.uploads.model_upload.input.filename = "bad.keras"
+    page.uploads.model_upload.input.value = (tmp_path / "bad.keras").read_bytes()
+    assert page.choice.model is before
+    assert page.uploads.model_upload.message.alert_type == "danger"
+    assert "norm" in page.uploads.model_upload.message.object
+    page.uploads.model_upload.input.value = b"not a zip at all"
+    assert page.choice.model is before and "not a Keras model" in page.uploads.model_upload.message.object
 
 
 @pytest.mark.keras
@@ -244,11 +251,11 @@ def test_every_view_works_on_an_uploaded_model_of_another_shape(fresh_page, tmp_
         keras.layers.Dense(3, name="logits"),
     ])
     other.save(tmp_path / "other.keras")
-    page.model_upload.input.filename = "other.keras"
-    page.model_upload.input.value = (tmp_path / "other.keras").read_bytes()
-    assert page.model_upload.message.alert_type == "success", page.model_upload.message.object
-    assert page._model is not None and tuple(page._explanation.image.shape) == (20, 20, 3)
-    assert "resized to 20×20×3" in page._model_info.object
+    page.uploads.model_upload.input.filename = "other.keras"
+    page.uploads.model_upload.input.value = (tmp_path / "other.keras").read_bytes()
+    assert page.uploads.model_upload.message.alert_type == "success", page.uploads.model_upload.message.object
+    assert page.choice.model is not None and tuple(page._explanation.image.shape) == (20, 20, 3)
+    assert "resized to 20×20×3" in page.uploads.model_info.object
 
     image = page._explanation.image
     for trace in page._explanation.traces[1:]:

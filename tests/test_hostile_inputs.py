@@ -85,18 +85,18 @@ def cnn_page():
 
 
 def assert_page_still_works(page) -> None:
-    message = upload(page.image_upload, "ok.png", png_bytes(mode="RGB"))
-    assert page.image_upload.message.alert_type == "success", message
-    assert page._explanation.image.shape == page._model_shape()
+    message = upload(page.uploads.image_upload, "ok.png", png_bytes(mode="RGB"))
+    assert page.uploads.image_upload.message.alert_type == "success", message
+    assert page._explanation.image.shape == page.choice.input_shape
 
 
 @pytest.mark.keras
 @pytest.mark.parametrize("content", list(IMAGE_CONTENTS))
 @pytest.mark.parametrize("name", HOSTILE_NAMES, ids=lambda n: repr(n[:24]))
 def test_image_upload_messages_are_inert(cnn_page, name, content):
-    message = upload(cnn_page.image_upload, name, IMAGE_CONTENTS[content])
+    message = upload(cnn_page.uploads.image_upload, name, IMAGE_CONTENTS[content])
     assert_inert(message)
-    assert cnn_page.image_upload.message.alert_type == ("success" if content == "good png" else "danger")
+    assert cnn_page.uploads.image_upload.message.alert_type == ("success" if content == "good png" else "danger")
     if content == "good png":
         assert_inert(cnn_page._prediction.object)        # "your picture <name>" is shown there too
     assert_page_still_works(cnn_page)
@@ -106,9 +106,9 @@ def test_image_upload_messages_are_inert(cnn_page, name, content):
 @pytest.mark.parametrize("name", ["empty.png", "<img src=x onerror=alert(1)>.png", ""])
 def test_an_empty_image_says_so(cnn_page, name):
     before = cnn_page._explanation
-    message = upload(cnn_page.image_upload, name, b"")
+    message = upload(cnn_page.uploads.image_upload, name, b"")
     assert_inert(message)
-    assert "empty" in message and cnn_page.image_upload.message.alert_type == "danger"
+    assert "empty" in message and cnn_page.uploads.image_upload.message.alert_type == "danger"
     assert cnn_page._explanation is before
     assert_page_still_works(cnn_page)
 
@@ -116,10 +116,10 @@ def test_an_empty_image_says_so(cnn_page, name):
 @pytest.mark.keras
 @pytest.mark.parametrize("name", HOSTILE_NAMES[:4])
 def test_an_empty_model_says_so(cnn_page, name):
-    before = cnn_page._model
-    message = upload(cnn_page.model_upload, name, b"")
+    before = cnn_page.choice.model
+    message = upload(cnn_page.uploads.model_upload, name, b"")
     assert_inert(message)
-    assert "empty" in message and cnn_page._model is before
+    assert "empty" in message and cnn_page.choice.model is before
 
 
 # ---------------------------------------------------------------- model uploads
@@ -251,11 +251,11 @@ REFUSED = {"hostile layer names": "&lt;img src=x onerror=alert(1)&gt;", "my conv
                                   "non-model h5", "h5 with a hostile unsupported layer"])
 @pytest.mark.parametrize("name", HOSTILE_NAMES[:3] + HOSTILE_NAMES[-2:], ids=lambda n: repr(n[:24]))
 def test_refused_model_uploads_say_one_inert_line_and_keep_the_model(cnn_page, models, kind, name):
-    before = cnn_page._model
-    message = upload(cnn_page.model_upload, name, models[kind])
+    before = cnn_page.choice.model
+    message = upload(cnn_page.uploads.model_upload, name, models[kind])
     assert_inert(message)
-    assert cnn_page.model_upload.message.alert_type == "danger"
-    assert cnn_page._model is before and "current model stays" in message
+    assert cnn_page.uploads.model_upload.message.alert_type == "danger"
+    assert cnn_page.choice.model is before and "current model stays" in message
     if kind in REFUSED:
         assert REFUSED[kind] in message
     if kind in ("hostile layer name (unsupported)", "h5 with a hostile unsupported layer", "h5 with a Lambda layer"):
@@ -269,11 +269,11 @@ def test_a_model_with_odd_but_runnable_layer_names_loads_and_shows_them(models):
     from playground.cnn.page import CnnPage
 
     page = CnnPage()
-    message = upload(page.model_upload, HOSTILE_NAMES[0], models["odd but runnable names"])
-    assert page.model_upload.message.alert_type == "success", message
+    message = upload(page.uploads.model_upload, HOSTILE_NAMES[0], models["odd but runnable names"])
+    assert page.uploads.model_upload.message.alert_type == "success", message
     assert_inert(message)
-    assert_inert(page._model_info.object)
-    assert "conv.1" in page._model_info.object and "9-out" in page._model_info.object
+    assert_inert(page.uploads.model_info.object)
+    assert "conv.1" in page.uploads.model_info.object and "9-out" in page.uploads.model_info.object
     for trace in page._explanation.traces[1:]:
         page.state.param.update(layer=trace.name, neuron=0, row=0, col=0)
         assert_inert(page._detail_title.object)

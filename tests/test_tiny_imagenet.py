@@ -18,6 +18,7 @@ keras = pytest.importorskip("keras")
 
 from playground.cnn.catalogue import BUILT_IN, built_in_samples, load_built_in, read_class_names  # noqa: E402
 from playground.cnn.explain import explain  # noqa: E402
+from playground.cnn.kinds import kind_of  # noqa: E402
 from playground.datasets.tiny_imagenet_samples import CLASS_NAMES, load_tiny_imagenet_samples  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,8 +154,8 @@ def test_the_overview_draws_an_rgb_input_as_three_coloured_maps():
     for key, grey in (("tiny-imagenet", 0), ("mnist", 1)):
         images, names = built_in_samples(key)
         e = explain(load_built_in(key), images[0], names)
-        outputs, kinds = [t.output for t in e.traces], [t.kind for t in e.traces]
-        overview.show([t.name for t in e.traces], kinds, outputs, unit_limits(outputs, kinds, "module"),
+        outputs, facts = [t.output for t in e.traces], [kind_of(t).facts for t in e.traces]
+        overview.show([t.name for t in e.traces], facts, outputs, unit_limits(outputs, facts, "module"),
                       e.probabilities, e.class_names)
         drawn = [len(s.data["image"]) for s in overview.channel_images]
         assert drawn == ([0, 0, 0] if grey else [1, 1, 1])

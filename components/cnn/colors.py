@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.components.cnn.layer_facts import LayerFacts
 from playground.theme import (ACTIVATION_STOPS, CELL_TEXT_ON_DEEP, CELL_TEXT_ON_PALE, CHANNEL_COLOURS,
                               INPUT_STOPS, WEIGHT_STOPS)
 
@@ -64,29 +65,30 @@ def symmetric_limit(values: np.ndarray) -> float:
     return m if m > 0 and np.isfinite(m) else 1.0
 
 
-def module_ids(kinds: list[str]) -> list[int]:
+def module_ids(facts: list[LayerFacts]) -> list[int]:
     """Group layers into CNN Explainer's modules: the input; each conv…pool block; the head.
 
-    A block runs from the first layer after the input (or after a pool) up to
-    and including the next pool. Flatten and everything after it is one module.
+    A block runs from the first layer after the input (or after a block's end)
+    up to and including the next layer that ends a block. The head (Flatten and
+    everything after it) is one module.
     """
     ids, current, in_head = [], 0, False
-    for i, kind in enumerate(kinds):
-        if kind == "input":
+    for layer in facts:
+        if layer.is_input:
             ids.append(0)
             current = 1
             continue
-        if kind in ("flatten", "dense", "softmax") and not in_head:
+        if layer.in_head and not in_head:
             in_head = True
             if ids and ids[-1] == current:  # the block before has layers: start a new module
                 current += 1
         ids.append(current)
-        if kind == "pool" and not in_head:
+        if layer.ends_block and not in_head:
             current += 1
     return ids
 
 
-def unit_limits(outputs: list[np.ndarray], kinds: list[str], mode: str) -> list[np.ndarray]:
+def unit_limits(outputs: list[np.ndarray], facts: list[LayerFacts], mode: str) -> list[np.ndarray]:
     """The colour limit of every unit: one array per layer, shape (C,) for maps, (1,) for vectors.
 
     `mode` is "unit" (each neuron its own max |a|), "module" (shared inside a
@@ -103,11 +105,11 @@ def unit_limits(outputs: list[np.ndarray], kinds: list[str], mode: str) -> list[
     if mode == "unit":
         return per_unit
     if mode == "module":
-        groups = module_ids(kinds)
+        groups = module_ids(facts)
     else:
-        groups = [0 if k == "input" else 1 for k in kinds]
+        groups = [0 if layer.is_input else 1 for layer in facts]
     limits = []
-    for i, kind in enumerate(kinds):
-        shared = max(float(per_unit[j].max()) for j in range(len(kinds)) if groups[j] == groups[i])
+    for i in range(len(facts)):
+        shared = max(float(per_unit[j].max()) for j in range(len(facts)) if groups[j] == groups[i])
         limits.append(np.full_like(per_unit[i], shared))
     return limits

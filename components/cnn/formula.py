@@ -8,45 +8,17 @@ name every part, so tests and users' style sheets can find them.
 """
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import panel as pn
 
-from playground.i18n import _
-
 from playground.components.cnn.colors import (ACTIVATION_PALETTE, INPUT_PALETTE, WEIGHT_PALETTE, hex_colors,
-                         symmetric_limit, text_color)
-from playground.theme import (CSS_BACKGROUND, CSS_GRID, CSS_HIGHLIGHT, CSS_INK, CSS_MUTED, CSS_SURFACE,
-                              CSS_TEXT, CNN_BAR_BEST)
+                                              symmetric_limit, text_color)
+from playground.components.safe_text import escape
+from playground.i18n import _
+from playground.theme import CNN_FORMULA_CSS, CSS_INK
 
 MINUS = "\u2212"
 
-FORMULA_CSS = f"""
-.cnn-formula {{ font-family: system-ui, sans-serif; font-size: 17px; color: {CSS_TEXT}; background: {CSS_BACKGROUND};
-    border-radius: 6px; padding: 2px 6px; }}
-.cnn-formula .row {{ display: flex; flex-wrap: wrap; align-items: center; gap: 10px 14px; margin: 6px 0; }}
-.cnn-formula .op {{ font-size: 28px; color: {CSS_MUTED}; padding: 0 2px; }}
-.cnn-formula .caption {{ font-size: 14px; color: {CSS_MUTED}; text-align: center; margin-top: 2px; }}
-.cnn-formula table.cnn-grid {{ border-collapse: collapse; }}
-.cnn-formula table.cnn-grid td {{ font: 16px/1.2 ui-monospace, "DejaVu Sans Mono", monospace;
-    min-width: 62px; height: 32px; text-align: center; border: 1px solid {CSS_GRID}; padding: 0 3px; }}
-.cnn-formula table.cnn-grid td.pad {{ color: {CSS_MUTED}; background: {CSS_SURFACE}; font-style: italic; }}
-.cnn-formula table.cnn-grid td.best {{ outline: 3px solid {CSS_INK}; outline-offset: -3px; font-weight: bold; }}
-.cnn-formula .num {{ font: 17px ui-monospace, "DejaVu Sans Mono", monospace; padding: 3px 7px;
-    border-radius: 4px; border: 1px solid {CSS_GRID}; white-space: nowrap; }}
-.cnn-formula .num.result {{ font-weight: bold; border: 2px solid {CSS_INK}; }}
-.cnn-formula .chip {{ font: 15px ui-monospace, "DejaVu Sans Mono", monospace; padding: 2px 6px;
-    border-radius: 4px; border: 1px solid {CSS_GRID}; white-space: nowrap; }}
-.cnn-formula .chip.current {{ border: 2px solid {CSS_INK}; font-weight: bold; }}
-.cnn-formula .note {{ font-size: 15px; color: {CSS_MUTED}; }}
-.cnn-formula table.cnn-softmax {{ border-collapse: collapse; }}
-.cnn-formula table.cnn-softmax th, .cnn-formula table.cnn-softmax td {{ padding: 3px 8px;
-    font: 16px ui-monospace, "DejaVu Sans Mono", monospace; text-align: right; border-bottom: 1px solid {CSS_GRID}; }}
-.cnn-formula table.cnn-softmax th {{ font: bold 15px system-ui, sans-serif; color: {CSS_MUTED}; white-space: nowrap; }}
-.cnn-formula table.cnn-softmax tr.best td {{ font-weight: bold; background: {CSS_HIGHLIGHT}; }}
-.cnn-formula .bar {{ display: inline-block; height: 14px; background: {CNN_BAR_BEST}; vertical-align: middle; }}
-"""
 
 
 def fmt(value: float, digits: int = 3) -> str:
@@ -59,10 +31,6 @@ def fmt(value: float, digits: int = 3) -> str:
     return text
 
 
-def _esc(text) -> str:
-    return html.escape(str(text))
-
-
 def grid_html(values: np.ndarray, css: str, palette: list[str], limit: float,
               low: float | None = None, pad_mask: np.ndarray | None = None,
               best: tuple[int, int] | None = None) -> str:
@@ -70,7 +38,7 @@ def grid_html(values: np.ndarray, css: str, palette: list[str], limit: float,
     values = np.asarray(values, float)
     colors = hex_colors(values, limit, palette, low)
     inks = text_color(values, limit, low)
-    pad_title = _esc(_("padding"))
+    pad_title = escape(_("padding"))
     rows = []
     for r in range(values.shape[0]):
         cells = []
@@ -97,7 +65,7 @@ def _number(value: float, css: str, limit: float, result: bool = False) -> str:
 
 
 def _root(kind: str, body: str, **data) -> str:
-    attrs = " ".join(f'data-{k.replace("_", "-")}="{_esc(v)}"' for k, v in data.items())
+    attrs = " ".join(f'data-{k.replace("_", "-")}="{escape(v)}"' for k, v in data.items())
     return f'<div class="cnn-formula cnn-formula-{kind}" {attrs}>{body}</div>'
 
 
@@ -128,9 +96,9 @@ def conv_formula_html(layer: str, neuron: int, row: int, col: int, in_channel: i
     c_in = len(channel_sums)
     first = (
         '<div class="row">'
-        + _block(win, _esc(_("input window, channel {c}").format(c=in_channel))) + '<span class="op">×</span>'
-        + _block(ker, _esc(_("kernel, channel {c}").format(c=in_channel))) + '<span class="op">=</span>'
-        + _block(prod, _esc(_("products")))
+        + _block(win, escape(_("input window, channel {c}").format(c=in_channel))) + '<span class="op">×</span>'
+        + _block(ker, escape(_("kernel, channel {c}").format(c=in_channel))) + '<span class="op">=</span>'
+        + _block(prod, escape(_("products")))
         + '<span class="op">→ Σ</span>'
         + _number(channel_sums[in_channel], "cnn-formula-channel-sum", lim)
         + "</div>"
@@ -143,9 +111,9 @@ def conv_formula_html(layer: str, neuron: int, row: int, col: int, in_channel: i
         chips.append(f'<span class="chip{cur}" data-channel="{i}" style="background:{color};color:{ink}">'
                      f'{fmt(s)}</span>')
     joined = '<span class="op">+</span>'.join(chips)
-    label = _esc(_("sum of the channel's products:") if c_in == 1
+    label = escape(_("sum of the channel's products:") if c_in == 1
                  else _("Σ over the {n} input channels:").format(n=c_in))
-    bias_word = _esc(_("bias"))
+    bias_word = escape(_("bias"))
     second = (
         f'<div class="row"><span class="note">{label}</span></div>'
         f'<div class="row cnn-formula-channel-sums">{joined}'
@@ -166,10 +134,10 @@ def relu_formula_html(layer: str, neuron: int, row: int, col: int, x: float, y: 
     inp = _number(x, "cnn-formula-input", lim)
     out = _number(y, "cnn-formula-output", lim, result=True)
     if linear:
-        label = _esc(_("linear:"))
+        label = escape(_("linear:"))
         body = f'<div class="row"><span class="note">{label}</span> {inp}<span class="op">=</span>{out}</div>'
     else:
-        note = _esc(_("Negative inputs become 0; positive ones pass unchanged."))
+        note = escape(_("Negative inputs become 0; positive ones pass unchanged."))
         body = (f'<div class="row"><span class="note">ReLU:</span><span class="op">max(</span>'
                 f'<span class="num">0</span><span class="op">,</span>{inp}<span class="op">)</span>'
                 f'<span class="op">=</span>{out}</div>'
@@ -185,10 +153,10 @@ def pool_formula_html(layer: str, neuron: int, row: int, col: int, window: np.nd
     win = grid_html(np.nan_to_num(window), "cnn-formula-window", ACTIVATION_PALETTE, lim,
                     pad_mask=pad if pad.any() else None, best=tuple(argmax))
     body = ('<div class="row"><span class="op">max</span>'
-            + _block(win, _esc(_("{h}×{w} window").format(h=window.shape[0], w=window.shape[1])))
+            + _block(win, escape(_("{h}×{w} window").format(h=window.shape[0], w=window.shape[1])))
             + '<span class="op">=</span>'
             + _number(value, "cnn-formula-output", lim, result=True) + "</div>"
-            '<div class="row note">' + _esc(_("Max-pooling keeps the largest value of each window.")) + "</div>")
+            '<div class="row note">' + escape(_("Max-pooling keeps the largest value of each window.")) + "</div>")
     return _root("pool", body, layer=layer, neuron=neuron, row=row, col=col)
 
 
@@ -196,8 +164,8 @@ def dropout_formula_html(layer: str, neuron: int, row: int, col: int, x: float, 
                          limit: float | None = None) -> str:
     """Dropout at inference: y = x, with what it does while training said in words."""
     lim = limit or symmetric_limit(np.array([x, y]))
-    label = _esc(_("Dropout at inference:"))
-    note = _esc(_("The explainer shows the model as it predicts, where Dropout passes every value unchanged. "
+    label = escape(_("Dropout at inference:"))
+    note = escape(_("The explainer shows the model as it predicts, where Dropout passes every value unchanged. "
                   "While training, it sets a random {percent} % of the values to 0 and multiplies the rest "
                   "by 1/(1 − {rate}).").format(percent=f"{100 * rate:.0f}", rate=fmt(rate, 2)))
     body = (f'<div class="row"><span class="note">{label}</span>'
@@ -221,7 +189,7 @@ def batchnorm_formula_html(layer: str, channel: int, row: int, col: int, x: floa
         return (f'<span style="white-space:nowrap"><span class="note">{symbol} =</span> '
                 f'<span class="num {css}">{shown}</span></span>')
 
-    note = _esc(_("y = γ · (x − μ) / √(σ² + ε) + β, with the moving mean μ and variance σ² of channel "
+    note = escape(_("y = γ · (x − μ) / √(σ² + ε) + β, with the moving mean μ and variance σ² of channel "
                   "{channel} learned in training").format(channel=channel))
     body = (
         f'<div class="row note">{note}</div>'
@@ -252,15 +220,15 @@ def average_formula_html(layer: str, neuron: int, row: int, col: int, window: np
     caption = _("the whole {h}×{w} map").format(h=h, w=w) if whole_map else _("{h}×{w} window").format(h=h, w=w)
     if window.size <= 36:
         shown = _block(grid_html(np.nan_to_num(window), "cnn-formula-window", ACTIVATION_PALETTE, lim,
-                                 pad_mask=pad if pad.any() else None), _esc(caption))
+                                 pad_mask=pad if pad.any() else None), escape(caption))
     else:   # a big map: its grid would not fit the pane; the sum and the count say the same
-        shown = f'<span class="note">{_esc(caption)}</span>'
+        shown = f'<span class="note">{escape(caption)}</span>'
     if whole_map:
-        note = _esc(_("Global average pooling keeps the mean of each channel's whole map."))
+        note = escape(_("Global average pooling keeps the mean of each channel's whole map."))
     else:
-        note = _esc(_("Average pooling keeps the mean of each window (padding cells are not counted)."))
+        note = escape(_("Average pooling keeps the mean of each window (padding cells are not counted)."))
     total = float(np.nansum(window, dtype=np.float64))
-    mean = _esc(_("mean"))
+    mean = escape(_("mean"))
     body = (f'<div class="row"><span class="op">{mean}</span>{shown}<span class="op">=</span>'
             f'<span class="num cnn-formula-sum">{fmt(total)}</span><span class="op">/</span>'
             f'<span class="num cnn-formula-count">{n}</span><span class="op">=</span>'
@@ -275,16 +243,16 @@ def flatten_formula_html(layer: str, source: str, shape_hwc: tuple[int, int, int
     h, w, c = shape_hwc
     lim = symmetric_limit(np.array([value]))
     cell = _("{source}[row <b>{row}</b>, column <b>{col}</b>, channel <b>{channel}</b>]").format(
-        source=_esc(source), row=row, col=col, channel=channel)
-    rule = _esc(_("index = (row × width + column) × channels + channel = "
+        source=escape(source), row=row, col=col, channel=channel)
+    rule = escape(_("index = (row × width + column) × channels + channel = "
                   "({row} × {w} + {col}) × {c} + {channel} = {index}").format(
         row=row, w=w, col=col, c=c, channel=channel, index=index))
-    order = _esc(_("Row by row, and inside each pixel all {c} channels in turn ({h}×{w}×{c} = {n} values).").format(
+    order = escape(_("Row by row, and inside each pixel all {c} channels in turn ({h}×{w}×{c} = {n} values).").format(
         c=c, h=h, w=w, n=h * w * c))
     body = (
         f'<div class="row"><span class="note">{cell}</span>'
         '<span class="op">→</span>'
-        f'<span class="note">{_esc(layer)}[<b class="cnn-formula-index">{index}</b>]</span>'
+        f'<span class="note">{escape(layer)}[<b class="cnn-formula-index">{index}</b>]</span>'
         '<span class="op">=</span>' + _number(value, "cnn-formula-output", lim, result=True) + "</div>"
         f'<div class="row note">{rule}</div>'
         f'<div class="row note">{order}</div>'
@@ -302,20 +270,20 @@ def softmax_html(layer: str, class_names: list[str], logits: np.ndarray, shifted
         cur = f' style="outline:2px solid {CSS_INK}"' if i == selected else ""
         bar = f'<span class="bar" style="width:{max(1.0, 90 * float(probabilities[i])):.0f}px"></span>'
         rows.append(
-            f'<tr{cls}{cur} data-class="{i}"><td style="text-align:left">{_esc(name)}</td>'
+            f'<tr{cls}{cur} data-class="{i}"><td style="text-align:left">{escape(name)}</td>'
             f'<td class="cnn-softmax-logit">{fmt(logits[i])}</td>'
             f'<td class="cnn-softmax-shifted">{fmt(shifted[i])}</td>'
             f'<td class="cnn-softmax-exp">{fmt(exps[i], 4)}</td>'
             f'<td class="cnn-softmax-prob">{fmt(probabilities[i], 4)}</td>'
             f'<td style="text-align:left">{bar}</td></tr>')
-    head = ('<tr><th style="text-align:left">' + _esc(_("class")) + "</th><th>" + _esc(_("logit z"))
-            + "</th><th>z − max</th><th>exp(z − max)</th><th>" + _esc(_("probability")) + "</th><th></th></tr>")
+    head = ('<tr><th style="text-align:left">' + escape(_("class")) + "</th><th>" + escape(_("logit z"))
+            + "</th><th>z − max</th><th>exp(z − max)</th><th>" + escape(_("probability")) + "</th><th></th></tr>")
     sel = int(selected)
-    note = _esc(_("probability = exp(z − max z) / Σ exp(z − max z); subtracting the largest logit changes "
+    note = escape(_("probability = exp(z − max z) / Σ exp(z − max z); subtracting the largest logit changes "
                   "nothing but keeps exp from overflowing."))
     body = (
         f'<div class="row note">{note}</div>'
-        f'<div class="row"><span class="note">{_esc(class_names[sel])}:</span>'
+        f'<div class="row"><span class="note">{escape(class_names[sel])}:</span>'
         f'<span class="num">exp({fmt(shifted[sel])}) = {fmt(exps[sel], 4)}</span><span class="op">/</span>'
         f'<span class="num cnn-softmax-total">{fmt(total, 4)}</span><span class="op">=</span>'
         f'<span class="num result">{fmt(probabilities[sel], 4)}</span></div>'
@@ -333,9 +301,9 @@ def dense_formula_html(layer: str, neuron: int, inputs: np.ndarray, weights: np.
     chips = "".join(
         f'<span class="chip" data-index="{i}">x[{i}]·w = {fmt(inputs[i])}·{fmt(weights[i])} = {fmt(terms[i])}</span>'
         for i in order)
-    rule = _esc(_("output {neuron} = Σ over {n} inputs of input × weight + bias; the {k} largest terms:").format(
+    rule = escape(_("output {neuron} = Σ over {n} inputs of input × weight + bias; the {k} largest terms:").format(
         neuron=neuron, n=len(terms), k=len(order)))
-    all_terms, bias_word = _esc(_("all terms:")), _esc(_("bias"))
+    all_terms, bias_word = escape(_("all terms:")), escape(_("bias"))
     body = (
         f'<div class="row note">{rule}</div>'
         f'<div class="row">{chips}</div>'
@@ -352,7 +320,7 @@ class FormulaView(pn.viewable.Viewer):
 
     def __init__(self, width: int = 620, **kwargs):
         super().__init__()
-        self._pane = pn.pane.HTML("", width=width, stylesheets=[FORMULA_CSS],
+        self._pane = pn.pane.HTML("", width=width, stylesheets=[CNN_FORMULA_CSS],
                                   css_classes=["cnn-formula-pane"], **kwargs)
 
     def show(self, html_text: str) -> None:

@@ -17,9 +17,9 @@ from bokeh.plotting import figure
 
 from playground.components.cnn.cells import bokeh_pane
 from playground.components.cnn.colors import INPUT_PALETTE
-from playground.components.safe_text import safe_text
+from playground.components.safe_text import inert_line
 from playground.i18n import _
-from playground.theme import CNN_CHOSEN, CNN_FRAME, CNN_INK, CNN_MUTED, CNN_PAPER, CNN_TEXT
+from playground.theme import CNN_BUTTONS_CSS, CNN_CHOSEN, CNN_FRAME, CNN_INK, CNN_MUTED, CNN_PAPER, CNN_TEXT
 from playground.components.cnn.theming import ThemedFigure
 
 PAD_SIZE = 280          # drawing pad, screen pixels
@@ -181,7 +181,7 @@ class DrawingPad(ThemedFigure, pn.viewable.Viewer):
         fig.add_tools(pen)
         fig.toolbar.active_drag = pen
         self.figure = fig
-        big = [":host .bk-btn { font-size: 16px; }"]
+        big = [CNN_BUTTONS_CSS]
         self._use = pn.widgets.Button(label=_("Use drawing"), color="primary", css_classes=["cnn-use-drawing"],
                                       stylesheets=big)
         self._clear = pn.widgets.Button(label=_("Clear"), css_classes=["cnn-clear-drawing"], stylesheets=big)
@@ -207,12 +207,6 @@ class DrawingPad(ThemedFigure, pn.viewable.Viewer):
         self.message.object = text
         self.message.alert_type = "success" if ok else "danger"
         self.message.visible = bool(text)
-
-
-def inert_line(value: object, limit: int | None = None) -> str:
-    """A user string (file, layer name, error text) as one line of escaped HTML text."""
-    line = " ".join(str(value).split())
-    return safe_text(line) if limit is None else safe_text(line, limit)
 
 
 class MessageLine(pn.pane.HTML):

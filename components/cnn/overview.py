@@ -7,8 +7,9 @@ neuron draws its connections to the neurons of the previous column it reads
 from (in the browser, no round trip); clicking it calls back with
 (layer index, neuron index).
 
-The view receives plain arrays: layer names, kinds and outputs, the colour
-limits per unit, the class probabilities and names.
+The view receives plain arrays: layer names, facts (`LayerFacts`: what each
+layer's kind states) and outputs, the colour limits per unit, the class
+probabilities and names.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bokeh.models import ColumnDataSource, CustomJS, HoverTool, LinearColorMappe
 
 from playground.components.cnn.cells import bokeh_pane, pixel_canvas
 from playground.components.cnn.colors import ACTIVATION_PALETTE, CHANNEL_PALETTES, INPUT_PALETTE, module_ids
+from playground.components.cnn.layer_facts import LayerFacts
 from playground.components.cnn.theming import ThemedFigure, themed_column
 from playground.components.safe_text import safe_text
 from playground.i18n import _
@@ -40,10 +42,6 @@ MIN_COLUMN_GAP = 18
 # An RGB input's three maps, each drawn in its own colour (playground.theme.CHANNEL_COLOURS).
 CHANNEL_LETTERS = ("R", "G", "B")
 
-# Layers that map channel i to channel i (a neuron reads one neuron of the previous column).
-ONE_TO_ONE = {"relu", "linear", "pool"}
-
-
 @dataclass
 class Column:
     """Where one drawn column sits (screen pixels, y up) and which layer it shows."""
@@ -56,11 +54,11 @@ class Column:
     ys: np.ndarray      # centre of each unit, top to bottom
 
 
-def drawn_layers(kinds: list[str]) -> list[int]:
-    """Indices of the layers that get a column: all but a final dense merged into its softmax."""
+def drawn_layers(facts: list[LayerFacts]) -> list[int]:
+    """Indices of the layers that get a column: all but the logits merged into the softmax after them."""
     keep = []
-    for i, kind in enumerate(kinds):
-        merged = kind == "dense" and i == len(kinds) - 2 and kinds[-1] == "softmax"
+    for i in range(len(facts)):
+        merged = i == len(facts) - 2 and facts[-1].gives_probabilities
         if not merged:
             keep.append(i)
     return keep
@@ -71,14 +69,14 @@ def name_room(class_names: list[str]) -> float:
     return max([NAME_ROOM] + [NAME_CHAR * len(n) + 8 for n in class_names])
 
 
-def layout_columns(shapes: list[tuple], kinds: list[str], width: float = WIDTH,
+def layout_columns(shapes: list[tuple], facts: list[LayerFacts], width: float = WIDTH,
                    height: float = HEIGHT, legend: bool = False, names: float = NAME_ROOM) -> list[Column]:
     """Place every drawn layer's column so the whole network fits `width` × `height`.
 
     `names` is the room the output column keeps for its class names (see `name_room`).
     """
-    layers = drawn_layers(kinds)
-    last = len(kinds) - 1
+    layers = drawn_layers(facts)
+    last = len(facts) - 1
     top, bottom = height - TOP, BOTTOM + (LEGEND_HEIGHT if legend else 0)
     avail_h = top - bottom
 
@@ -240,7 +238,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
 
     # ------------------------------------------------------------------ drawing
 
-    def show(self, names: list[str], kinds: list[str], outputs: list[np.ndarray],
+    def show(self, names: list[str], facts: list[LayerFacts], outputs: list[np.ndarray],
              limits: list[np.ndarray], probabilities: np.ndarray, class_names: list[str],
              details: bool = False, input_range: tuple[float, float] = (0.0, 1.0),
              range_mode: str = "module") -> None:
@@ -253,7 +251,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         """
         shapes = [tuple(o.shape) for o in outputs]
         room = name_room(class_names)
-        self._columns = cols = layout_columns(shapes, kinds, self._width, self._height, legend=details, names=room)
+        self._columns = cols = layout_columns(shapes, facts, self._width, self._height, legend=details, names=room)
         in_lo, in_hi = input_range
         inp = dict(image=[], x=[], y=[], dw=[], dh=[])
         act = dict(image=[], x=[], y=[], dw=[], dh=[])
@@ -267,7 +265,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         name_y = self._height - 18
 
         for col in cols:
-            i, out, kind = col.layer, outputs[col.layer], kinds[col.layer]
+            i, out, layer = col.layer, outputs[col.layer], facts[col.layer]
             first = len(index)
             shown_name = _("output") if col.kind == "output" else names[i]
             labels["x"].append(col.x)
@@ -283,13 +281,13 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 labels["size"].append("13px")
                 labels["align"].append("center")
                 labels["color"].append(CNN_MUTED)
-            one = kind in ONE_TO_ONE
+            one = layer.one_to_one
             if col.kind == "maps":
                 n = out.shape[2]
-                rgb = kind == "input" and n == len(CHANNEL_LETTERS)
+                rgb = layer.is_input and n == len(CHANNEL_LETTERS)
                 for c in range(n):
-                    target = channels[c] if rgb else inp if kind == "input" else act
-                    if kind == "input":
+                    target = channels[c] if rgb else inp if layer.is_input else act
+                    if layer.is_input:
                         img = (out[:, :, c] - in_lo) / ((in_hi - in_lo) or 1.0)
                     else:
                         img = out[:, :, c] / limits[i][c]
@@ -340,7 +338,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
             prev_first, prev_count = first, len(index) - first
 
         if details:
-            self._add_legends(cols, kinds, limits, input_range, range_mode, act, inp, labels)
+            self._add_legends(cols, facts, limits, input_range, range_mode, act, inp, labels)
         with pn.io.hold():
             self.input_images.data = inp
             self.act_images.data = act
@@ -370,9 +368,9 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         units["frame"].append(0.0 if frameless else 1.0)
         index.append((layer, channel))
 
-    def _add_legends(self, cols, kinds, limits, input_range, range_mode, act, inp, labels):
+    def _add_legends(self, cols, facts, limits, input_range, range_mode, act, inp, labels):
         """A colour bar under each module (conv…pool block), with its numbers."""
-        modules = module_ids(kinds)
+        modules = module_ids(facts)
         groups: dict[int, list[Column]] = {}
         for col in cols:
             if col.kind != "output":
@@ -387,7 +385,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 right = left + 120
             previous_right = right
             layer = group[0].layer
-            is_input = kinds[layer] == "input"
+            is_input = facts[layer].is_input
             ramp = np.linspace(0, 1, 128) if is_input else np.linspace(-1, 1, 255)
             target = inp if is_input else act
             target["image"].append(np.ascontiguousarray(ramp[None, :], dtype=np.float32))

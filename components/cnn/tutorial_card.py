@@ -7,33 +7,19 @@ for the back of a classroom.
 """
 from __future__ import annotations
 
-import html
-
 import panel as pn
 
+from playground.components.safe_text import escape
 from playground.i18n import _
-from playground.theme import CSS_BORDER, CSS_SURFACE, CSS_TEXT
+from playground.theme import CNN_TUTORIAL_BODY_CSS, CNN_TUTORIAL_CARD_CSS, CNN_TUTORIAL_TITLE_CSS
 
-_CARD_CSS = f"""
-:host {{ background: {CSS_SURFACE}; border: 1px solid {CSS_BORDER}; border-radius: 6px; }}
-:host .card-header {{ background: {CSS_SURFACE}; color: {CSS_TEXT}; }}
-:host .card-button {{ color: {CSS_TEXT}; font-size: 18px; }}
-"""
-_BODY_CSS = f"""
-:host {{ color: {CSS_TEXT}; font-size: 17px; line-height: 1.45; }}
-:host p {{ margin: 0 0 8px; }}
-:host .try {{ font-weight: 600; margin: 10px 0 4px; }}
-:host ul {{ margin: 0; padding-left: 22px; }}
-:host li {{ margin-bottom: 4px; }}
-"""
-_TITLE_CSS = f":host {{ color: {CSS_TEXT}; font-size: 18px; font-weight: 600; }}"
 
 
 def tutorial_html(paragraphs: tuple[str, ...], try_this: tuple[str, ...]) -> str:
     """The card's body: the paragraphs, then the things to try as a list."""
     parts = [f"<p>{p}</p>" for p in paragraphs]
     if try_this:
-        heading = html.escape(_("Try this:"))
+        heading = escape(_("Try this:"))
         parts.append(f"<div class='try'>{heading}</div>")
         parts.append("<ul>" + "".join(f"<li>{t}</li>" for t in try_this) + "</ul>")
     return "".join(parts)
@@ -48,12 +34,12 @@ class TutorialCard(pn.viewable.Viewer):
     def __init__(self, css_class: str = "cnn-tutorial", collapsed: bool = False, **kwargs):
         super().__init__()
         self.key = ""
-        self._title = pn.pane.HTML("", stylesheets=[_TITLE_CSS], margin=(0, 4))
-        self._body = pn.pane.HTML("", stylesheets=[_BODY_CSS], sizing_mode="stretch_width",
+        self._title = pn.pane.HTML("", stylesheets=[CNN_TUTORIAL_TITLE_CSS], margin=(0, 4))
+        self._body = pn.pane.HTML("", stylesheets=[CNN_TUTORIAL_BODY_CSS], sizing_mode="stretch_width",
                                   css_classes=[f"{css_class}-body"], margin=(4, 12))
         sizing = {} if "width" in kwargs else {"sizing_mode": "stretch_width"}
         self._card = pn.Card(self._body, header=self._title, collapsed=collapsed, collapsible=True,
-                             css_classes=[css_class], stylesheets=[_CARD_CSS], margin=(8, 10),
+                             css_classes=[css_class], stylesheets=[CNN_TUTORIAL_CARD_CSS], margin=(8, 10),
                              **sizing, **kwargs)
 
     def __panel__(self):
@@ -68,5 +54,5 @@ class TutorialCard(pn.viewable.Viewer):
         if key == self.key:
             return
         self.key = key
-        self._title.object = f"<span data-tutorial='{html.escape(key)}'>{html.escape(title)}</span>"
+        self._title.object = f"<span data-tutorial='{escape(key)}'>{escape(title)}</span>"
         self._body.object = tutorial_html(paragraphs, try_this)

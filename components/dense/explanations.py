@@ -6,10 +6,9 @@ as a legend above the sections.
 """
 from __future__ import annotations
 
-from html import escape
-
 import panel as pn
 
+from playground.components.safe_text import escape
 from playground.theme import BLUE, CSS_GRID, CSS_SURFACE, CSS_TEXT, GREY, ORANGE
 
 

@@ -186,8 +186,6 @@ def stand_in_samples(shape: tuple[int, int, int]) -> tuple[list[np.ndarray], lis
     the digits for a grey one — resized and converted to `shape` as an upload
     would be (source: the built-in model whose samples they are).
     """
-    from playground.cnn.geometry import samples_for_shape
-
     shape = tuple(int(d) for d in shape)
     for key in BUILT_IN:
         images, names = built_in_samples(key)
@@ -196,3 +194,28 @@ def stand_in_samples(shape: tuple[int, int, int]) -> tuple[list[np.ndarray], lis
     source = "tiny-imagenet" if shape[2] == 3 else DEFAULT_MODEL
     images, names = built_in_samples(source)
     return samples_for_shape(images, shape), names, source
+
+
+def samples_for_shape(images: list[np.ndarray], shape: tuple[int, int, int]) -> list[np.ndarray]:
+    """Dataset samples converted to another model input shape, as an upload would be.
+
+    Each image goes through `prepare_image` (shorter side resized, centre
+    crop, channel conversion) without inversion. Images already of `shape`
+    are returned as they are.
+    """
+    from PIL import Image
+
+    from playground.datasets.image_input import prepare_image
+
+    out = []
+    for img in images:
+        img = np.asarray(img, np.float32)
+        if img.shape == tuple(shape):
+            out.append(img)
+            continue
+        pixels = np.clip(np.rint(img * 255), 0, 255).astype(np.uint8)
+        pil = Image.fromarray(pixels[:, :, 0] if pixels.shape[2] == 1 else pixels)
+        buffer = io.BytesIO()
+        pil.save(buffer, format="PNG")
+        out.append(prepare_image(buffer.getvalue(), shape, invert=False))
+    return out

@@ -203,11 +203,11 @@ def step_through(result) -> int:
     softmax terms. Returns how many arrays were made (so the work cannot be
     optimised away). Used by the benchmark.
     """
-    from playground.cnn import explain as ex
     from playground.cnn.kinds import kind_of
+    from playground.cnn.kinds.softmax import softmax_terms
 
     made = sum(kind_of(t).step_numbers(t) for t in result.traces)
-    ex.softmax_terms(result.logits)
+    softmax_terms(result.logits)
     return made + 1
 
 

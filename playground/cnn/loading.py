@@ -15,19 +15,14 @@ import re
 import tempfile
 from pathlib import Path
 
+from playground.cnn.model_errors import ModelLoadError, UnsupportedModelError, unsupported_message
 from playground.i18n import _
+
+__all__ = ["ModelLoadError", "UnsupportedModelError", "load_model", "load_default_model", "check_supported"]
 
 log = logging.getLogger(__name__)
 
 _MAX_MODEL_BYTES = 50 * 1024 * 1024  # an explainable model is tiny; refuse anything huge early
-
-
-class ModelLoadError(ValueError):
-    """The file is not a Keras model that can be loaded (message is user-facing)."""
-
-
-class UnsupportedModelError(ModelLoadError):
-    """The model loaded but has layers or settings the views cannot show."""
 
 
 def default_model_path() -> Path:
@@ -177,14 +172,6 @@ def check_supported(model) -> None:
     problems += chain_problems([(type(layer).__name__, layer.name, layer.get_config()) for layer in layers])
     if problems:
         raise UnsupportedModelError(unsupported_message(problems))
-
-
-def unsupported_message(problems: list[str]) -> str:
-    """The one-line refusal naming every problem and the layers that are supported."""
-    from playground.cnn.kinds import supported_layers
-
-    return _("the explainer cannot show this model: {problems}. Supported layers: {supported}.").format(
-        problems="; ".join(problems), supported=supported_layers())
 
 
 def _is_chain(model, layers) -> bool:

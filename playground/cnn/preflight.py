@@ -16,7 +16,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from playground.cnn.loading import ModelLoadError, UnsupportedModelError, unsupported_message
+from playground.cnn.model_errors import ModelLoadError, UnsupportedModelError, unsupported_message
+from playground.cnn.windows import output_size
 from playground.i18n import _
 
 MAX_SIDE = 256              # input height and width the views can draw
@@ -209,7 +210,8 @@ def _conv_shape(shape: tuple | None, cfg: dict, channels: int) -> tuple | None:
     for i, side in enumerate(shape[1:3]):
         k, s = _dim(kernel[min(i, len(kernel) - 1)]), max(1, _dim(strides[min(i, len(strides) - 1)]))
         side = _dim(side)
-        sides.append(-(-side // s) if cfg.get("padding") == "same" else max(0, (side - k) // s + 1))
+        # Anything but "same" is counted as "valid": a bad padding is refused by its kind later.
+        sides.append(output_size(side, k, s, "same" if cfg.get("padding") == "same" else "valid"))
     return (shape[0], *sides, channels)
 
 

@@ -9,7 +9,6 @@ from playground.i18n import N_
 class CnnState(param.Parameterized):
     """The CNN page's settings. Widgets are made from these parameters; views follow them."""
 
-    model = param.String(default="", doc="The shipped model shown ('' the default one); 'upload' for the learner's own")
     sample = param.Integer(default=0, bounds=(-1, None),
                            doc="Which held-out sample is shown (one per class); -1 while an upload or drawing is")
     layer = param.String(default="", doc="Name of the selected layer trace; '' when none is selected")

@@ -1,7 +1,7 @@
 """Get the CNN page ready in the background, once per server process.
 
 TensorFlow's import is most of a first CNN opening (about 10 s on a 2-core
-machine). The shell calls `start` once a session's first page is on screen:
+machine). The app (`playground.app`) calls `start` once a session's first page is on screen:
 a daemon thread then imports the CNN page's modules (TensorFlow and Keras with
 them), loads the default model and its samples and explains one sample (which
 traces the model's function), so that a later first opening only builds the

@@ -21,7 +21,7 @@ from playground.dense.advanced_controls import AdvancedControls
 from playground.dense.settings import LEARNING_RATES, REG_RATES, DenseSettings, datasets_for
 from playground.dense.teaching import advanced_with_help, help_icon, with_help
 from playground.i18n import N_, _
-from playground.shell import SWITCH_CSS
+from playground.theme import SWITCH_CSS
 
 ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": N_("Sigmoid"), "linear": N_("Linear"),
                      "leaky_relu": "Leaky ReLU", "elu": "ELU", "swish": "Swish"}

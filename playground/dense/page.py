@@ -40,7 +40,7 @@ from playground.dense.tf_links import settings_from_tf_hash
 from playground.dense.trainer import HISTORY_CAP, Trainer
 from playground.i18n import _
 from playground.serve import scheduler
-from playground.shell import Page
+from playground.page import Page
 
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.cnn.explain import _pair, _padded_window, _windows
 from playground.cnn.kinds.pool import PoolingKind
+from playground.cnn.windows import all_windows, as_pair, padded_window
 from playground.components.cnn.colors import symmetric_limit
 from playground.components.cnn.formula import average_formula_html
 from playground.i18n import N_
@@ -16,7 +16,7 @@ from playground.i18n import N_
 
 def average_pool_forward(x: np.ndarray, pool_size, strides, padding: str) -> np.ndarray:
     """A whole AveragePooling2D: (H, W, C) → (oh, ow, C), padding left out of each mean."""
-    windows = _windows(np.asarray(x, np.float32), _pair(pool_size), _pair(strides), padding, np.nan)
+    windows = all_windows(np.asarray(x, np.float32), as_pair(pool_size), as_pair(strides), padding, np.nan)
     return np.nanmean(windows, axis=(3, 4)).astype(np.float32)
 
 
@@ -24,7 +24,7 @@ def average_window(x: np.ndarray, channel: int, row: int, col: int, pool_size, s
                    padding: str) -> np.ndarray:
     """The (ph, pw) window of one channel behind output cell (row, col); NaN where padding."""
     x = np.asarray(x, np.float32)[:, :, channel:channel + 1]
-    return _padded_window(x, row, col, _pair(pool_size), _pair(strides), padding, np.nan)[:, :, 0]
+    return padded_window(x, row, col, as_pair(pool_size), as_pair(strides), padding, np.nan)[:, :, 0]
 
 
 class AveragePoolKind(PoolingKind):

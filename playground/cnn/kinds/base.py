@@ -14,8 +14,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from playground.cnn.explain import LayerTrace
-from playground.cnn.geometry import Window, output_cell_for_input, window_of
+from playground.cnn.trace import Explanation, LayerTrace
+from playground.cnn.windows import Window, output_cell_for_input, window_of
+from playground.components.cnn.layer_facts import LayerFacts
 from playground.i18n import _
 
 
@@ -25,7 +26,7 @@ class Selection:
 
     trace: LayerTrace
     index: int                       # the trace's position in the explanation
-    explanation: object              # playground.cnn.explain.Explanation
+    explanation: Explanation
     neuron: int
     row: int = 0
     col: int = 0
@@ -73,13 +74,22 @@ class Kind:
     name: str = ""                       # the trace kind (`LayerTrace.kind`), e.g. "conv"
     keras_classes: tuple[str, ...] = ()  # saved Keras class names this kind may take
     hint: str = ""                       # N_() message: one line under the overview, **bold** allowed
-    overview_role: str = ""              # how the overview draws and groups it: input, conv, relu, linear,
-                                         # pool, flatten, dense or softmax (see components.cnn.overview)
     view: str | None = None              # detail view: "conv", "pair", "flatten" or None (formula only)
     on_maps: bool | None = None          # True: needs (H, W, C) maps; False: needs a vector; None: either
     makes_vector: bool = False           # True: turns maps into a vector (Flatten, global pooling)
     tutorial: str = "overview"           # the key of the tutorial (playground.cnn.tutorials) beside its view
     gives_probabilities: bool = False    # True: its output is the model's class probabilities
+    # Facts the overview and its colour ranges read (components.cnn.layer_facts):
+    is_input: bool = False               # True: the model's input image
+    one_to_one: bool = False             # True: maps channel i to channel i
+    ends_block: bool = False             # True: ends a conv…pool block
+    in_head: bool = False                # True: part of the classifier head (the vector after the maps)
+
+    @property
+    def facts(self) -> LayerFacts:
+        """What the overview needs to know about this kind's traces."""
+        return LayerFacts(is_input=self.is_input, one_to_one=self.one_to_one, ends_block=self.ends_block,
+                          in_head=self.in_head, gives_probabilities=self.gives_probabilities)
 
     # ---------------------------------------------------------------- the saved layer
 
@@ -165,6 +175,7 @@ class ElementwiseKind(Kind):
     """
 
     view = "pair"
+    one_to_one = True
 
     def window(self, trace: LayerTrace) -> Window | None:
         return ((1, 1), (1, 1), "valid") if trace.output.ndim == 3 else None

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.cnn.explain import LayerTrace
 from playground.cnn.kinds.base import ElementwiseKind, weights
+from playground.cnn.trace import LayerTrace
 from playground.components.cnn.colors import symmetric_limit
 from playground.components.cnn.formula import batchnorm_formula_html
 from playground.i18n import N_, _
-
 
 
 def batchnorm_forward(x: np.ndarray, gamma, beta, mean, variance, epsilon: float) -> np.ndarray:
@@ -25,7 +24,6 @@ def batchnorm_forward(x: np.ndarray, gamma, beta, mean, variance, epsilon: float
 class BatchNormKind(ElementwiseKind):
     name = "batchnorm"
     keras_classes = ("BatchNormalization",)
-    overview_role = "linear"
     hint = N_("**Batch normalisation** (at inference): each channel is shifted by the mean and divided by "
               "the standard deviation learned in training, then scaled by γ and shifted by β.")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.cnn.explain import LayerTrace, dense_forward
 from playground.cnn.kinds.base import Kind, config_activation, weights
+from playground.cnn.trace import LayerTrace
 from playground.components.cnn.formula import dense_formula_html
 from playground.i18n import N_, _
 
@@ -17,12 +17,19 @@ ACTIVATIONS = ("linear", "relu", "softmax")
 OUTPUT_ACTIVATIONS = ("linear", "softmax")
 
 
+def dense_forward(x: np.ndarray, kernel: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """A Dense layer before its activation: x @ kernel + bias, float32."""
+    out = np.asarray(x, np.float32) @ kernel
+    if bias is not None:
+        out = out + bias
+    return out.astype(np.float32)
+
 
 class DenseKind(Kind):
     name = "dense"
     tutorial = "softmax"
     keras_classes = ("Dense",)
-    overview_role = "dense"
+    in_head = True
     on_maps = False
     hint = N_("**Dense layer**: each output is the sum of all inputs times their weights, plus a bias.")
 

@@ -1,8 +1,8 @@
 """Dropout: while training it zeroes a random share of the values; at inference it passes them all."""
 from __future__ import annotations
 
-from playground.cnn.explain import LayerTrace
 from playground.cnn.kinds.base import ElementwiseKind
+from playground.cnn.trace import LayerTrace
 from playground.components.cnn.colors import symmetric_limit
 from playground.components.cnn.formula import dropout_formula_html
 from playground.i18n import N_
@@ -11,7 +11,6 @@ from playground.i18n import N_
 class DropoutKind(ElementwiseKind):
     name = "dropout"
     keras_classes = ("Dropout", "SpatialDropout2D")
-    overview_role = "linear"
     hint = N_("**Dropout** does nothing here: the explainer shows the model at inference, where every "
               "value passes unchanged. Only while training does it set a random share of the values to 0.")
 

@@ -3,17 +3,34 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.cnn.explain import flatten_index, unflatten_index
 from playground.cnn.kinds.base import Kind
 from playground.components.cnn.formula import flatten_formula_html
 from playground.i18n import N_
+
+
+def flatten_index(shape_hwc: tuple[int, int, int], row: int, col: int, ch: int) -> int:
+    """Position of map cell (row, col, ch) in Keras's Flatten output (row-major, channels last)."""
+    h, w, c = shape_hwc
+    if not (0 <= row < h and 0 <= col < w and 0 <= ch < c):
+        raise IndexError(f"cell ({row}, {col}, {ch}) is outside a {h}×{w}×{c} map")
+    return (row * w + col) * c + ch
+
+
+def unflatten_index(shape_hwc: tuple[int, int, int], i: int) -> tuple[int, int, int]:
+    """The map cell (row, col, ch) that lands at position `i` of the flattened vector."""
+    h, w, c = shape_hwc
+    if not 0 <= i < h * w * c:
+        raise IndexError(f"index {i} is outside a flattened {h}×{w}×{c} map")
+    pixel, ch = divmod(i, c)
+    row, col = divmod(pixel, w)
+    return row, col, ch
 
 
 class FlattenKind(Kind):
     name = "flatten"
     tutorial = "flatten"
     keras_classes = ("Flatten",)
-    overview_role = "flatten"
+    in_head = True
     view = "flatten"
     on_maps = True
     makes_vector = True

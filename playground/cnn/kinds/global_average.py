@@ -13,7 +13,7 @@ class GlobalAverageKind(Kind):
     name = "global_average"
     tutorial = "pool"
     keras_classes = ("GlobalAveragePooling2D",)
-    overview_role = "flatten"   # like Flatten, it ends the maps and starts the vector head
+    in_head = True   # like Flatten, it ends the maps and starts the vector head
     view = "pair"
     on_maps = True
     makes_vector = True

@@ -7,7 +7,7 @@ from playground.i18n import N_
 
 class InputKind(Kind):
     name = "input"
-    overview_role = "input"
+    is_input = True
     hint = N_("**The input image**, one map per channel (0 white, 1 black). Click a neuron of a later "
               "layer to see what is computed from it.")
 

@@ -11,7 +11,6 @@ class LinearKind(ElementwiseKind):
     name = "linear"
     tutorial = "relu"
     keras_classes = ("Activation",)
-    overview_role = "linear"
     hint = N_("**Linear activation**: the output equals the input, cell by cell.")
 
     def settings_problem(self, config, on_vector):

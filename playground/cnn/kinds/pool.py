@@ -1,18 +1,52 @@
 """MaxPooling2D: the largest value of each window, channel by channel (padding is never picked)."""
 from __future__ import annotations
 
-from playground.cnn.explain import LayerTrace, _pair, max_pool_forward, pool_window
-from playground.cnn.geometry import window_of
+from dataclasses import dataclass
+
+import numpy as np
+
 from playground.cnn.kinds.base import Kind
+from playground.cnn.trace import LayerTrace
+from playground.cnn.windows import Pair, all_windows, as_pair, padded_window, window_of
 from playground.components.cnn.colors import symmetric_limit
 from playground.components.cnn.formula import pool_formula_html
 from playground.i18n import N_, _
 
 
+@dataclass
+class PoolWindow:
+    """The numbers behind one output cell of a max-pool."""
+
+    window: np.ndarray  # (ph, pw) input values of one channel (NaN where padding)
+    argmax: Pair        # (r, c) of the max inside the window
+    value: float        # the max: the pool's output at the cell
+
+
+def pool_window(x: np.ndarray, channel: int, row: int, col: int, pool_size: Pair = (2, 2),
+                strides: Pair | None = None, padding: str = "valid") -> PoolWindow:
+    """The pool window of one channel whose max lands at output cell (row, col)."""
+    pool_size = as_pair(pool_size)
+    strides = pool_size if strides is None else as_pair(strides)
+    x = np.asarray(x, np.float32)[:, :, channel:channel + 1]
+    window = padded_window(x, row, col, pool_size, strides, padding, np.nan)[:, :, 0]
+    r, c = np.unravel_index(np.nanargmax(window), window.shape)
+    return PoolWindow(window, (int(r), int(c)), float(window[r, c]))
+
+
+def max_pool_forward(x: np.ndarray, pool_size: Pair = (2, 2), strides: Pair | None = None,
+                     padding: str = "valid") -> np.ndarray:
+    """A whole MaxPooling2D: (H, W, C) → (oh, ow, C)."""
+    pool_size = as_pair(pool_size)
+    strides = pool_size if strides is None else as_pair(strides)
+    windows = all_windows(np.asarray(x, np.float32), pool_size, strides, padding, -np.inf)
+    return windows.max(axis=(3, 4)).astype(np.float32)
+
+
 class PoolingKind(Kind):
     """What max- and average-pooling share: a window per output cell, one channel at a time."""
 
-    overview_role = "pool"
+    one_to_one = True
+    ends_block = True
     view = "pair"
     on_maps = True
 
@@ -21,8 +55,8 @@ class PoolingKind(Kind):
         return None if padding in ("valid", "same") else _("padding '{padding}'").format(padding=padding)
 
     def traces(self, layer, output, previous):
-        return [LayerTrace(layer.name, self.name, output, previous, strides=_pair(layer.strides),
-                           padding=layer.padding, pool_size=_pair(layer.pool_size))]
+        return [LayerTrace(layer.name, self.name, output, previous, strides=as_pair(layer.strides),
+                           padding=layer.padding, pool_size=as_pair(layer.pool_size))]
 
     def window(self, trace):
         return tuple(trace.pool_size), tuple(trace.strides), trace.padding

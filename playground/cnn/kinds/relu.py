@@ -9,11 +9,15 @@ from playground.components.cnn.formula import relu_formula_html
 from playground.i18n import N_, _
 
 
+def relu(x: np.ndarray) -> np.ndarray:
+    """max(0, x), element by element."""
+    return np.maximum(x, 0).astype(np.float32)
+
+
 class ReluKind(ElementwiseKind):
     name = "relu"
     tutorial = "relu"
     keras_classes = ("ReLU", "Activation")
-    overview_role = "relu"
     hint = N_("**ReLU** keeps positive values and turns negative ones into 0, cell by cell. Hover or click "
               "a cell to see its numbers.")
 
@@ -33,7 +37,7 @@ class ReluKind(ElementwiseKind):
         return None if activation == "relu" else _("activation '{name}'").format(name=activation)
 
     def forward(self, trace):
-        return np.maximum(trace.input, 0).astype(np.float32)
+        return relu(trace.input)
 
     def formula(self, sel):
         x, y, k = self.cell(sel)

@@ -5,16 +5,39 @@ output column (whose logits are softmaxed even when the model ends linear).
 """
 from __future__ import annotations
 
-from playground.cnn.explain import softmax_terms
+from dataclasses import dataclass
+
+import numpy as np
+
 from playground.cnn.kinds.base import Kind
 from playground.components.cnn.formula import softmax_html
 from playground.i18n import N_
 
 
+@dataclass
+class SoftmaxTerms:
+    """Softmax written out: exp(logit - max) / Σ exp(logit - max)."""
+
+    logits: np.ndarray         # (N,) the dense layer's outputs
+    shifted: np.ndarray        # logits - max(logits): keeps exp from overflowing
+    exps: np.ndarray           # exp(shifted)
+    total: float               # Σ exps
+    probabilities: np.ndarray  # exps / total
+
+
+def softmax_terms(logits: np.ndarray) -> SoftmaxTerms:
+    """Every intermediate term of the softmax of `logits` (computed in float64)."""
+    logits = np.asarray(logits, np.float64)
+    shifted = logits - logits.max()
+    exps = np.exp(shifted)
+    total = float(exps.sum())
+    return SoftmaxTerms(logits, shifted, exps, total, exps / total)
+
+
 class SoftmaxKind(Kind):
     name = "softmax"
     tutorial = "softmax"
-    overview_role = "softmax"
+    in_head = True
     gives_probabilities = True
     hint = N_("**Softmax** turns the output layer's logits into probabilities that add up to 1.")
 
