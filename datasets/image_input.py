@@ -19,26 +19,70 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024   # uploads larger than this are refused before decoding
 MAX_PIXELS = 40_000_000        # and so are images with more pixels than this (decompression bombs)
+# A picture longer than this many times its width (or the reverse) is refused from its header: the
+# shorter side is scaled to the model's input, so a 1×300,000 strip would become (28·300,000)×28.
+MAX_ASPECT = 20
+# The picture as resized, before the centre crop, never has more pixels than this (bounded by
+# MAX_ASPECT for the model's own input sizes; it also refuses a model asking for a giant input).
+MAX_RESIZED_PIXELS = 4_000_000
+# Modes whose numbers are not 8-bit: scaled to 0–255 by their range, not clipped (Pillow clips).
+_WIDE_GREYS = {"I;16": 65535, "I;16L": 65535, "I;16B": 65535, "I;16N": 65535, "F": 1}
 
 
 class ImageInputError(ValueError):
-    """The upload or drawing cannot be used as a model input (message is user-facing)."""
+    """The upload or drawing cannot be used as a model input (message is user-facing, one line)."""
 
 
 def _check_shape(shape) -> tuple[int, int, int]:
     try:
         h, w, c = (int(v) for v in shape)
     except (TypeError, ValueError):
-        raise ImageInputError(f"the model's input shape must be (height, width, channels), not {shape!r}") from None
+        raise ImageInputError("the model's input shape must be (height, width, channels)") from None
     if c not in (1, 3):
         raise ImageInputError(f"pictures can be turned into 1 or 3 channels; the model expects {c}")
     if h < 1 or w < 1:
         raise ImageInputError(f"the model's input size {h}×{w} is empty")
+    if h * w > MAX_RESIZED_PIXELS:
+        raise ImageInputError(f"the model's input size {h}×{w} is too large for a picture "
+                              f"(at most {MAX_RESIZED_PIXELS / 1e6:.0f} megapixels)")
     return h, w, c
+
+
+def _too_many_bytes(size: int) -> ImageInputError:
+    return ImageInputError(f"the file is {size / 2**20:.1f} MB; pictures up to {MAX_BYTES // 2**20} MB can be used")
+
+
+def read_image_file(path) -> bytes:
+    """A picture file's bytes, its size checked before a byte is read (a 2 GB file is never read)."""
+    import os
+
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        raise ImageInputError("there is no such file") from None
+    if size > MAX_BYTES:
+        raise _too_many_bytes(size)
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_BYTES + 1)
+    except OSError:
+        raise ImageInputError("the file could not be read") from None
+
+
+def _check_size(width: int, height: int) -> None:
+    """Refuse, from the header, pictures too large or too thin to resize within bounds."""
+    if width < 1 or height < 1:
+        raise ImageInputError("the image has no pixels")
+    if width * height > MAX_PIXELS:
+        raise ImageInputError(f"the image is {width}×{height} = {width * height / 1e6:.0f} megapixels; "
+                              f"the limit is {MAX_PIXELS / 1e6:.0f} megapixels")
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ImageInputError(f"the image is {width}×{height}, too thin to show: a picture may be at most "
+                              f"{MAX_ASPECT} times as long as it is wide")
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -46,44 +90,63 @@ def open_image(data: bytes) -> Image.Image:
 
     Cheap for small files: callers can use it to reject a bad upload early.
     """
+    return _decode(data, None)
+
+
+def _decode(data: bytes, target: tuple[int, int] | None) -> Image.Image:
+    """`open_image`; with `target` (height, width), a JPEG decodes straight at a smaller scale that still
+    covers it (Pillow's draft mode), so a 40-megapixel photo never takes 120 MB."""
     if not data:
         raise ImageInputError("the file is empty")
     if len(data) > MAX_BYTES:
-        raise ImageInputError(f"the file is {len(data) / 2**20:.1f} MB; pictures up to "
-                              f"{MAX_BYTES // 2**20} MB can be used")
+        raise _too_many_bytes(len(data))
     try:
         image = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
         raise ImageInputError("the file is not an image Pillow can read (use a PNG or JPEG)") from None
     except Image.DecompressionBombError:
         raise ImageInputError(f"the image has too many pixels (the limit is {MAX_PIXELS / 1e6:.0f} megapixels)") from None
-    except Exception as exc:  # noqa: BLE001 - any decoder failure is "unreadable" to the user
-        raise ImageInputError(f"the image could not be read ({exc})") from None
-    # Image.open only reads the header: refuse huge images before decoding them.
-    width, height = image.size
-    if width * height > MAX_PIXELS:
-        raise ImageInputError(f"the image is {width}×{height} = {width * height / 1e6:.0f} megapixels; "
-                              f"the limit is {MAX_PIXELS / 1e6:.0f} megapixels")
-    if width == 0 or height == 0:
-        raise ImageInputError("the image has no pixels")
+    except Exception:  # noqa: BLE001 - any decoder failure is "unreadable" to the user; its text is jargon
+        raise ImageInputError("the file is not an image Pillow can read (use a PNG or JPEG)") from None
+    # Image.open only reads the header: refuse huge or thin images before decoding them.
+    _check_size(*image.size)
     try:
+        if target is not None and image.format == "JPEG":
+            # Both sides at least the model's larger side: it still covers after an EXIF turn by 90°.
+            scale = max(target) / min(image.size)
+            image.draft(image.mode, (max(1, round(image.size[0] * scale)), max(1, round(image.size[1] * scale))))
         image.load()
     except Image.DecompressionBombError:
         raise ImageInputError(f"the image has too many pixels (the limit is {MAX_PIXELS / 1e6:.0f} megapixels)") from None
-    except Exception as exc:  # noqa: BLE001 - truncated or damaged files fail in many ways
-        raise ImageInputError(f"the image is damaged or truncated and could not be read ({exc})") from None
+    except Exception:  # noqa: BLE001 - truncated or damaged files fail in many ways, all with jargon
+        raise ImageInputError("the image is damaged or truncated and could not be read") from None
     return image
 
 
 def _to_8bit_rgb_or_grey(image: Image.Image, channels: int) -> Image.Image:
     """Upright, alpha flattened onto white, in mode "L" (1 channel) or "RGB" (3)."""
+    try:
+        return _convert(image, channels)
+    except ImageInputError:
+        raise
+    except Exception:  # noqa: BLE001 - a mode Pillow cannot convert (or a broken EXIF): one line
+        raise ImageInputError(f"its colour mode {image.mode} cannot be converted; save it as an RGB PNG or "
+                              f"JPEG") from None
+
+
+def _convert(image: Image.Image, channels: int) -> Image.Image:
     image = ImageOps.exif_transpose(image)
-    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-        # 16-bit / float greys: scale to 8 bits by the format's range, not by clipping.
-        values = np.asarray(image, np.float64)
-        top = 1.0 if image.mode == "F" else (65535.0 if values.max() > 255 else 255.0)
-        image = Image.fromarray(np.clip(values / top * 255.0, 0, 255).astype(np.uint8), mode="L")
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    if image.mode in _WIDE_GREYS or image.mode == "I":
+        # 16-bit and float greys: scaled by the format's range (Image.convert would clip them). Mode "I"
+        # holds 16-bit files too: scaled as 16-bit when a value is above 8 bits.
+        top = _WIDE_GREYS.get(image.mode) or (65535 if image.getextrema()[1] > 255 else 255)
+        image = (image if image.mode == "F" else image.convert("I")).point(lambda v: v * (255 / top)).convert("L")
+    elif image.mode == "LAB":
+        # Pillow's plain convert() reads L*a*b* numbers as if they were RGB: its colour engine converts them.
+        lab_to_srgb = ImageCms.buildTransform(ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"),
+                                              "LAB", "RGB")
+        image = ImageCms.applyTransform(image, lab_to_srgb)
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     if has_alpha:
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
@@ -96,6 +159,8 @@ def _resize_and_crop(image: Image.Image, height: int, width: int) -> Image.Image
     w, h = image.size
     scale = max(height / h, width / w)
     new_w, new_h = max(width, round(w * scale)), max(height, round(h * scale))
+    if new_w * new_h > MAX_RESIZED_PIXELS:   # cannot happen within MAX_ASPECT; a guard all the same
+        raise ImageInputError(f"the image is {w}×{h}, too thin to show at {height}×{width}")
     # reducing_gap: shrink big photos by fast integer steps first, then filter properly.
     image = image.resize((new_w, new_h), Image.Resampling.LANCZOS, reducing_gap=3.0)
     left, top = (new_w - width) // 2, (new_h - height) // 2
@@ -111,7 +176,7 @@ def prepare_image(data: bytes, shape: tuple[int, int, int], invert: bool | None 
     empty, non-image, damaged, too large (bytes or pixels) input.
     """
     height, width, channels = _check_shape(shape)
-    image = _to_8bit_rgb_or_grey(open_image(bytes(data)), channels)
+    image = _to_8bit_rgb_or_grey(_decode(bytes(data), (height, width)), channels)
     image = _resize_and_crop(image, height, width)
     array = np.asarray(image, np.float32) / 255.0
     if array.ndim == 2:

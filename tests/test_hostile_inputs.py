@@ -442,6 +442,58 @@ def test_empty_or_duplicated_features_on_the_cli_are_one_line(capsys):
         assert err.count("\n") == 0 and "features" in err, err
 
 
+def test_an_export_into_a_missing_folder_fails_at_once_before_training(tmp_path, capsys):
+    from playground.cli import main
+
+    start = time.perf_counter()
+    # 100,000 epochs would take minutes: the one line comes before any of them.
+    assert main(["train", "--epochs", "100000", "--export-keras", str(tmp_path / "no" / "net.keras")]) == 2
+    assert time.perf_counter() - start < 30
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "does not exist" in err, err
+    assert main(["train", "--epochs", "100000", "--export-keras", str(tmp_path / "net.h5")]) == 2
+    assert "ends in .keras" in capsys.readouterr().err
+
+
+def test_a_100_kb_value_is_not_echoed_whole_and_bidi_controls_are_stripped(capsys):
+    from playground.cli import main
+
+    assert main(["train", "--activation", "\u202e" + "x" * 100_000]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and len(err) < 400 and "\u202e" not in err, err[:500]
+
+
+def test_an_unexpected_failure_is_one_line_not_a_traceback(monkeypatch, capsys):
+    import playground.cli as cli
+
+    parser = cli.build_parser()
+
+    def broken(_args):
+        raise RuntimeError("boom at /work/secret/path\nsecond line")
+
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    args = parser.parse_args(["train"])
+    monkeypatch.setattr(parser, "parse_args", lambda argv=None: args)
+    args.func = broken
+    assert cli.main(["train"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "second line" not in err, err
+
+
+@pytest.mark.parametrize("flags", [["--address", "0.0.0.0"], ["--address", "192.168.1.20"], ["--lan"]])
+def test_a_server_reachable_beyond_loopback_always_has_a_key_and_an_origin_list(flags):
+    import shlex
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "playground.cli", "serve", *flags, "--port", "5124", "--dry-run"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "NN_PLAYGROUND_PRESENT_KEY=" in out, out
+    cmd = shlex.split(out.strip().splitlines()[-1])
+    origins = {v for k, v in zip(cmd, cmd[1:]) if k == "--allow-websocket-origin"}
+    assert origins and not any(o.startswith("*") for o in origins), origins
+
+
 # ---------------------------------------------------------------- in a real browser
 
 @pytest.mark.keras

@@ -143,3 +143,152 @@ def test_an_empty_drawing_gets_a_clear_message():
         array_from_drawing(np.zeros((100, 100)), (28, 28, 1))
     with pytest.raises(ImageInputError, match="2-D"):
         array_from_drawing(np.zeros((10, 10, 3)), (28, 28, 1))
+
+
+# ---------------------------------------------------------------- hostile pictures (issue 23)
+
+import subprocess
+import sys
+import textwrap
+import time
+
+from playground.datasets.image_input import MAX_ASPECT, read_image_file
+
+
+def _one_line(exc: ImageInputError) -> str:
+    text = str(exc)
+    assert "\n" not in text and len(text) < 200, text
+    assert "Traceback" not in text and "/" not in text.replace("1/", ""), text
+    return text
+
+
+@pytest.mark.parametrize("size", [(1, 300_000), (300_000, 1), (40, 40 * MAX_ASPECT + 1)])
+def test_a_very_thin_image_is_refused_from_its_header(size):
+    data = _encode(Image.new("L", size), "PNG", optimize=True)
+    assert len(data) < 10_000
+    start = time.perf_counter()
+    with pytest.raises(ImageInputError, match="too thin") as caught:
+        prepare_image(data, (64, 64, 3))
+    assert time.perf_counter() - start < 5   # refused before decoding: no (28·N)×28 picture was made
+    _one_line(caught.value)
+
+
+def test_a_thin_image_within_the_limit_still_works():
+    strip = np.zeros((20, 20 * MAX_ASPECT), np.uint8)
+    strip[:, 10 * MAX_ASPECT - 5:10 * MAX_ASPECT + 5] = 255   # a bright centre, cropped into view
+    out = prepare_image(_encode(Image.fromarray(strip, "L"), "PNG"), (28, 28, 1), invert=False)
+    assert out.shape == (28, 28, 1) and out.max() > 0.9 and out.min() < 0.1
+
+
+def test_a_model_asking_for_a_giant_input_is_refused_before_resizing():
+    with pytest.raises(ImageInputError, match="too large"):
+        prepare_image(_encode(_top_bright_bottom_dark(), "PNG"), (20_000, 20_000, 3))
+
+
+_PEAK_RSS = textwrap.dedent('''
+    import sys
+    from playground.datasets.image_input import ImageInputError, prepare_image
+    def status_mb(field):   # VmRSS: now; VmHWM: the peak (getrusage's would count the forking parent's)
+        line = next(l for l in open("/proc/self/status") if l.startswith(field + ":"))
+        return int(line.split()[1]) / 1024
+    data = open(sys.argv[1], "rb").read()
+    base = status_mb("VmRSS")
+    try:
+        prepare_image(data, (64, 64, 3))
+    except ImageInputError as exc:
+        print("refused:", exc, file=sys.stderr)
+    print(status_mb("VmHWM") - base)
+''')
+
+
+@pytest.mark.parametrize("kind", ["thin", "photo"])
+def test_peak_memory_of_a_hostile_picture_is_bounded(kind, tmp_path):
+    """Measured in a fresh process: the peak RSS above what the process held before the picture.
+
+    Before issue 23 the 1×300,000 strip took gigabytes (resized to 19,200,000×64), and a flat
+    36-megapixel JPEG +275 MB (decoded at full size, then copied); now it decodes at 1/8 scale."""
+    path = tmp_path / "picture"
+    if kind == "thin":
+        Image.new("L", (1, 300_000)).save(path, "PNG", optimize=True)
+    else:
+        Image.new("RGB", (6000, 6000), (200, 120, 40)).save(path, "JPEG", quality=90)
+    out = subprocess.run([sys.executable, "-c", _PEAK_RSS, str(path)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    grown = float(out.stdout.strip().splitlines()[-1])
+    assert grown < 100, f"{kind}: +{grown:.0f} MB"
+
+
+def test_an_image_file_is_measured_before_it_is_read(tmp_path):
+    huge = tmp_path / "huge.png"
+    with open(huge, "wb") as fh:      # a sparse 2 GiB file: no disk, but reading it would take 2 GiB
+        fh.write(b"\x89PNG\r\n\x1a\n")
+        fh.truncate(2**31)
+    with pytest.raises(ImageInputError, match="2048.0 MB") as caught:
+        read_image_file(huge)
+    _one_line(caught.value)
+    with pytest.raises(ImageInputError, match="no such file"):
+        read_image_file(tmp_path / "missing.png")
+    good = tmp_path / "good.png"
+    good.write_bytes(_encode(_top_bright_bottom_dark(), "PNG"))
+    assert prepare_image(read_image_file(good), (28, 28, 1)).shape == (28, 28, 1)
+
+
+def _grey_ramp() -> np.ndarray:
+    return np.tile(np.linspace(0, 1, 32), (32, 1))
+
+
+def test_a_16_bit_grey_png_is_scaled_not_clipped():
+    ramp = _grey_ramp()
+    data = _encode(Image.fromarray((ramp * 65535).astype(np.uint16)), "PNG")
+    assert Image.open(io.BytesIO(data)).mode.startswith("I")
+    out = prepare_image(data, (32, 32, 1), invert=False)[:, :, 0]
+    # Pillow's plain convert("L") would clip everything above 255/65535 to white.
+    assert np.allclose(out, ramp, atol=0.02)
+
+
+def test_a_float_tiff_is_scaled_by_its_range():
+    ramp = _grey_ramp().astype(np.float32)
+    out = prepare_image(_encode(Image.fromarray(ramp, "F"), "TIFF"), (32, 32, 1), invert=False)[:, :, 0]
+    assert np.allclose(out, ramp, atol=0.02)
+
+
+def test_a_lab_tiff_is_converted_by_colour_science():
+    # L* = 50, a* = b* = 0 is a middle grey: sRGB 119 (Pillow's plain convert("RGB") gives 0, 84, 251).
+    data = _encode(Image.new("LAB", (30, 30), (128, 128, 128)), "TIFF")
+    assert Image.open(io.BytesIO(data)).mode == "LAB"
+    out = prepare_image(data, (28, 28, 3))
+    assert np.allclose(out, 119 / 255, atol=2 / 255)
+
+
+def test_a_cmyk_jpeg_and_a_transparent_palette_png_are_converted():
+    cyan = _encode(Image.new("CMYK", (30, 30), (255, 0, 0, 0)), "JPEG", quality=95)
+    out = prepare_image(cyan, (28, 28, 3))
+    assert out[..., 0].max() < 0.1 and out[..., 1:].min() > 0.9      # cyan: no red, full green and blue
+
+    palette = Image.new("P", (30, 30), 0)
+    palette.putpalette([0, 0, 0, 255, 0, 0])
+    palette.paste(1, (10, 10, 20, 20))
+    data = _encode(palette, "PNG", transparency=0)
+    out = prepare_image(data, (30, 30, 3))
+    assert np.allclose(out[0, 0], 1.0) and np.allclose(out[15, 15], (1.0, 0.0, 0.0), atol=0.02)
+
+
+@pytest.mark.parametrize("damage", ["bad crc", "cut jpeg", "cut tiff", "header only"])
+def test_every_decoder_failure_is_one_plain_line(damage):
+    rng = np.random.default_rng(3)
+    noise = Image.fromarray(rng.integers(0, 256, (64, 64, 3), np.uint8), "RGB")
+    if damage == "bad crc":
+        data = bytearray(_encode(noise, "PNG"))
+        data[40] ^= 0xFF    # inside the first IDAT chunk
+        data = bytes(data)
+    elif damage == "cut jpeg":
+        data = _encode(noise, "JPEG")[:300]
+    elif damage == "cut tiff":
+        data = _encode(noise, "TIFF")[:500]
+    else:
+        data = _encode(noise, "PNG")[:33]
+    with pytest.raises(ImageInputError) as caught:
+        prepare_image(data, (28, 28, 3))
+    text = _one_line(caught.value)
+    assert not any(jargon in text.lower() for jargon in ("crc", "idat", "decoder", "broken", "errno", "syntax",
+                                                          "error", "tile")), text

@@ -417,3 +417,103 @@ def test_a_full_cohort_job_takes_the_learners_whose_turn_is_longest_ago(monkeypa
 
     seen = run_async(main)
     assert len(seen) == 7 and max(seen.values()) <= 1.2 * min(seen.values()), seen
+
+
+# ---- a heavy network's slice is bounded (issue 23) ------------------------------------------
+
+def heavy_trainer(**extra):
+    """The costliest network the page allows: 6 layers of 16, batch 1 (an epoch is 450 mini-batches)."""
+    from playground.dense.settings import DenseSettings
+    from playground.dense.trainer import Trainer
+
+    return Trainer(DenseSettings(**{"dataset": "spiral", "hidden": [16] * 6, "wide_layers": True, "batch_size": 1,
+                                    "train_ratio": 90, **extra}))
+
+
+def test_a_slice_whose_budget_is_spent_trains_one_part_of_an_epoch_not_a_whole_one():
+    from playground.dense.trainer import PART_BATCHES
+
+    trainer = heavy_trainer()
+    assert len(trainer.train) == 450
+    # A budget already spent: before issue 23 this trained a whole epoch (450 batches) regardless.
+    assert trainer.train_for(0.0, 10) == 0
+    assert trainer.progress == (0, PART_BATCHES)
+    for _ in range(3):
+        trainer.train_for(0.0, 10)
+    assert trainer.progress == (0, 4 * PART_BATCHES)      # each slice moves on by one part
+
+
+@pytest.mark.parametrize("extra", [dict(), dict(batch_size=7, dropout=0.3, optimizer="adam"),
+                                   dict(batch_size=1000, hidden=[3])])
+def test_an_epoch_trained_in_parts_equals_the_whole_epoch_bit_for_bit(extra):
+    import numpy as np
+
+    whole, parts = heavy_trainer(**extra), heavy_trainer(**extra)
+    whole.step(3)
+    slices = 0
+    while parts.epoch < 3:
+        parts.train_for(0.0, 1)     # the smallest slices: one part each
+        slices += 1
+    assert parts.progress == (3, 0) and whole.epoch == 3
+    for a, b in zip(whole.network.weights + whole.network.biases, parts.network.weights + parts.network.biases):
+        assert np.array_equal(a, b)
+    assert whole.history["train_loss"] == parts.history["train_loss"]
+    if extra.get("batch_size", 1) < 450:
+        assert slices > 3                   # the epochs really were cut into parts
+    parts.step(1)                           # a whole step after parts: the same as ever
+    whole.step(1)
+    assert np.array_equal(whole.network.weights[0], parts.network.weights[0])
+
+
+def test_three_heavy_learners_leave_a_light_one_its_turns_and_its_epochs():
+    """On one worker, each heavy learner's slice ends within a part of its budget, so the light learner's
+    turn comes every fourth slice and trains many epochs per turn (counted, not timed)."""
+    from playground.dense.settings import DenseSettings
+    from playground.dense.trainer import Trainer
+
+    heavies = [heavy_trainer(seed=i) for i in range(3)]
+    light = Trainer(DenseSettings())
+    turns: list[str] = []
+    ended_mid_epoch: list[bool] = []      # each heavy slice: did it stop inside an epoch (at a part's end)?
+
+    def work(name, trainer):
+        def slice_(budget_s: float) -> None:
+            turns.append(name)
+            trainer.train_for(budget_s, 10**6)
+            if name.startswith("heavy"):
+                ended_mid_epoch.append(trainer.progress[1] > 0)
+        return slice_
+
+    async def learner(name, trainer, slices):
+        for _ in range(slices):
+            await scheduler.run_slice(name, work(name, trainer))
+
+    async def main():
+        await asyncio.gather(*(learner(f"heavy{i}", t, 12) for i, t in enumerate(heavies)),
+                             learner("light", light, 12))
+
+    scheduler = Scheduler(workers=1)
+    run_async(main)
+    scheduler.shutdown()
+    # Round-robin: the light learner ran once in every four slices while all four were waiting.
+    assert Counter(turns) == {"heavy0": 12, "heavy1": 12, "heavy2": 12, "light": 12}
+    assert all("light" in turns[i:i + 4] for i in range(0, 44, 4))
+    # A heavy slice stops where its budget runs out, inside an epoch, not at the end of one: on a slow
+    # machine within its first epoch, on a fast one after some. (An epoch of 450 batches is far longer
+    # than the 8 batches of a part, so a slice that ends at an epoch's end is the rare exception.)
+    assert sum(ended_mid_epoch) >= 0.8 * len(ended_mid_epoch) == 0.8 * 36
+    assert light.epoch >= 12
+
+
+def test_the_present_key_leaves_the_address_bar_once_used():
+    from panel.io.location import Location
+
+    from playground.serve.scheduler import PRESENT_KEY_ENV, hide_present_key
+
+    location = Location(search="?present=s3cret&dataset=xor")
+    hide_present_key(location, {})                 # no key on this server: nothing to hide
+    assert location.search == "?present=s3cret&dataset=xor"
+    hide_present_key(location, {PRESENT_KEY_ENV: "s3cret"})
+    assert location.search == "?present=&dataset=xor" and "s3cret" not in location.search
+    assert is_presenting({"present": ""}, {PRESENT_KEY_ENV: "s3cret"}) is False   # a reload is a plain page
+    hide_present_key(None, {PRESENT_KEY_ENV: "s3cret"})   # no location (a test page): nothing happens

@@ -36,14 +36,14 @@ def read_config(path: str | Path) -> dict:
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo("config.json")
             if info.file_size > _MAX_CONFIG_BYTES:
-                raise ModelLoadError("its model description (config.json) is too large")
+                raise ModelLoadError(_("its model description (config.json) is too large"))
             config = json.loads(archive.read(info))
     except KeyError as exc:
-        raise ModelLoadError("the archive has no model description (config.json)") from exc
+        raise ModelLoadError(_("the archive has no model description (config.json)")) from exc
     except (zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ModelLoadError("its model description (config.json) is damaged") from exc
+        raise ModelLoadError(_("its model description (config.json) is damaged")) from exc
     if not isinstance(config, dict):
-        raise ModelLoadError("its model description (config.json) is damaged")
+        raise ModelLoadError(_("its model description (config.json) is damaged"))
     return config
 
 
@@ -127,20 +127,21 @@ def check_model_size(config: dict) -> None:
     name TensorFlow cannot run; builds nothing."""
     for shape in _shapes(config):
         if len(shape) == 4 and any(_dim(d) > MAX_SIDE for d in shape[1:3]):
-            raise ModelLoadError(f"the model's input is {_shape_text(shape)}; the explainer shows "
-                                 f"inputs up to {MAX_SIDE}×{MAX_SIDE}")
+            raise ModelLoadError(_("the model's input is {shape}; the explainer shows inputs up to {side}×{side}")
+                                 .format(shape=_shape_text(shape), side=MAX_SIDE))
     layers = [layer for layer in _layers(config) if layer.get("class_name") != "InputLayer"]
     if len(layers) > MAX_LAYERS:
-        raise ModelLoadError(f"the model has {len(layers)} layers; the explainer shows at most {MAX_LAYERS}")
+        raise ModelLoadError(_("the model has {n} layers; the explainer shows at most {most}").format(
+            n=len(layers), most=MAX_LAYERS))
     for layer in layers:
         name = (layer.get("config") or {}).get("name") if isinstance(layer.get("config"), dict) else None
         if isinstance(name, str) and not _RUNNABLE_NAME.fullmatch(name):
-            raise ModelLoadError(f'the layer name "{name}" cannot be run by TensorFlow; rename it with '
-                                 "letters, digits, _ . and - only")
+            raise ModelLoadError(_('the layer name "{name}" cannot be run by TensorFlow; rename it with '
+                                   "letters, digits, _ . and - only").format(name=name))
     params = count_params(config)
     if params > MAX_PARAMS:
-        raise ModelLoadError(f"the model has about {params:,} weights; the explainer shows at most "
-                             f"{MAX_PARAMS:,}")
+        raise ModelLoadError(_("the model has about {n} weights; the explainer shows at most {most}").format(
+            n=f"{params:,}", most=f"{MAX_PARAMS:,}"))
 
 
 def count_params(config: dict) -> int:

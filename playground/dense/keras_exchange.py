@@ -4,12 +4,19 @@ Keras is imported only when a button is used (`keras_io` does it), never when th
 """
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Callable
 
 from playground.components.dense.keras_files import MAX_UPLOAD_BYTES, KerasFiles
 from playground.dense import keras_io
 from playground.dense.settings import DenseSettings, query_names
 from playground.i18n import _
+from playground.serve.locks import held
+from playground.serve.offload import off_loop
+from playground.serve.user_text import echo
+
+log = logging.getLogger(__name__)
 
 
 class KerasExchange:
@@ -38,24 +45,45 @@ class KerasExchange:
             return b""
 
     def load(self, name: str, data: bytes) -> None:
-        """Load an uploaded .keras network: its shape into the settings, its weights into the trainer."""
+        """Load an uploaded .keras network: its shape into the settings, its weights into the trainer.
+
+        Reading the file (Keras) runs off the event loop, so other sessions never wait for it; the
+        settings and weights change back on this session's loop, all at once."""
         self._pause()
+        name = echo(name)
         if len(data) > MAX_UPLOAD_BYTES:
             self._notice(_("cannot load {name}: the file is larger than {size} MB").format(
                 name=name, size=MAX_UPLOAD_BYTES // 1_000_000))
             return
-        settings = self.settings
-        try:
-            changes, (weights, biases) = keras_io.import_bytes(name, data, max_neurons=settings.max_neurons)
-            # Try the shape on a copy first: a model that does not fit the data set changes nothing.
-            trial = DenseSettings(**{n: getattr(settings, n) for n in query_names()})
-            keras_io.apply_import(trial, changes)
-        except keras_io.KerasImportError as exc:
-            self._notice(str(exc))
+        current = {n: getattr(self.settings, n) for n in query_names()}
+        max_neurons = self.settings.max_neurons
+        off_loop(functools.partial(self._read, name, bytes(data), current, max_neurons),
+                 functools.partial(self._use, name=name), functools.partial(self._refused, name=name))
+
+    @staticmethod
+    def _read(name: str, data: bytes, current: dict, max_neurons: int) -> tuple[dict, list, list]:
+        """In a worker: the file's settings (tried on a copy: a model that does not fit changes nothing) and weights."""
+        changes, (weights, biases) = keras_io.import_bytes(name, data, max_neurons=max_neurons)
+        trial = DenseSettings(**current)
+        keras_io.apply_import(trial, changes)
+        return {n: getattr(trial, n) for n in query_names() if getattr(trial, n) != current[n]}, weights, biases
+
+    def _use(self, result: tuple[dict, list, list], name: str) -> None:
+        changed, weights, biases = result
+        locked = sorted(set(changed) & held(self.settings))
+        if locked:
+            self._notice(_("cannot load this model: it changes {names}, which the teacher's link keeps").format(
+                names=", ".join(locked)))
             return
-        settings.param.update(**{n: getattr(trial, n) for n in query_names()
-                                 if getattr(trial, n) != getattr(settings, n)})
+        self.settings.param.update(**changed)
         with self.lock:
             self.trainer.load_weights(weights, biases)
             self._redraw()
         self._notice(_("Loaded {name}: training goes on from its weights.").format(name=name))
+
+    def _refused(self, exc: Exception, name: str) -> None:
+        if not isinstance(exc, keras_io.KerasImportError):
+            log.error("a Keras import failed unexpectedly", exc_info=exc)
+            self._notice(_("cannot load {name}: the file could not be read").format(name=name))
+            return
+        self._notice(str(exc))

@@ -8,12 +8,13 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-import zipfile
 
 import numpy as np
 
 from playground.datasets.features import FEATURES
 from playground.i18n import _
+from playground.serve.upload_limits import DENSE, ArchiveRefused, checked_keras_archive
+from playground.serve.user_text import echo
 from playground.dense.engine import ACTIVATIONS, LEAKY_SLOPE, OUTPUT_ACTIVATIONS
 from playground.dense.settings import MAX_DROPOUT, MAX_LAYERS, MAX_NEURONS, WIDE_NEURONS
 
@@ -61,6 +62,23 @@ def build_keras(features, widths, activation: str, output: str, dropout: float =
         if dropout and i < len(plan):
             layers.append(keras.layers.Dropout(dropout, name=f"dropout_{i}"))
     return keras.Sequential(layers, name=NAME_PREFIX + "_".join(features))
+
+
+def export_path_problem(keras_path=None, csv_path=None, script_path=None) -> str | None:
+    """Why an export could not be written at these paths (a missing folder, a wrong suffix), or None."""
+    for path in (keras_path, csv_path, script_path):
+        if not path:
+            continue
+        folder = os.path.dirname(os.path.abspath(str(path)))
+        if os.path.isdir(str(path)):
+            return _("{path} is a folder: give a file name").format(path=echo(path))
+        if not os.path.isdir(folder):
+            return _("{path}: the folder {folder} does not exist").format(path=echo(path), folder=echo(folder))
+        if not os.access(folder, os.W_OK):
+            return _("{path}: the folder {folder} cannot be written to").format(path=echo(path), folder=echo(folder))
+    if keras_path and not str(keras_path).endswith(".keras"):   # Keras would quietly write legacy HDF5 for ".h5"
+        return _("{name}: a Keras export's file name ends in .keras").format(name=echo(os.path.basename(str(keras_path))))
+    return None
 
 
 def export_keras(trainer, path) -> None:
@@ -128,10 +146,21 @@ model = keras.Sequential([
     keras.Input(({n_inputs},)),
 {layers}])
 {loss}
+
+
+class EpochLine(keras.callbacks.Callback):
+    """One line per epoch (Keras's own progress takes two), so a long run shows that it is alive."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        print(f"epoch {{epoch + 1}}/{{self.params['epochs']}}",
+              *(f"{{name}} {{value:.4f}}" for name, value in (logs or {{}}).items()), flush=True)
+
+
 {optimizer_note}model.compile(optimizer={optimizer}, loss=loss{metrics})
 # Keras makes a last, smaller batch of the points left over in an epoch; the playground carries them
 # into the next epoch's first batch.
-{early_stopping}model.fit(x[train], y[train], batch_size={batch_size}, epochs={epochs}, shuffle={shuffle}, verbose=0{fit_extra})
+{early_stopping}model.fit(x[train], y[train], batch_size={batch_size}, epochs={epochs}, shuffle={shuffle}, verbose=0,
+          callbacks=[EpochLine(){stop}]{fit_extra})
 result = model.evaluate(x[~train], y[~train], verbose=0, return_dict=True)
 print(f"test loss {{result.pop('loss'):.4f}}", *(f"{{name}} {{value:.4f}}" for name, value in result.items()))
 {accuracy}'''
@@ -169,8 +198,8 @@ def export_script(trainer, path, epochs: int | None = None) -> None:
         accuracy='print("test accuracy", np.mean(np.where(model.predict(x[~train], verbose=0)[:, 0] >= 0, 1, -1)'
                  ' == label[~train]))\n' if net.output == "tanh" else "",
         batch_size=trainer.batch_size, epochs=trainer.epoch if epochs is None else epochs, shuffle=bool(s.shuffle),
-        early_stopping=_early_stopping(s), fit_extra=(", validation_data=(x[~train], y[~train]), callbacks=[stop]"
-                                                      if s.early_stopping else ""))
+        early_stopping=_early_stopping(s), stop=", stop" if s.early_stopping else "",
+        fit_extra=", validation_data=(x[~train], y[~train])" if s.early_stopping else "")
     with open(path, "w") as fh:
         fh.write(text)
 
@@ -213,16 +242,16 @@ def export_bytes(trainer, kind: str) -> bytes:
 
 def import_bytes(name: str, data: bytes, max_neurons: int = MAX_NEURONS) -> tuple[dict, tuple[list, list]]:
     """`import_keras` for an uploaded file: its bytes, and its name as the user gave it (for messages only)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "upload.keras")
-        with open(path, "wb") as fh:
-            fh.write(data)
-        return import_keras(path, max_neurons=max_neurons, display_name=os.path.basename(name)[:80] or "upload.keras")
+    return import_keras(data, max_neurons=max_neurons, display_name=os.path.basename(name) or "upload.keras")
 
 
-def import_keras(path, features=None, max_neurons: int = MAX_NEURONS,
+def import_keras(source, features=None, max_neurons: int = MAX_NEURONS,
                  display_name: str | None = None) -> tuple[dict, tuple[list, list]]:
     """Load a dense Sequential with safe_mode; (settings changes, (weights, biases)) or KerasImportError.
+
+    `source` is a path or a file's bytes. The archive is checked against `upload_limits.DENSE`
+    (members, sizes, layer count) before Keras builds anything, and nothing is left in the
+    temporary folder whether it loads or not.
 
     The changes are settings names and values, plus "output": the output activation the data
     set must have (see `apply_import`).
@@ -230,21 +259,21 @@ def import_keras(path, features=None, max_neurons: int = MAX_NEURONS,
     The inputs are named by `features`, else by the model's name as `export_keras` writes it,
     else they are the first k of x1, x2, x1sq, … .
     """
-    name = display_name or os.path.basename(str(path))   # never the server's whole path in a message
-    if not os.path.isfile(path):
+    is_bytes = isinstance(source, (bytes, bytearray, memoryview))
+    # never the server's whole path in a message
+    name = echo(display_name or ("upload.keras" if is_bytes else os.path.basename(str(source))))
+    if not is_bytes and not os.path.isfile(source):
         raise KerasImportError(_("cannot load {name}: no such file").format(name=name))
-    if not zipfile.is_zipfile(path):
-        raise KerasImportError(_("cannot load {name}: not a .keras file (a zip archive saved by Keras 3)").format(
-            name=name))
-    keras = _keras()
     try:
-        model = keras.saving.load_model(str(path), safe_mode=True, compile=False)
-    except Exception as exc:   # noqa: BLE001 - any unreadable or unsafe file is one line for the user
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        text = text.replace(str(path), name).replace(os.path.dirname(str(path)), "")
-        if len(text) > 200:   # whole sentences: Keras's messages run on
-            text = text[:200].rsplit(". ", 1)[0] + "."
-        raise KerasImportError(_("cannot load {name}: {reason}").format(name=name, reason=text)) from None
+        with checked_keras_archive(source if is_bytes else str(source), DENSE) as (path, _config):
+            keras = _keras()
+            try:
+                model = keras.saving.load_model(path, safe_mode=True, compile=False)
+            except Exception as exc:   # noqa: BLE001 - any unreadable or unsafe file is one line for the user
+                raise KerasImportError(_("cannot load {name}: {reason}").format(
+                    name=name, reason=_keras_reason(exc, path))) from None
+    except ArchiveRefused as exc:
+        raise KerasImportError(_("cannot load {name}: {reason}").format(name=name, reason=exc)) from None
     if not isinstance(model, keras.Sequential):
         raise KerasImportError(_("the model is a {kind}, not a Sequential").format(kind=type(model).__name__))
     # Each Dense, optionally followed by our LeakyReLU (which makes the Dense before it leaky_relu)
@@ -317,6 +346,15 @@ def import_keras(path, features=None, max_neurons: int = MAX_NEURONS,
         changes["loss"] = "squared" if output == "tanh" else "cross_entropy"
     changes["output"] = output
     return changes, (weights, biases)
+
+
+def _keras_reason(exc: Exception, path: str) -> str:
+    """Keras's message for a file it could not load, as one whole line without the server's paths."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = text.replace(path, "").replace(os.path.dirname(path), "")
+    if len(text) > 200:   # whole sentences: Keras's messages run on
+        text = text[:200].rsplit(". ", 1)[0].rstrip(".") + "."
+    return text
 
 
 def _dropout_rate(dropouts, n_dense: int) -> float:

@@ -1,1 +1,2 @@
-"""What the server shares between sessions: the fair training scheduler, and its tweaks to Bokeh's websockets and patches."""
+"""What the server shares between sessions: the fair training scheduler, its tweaks to Bokeh's websockets and
+patches, and the limits every session's input meets (uploads, model archives, URL queries, locked settings)."""

@@ -36,6 +36,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Hashable, Mapping
+from urllib.parse import parse_qsl, urlencode
 
 MIN_FPS = 5                 # every learner sees at least this many frames a second
 # Each learner's turn should come round at least this often: a turn ends in a frame,
@@ -77,6 +78,16 @@ def is_presenting(query: Mapping[str, str], environ: Mapping[str, str] = os.envi
         return False
     key = environ.get(PRESENT_KEY_ENV, "")
     return not key or hmac.compare_digest(query["present"].encode(), key.encode())
+
+
+def hide_present_key(location, environ: Mapping[str, str] = os.environ) -> None:
+    """Take the teacher's key out of the address bar once the session has used it: `?present=KEY` becomes
+    `?present=`, so a projected page does not show the key to the class (a reload keeps the layout)."""
+    if location is None or not environ.get(PRESENT_KEY_ENV):
+        return
+    query = parse_qsl(location.search.lstrip("?"), keep_blank_values=True)
+    if any(k == "present" and v for k, v in query):
+        location.search = "?" + urlencode([(k, "" if k == "present" else v) for k, v in query])
 
 
 def presenting(doc) -> bool:

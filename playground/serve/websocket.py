@@ -29,3 +29,19 @@ def send_promptly() -> None:
 
     open_without_delay._nn_nodelay = True
     WSHandler.open = open_without_delay
+
+
+
+_SETTING = WSHandler.max_message_size    # Tornado's property: the application's websocket_max_message_size
+
+
+def take_messages_up_to(max_bytes: int) -> None:
+    """Let every websocket opened from now on take messages of `max_bytes` (or Bokeh's setting, if larger).
+
+    `playground serve` passes `--websocket-max-message-size`; under a plain `panel serve
+    playground/app.py` Bokeh's default (20 MB) held, and a 25 MB photo closed the page's
+    websocket with no message at all. Tornado reads the limit when a websocket opens, and
+    the app runs when a page is requested, before its websocket opens: so every page gets
+    it, however the server was started. Calling it again replaces the floor.
+    """
+    WSHandler.max_message_size = property(lambda self: max(max_bytes, _SETTING.fget(self)))
