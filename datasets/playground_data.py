@@ -175,6 +175,42 @@ DATASETS: dict[str, DatasetSpec] = {
 }
 
 
+# The learner's own points (drawn on the map or imported from a CSV), one entry per kind so that the
+# settings' `dataset` says the problem as for the generated sets. They have no generator: the session's
+# `OwnData` holds the points (playground/dense/data_source.py), and the data-set picker does not list them.
+OWN_DATASETS: dict[str, DatasetSpec] = {
+    "own": DatasetSpec(N_("Your data"), "binary", None),
+    "own-multi": DatasetSpec(N_("Your data, several classes"), "multiclass", None),
+    "own-reg": DatasetSpec(N_("Your data (regression)"), "regression", None),
+}
+OWN_FOR_KIND = {spec.kind: name for name, spec in OWN_DATASETS.items()}
+
+
+def dataset_spec(name: str) -> DatasetSpec:
+    """The spec of a generated data set or of one of the learner's own kinds."""
+    return DATASETS[name] if name in DATASETS else OWN_DATASETS[name]
+
+
+@dataclass(frozen=True)
+class OwnData:
+    """Points a learner brought (drawn or from a CSV), already in the display domain."""
+
+    points: np.ndarray            # (N, 2) float64, within [-6, 6]²
+    labels: np.ndarray            # (N,) as in `Dataset`
+    kind: str                     # "binary" | "multiclass" | "regression"
+    n_classes: int                # 2, K (3–5) or 0
+    is_test: np.ndarray | None    # (N,) bool: the point's split as given, or None to split by the ratio
+    scale: float = 1.0            # the points were multiplied by this …
+    offset: tuple[float, float] = (0.0, 0.0)   # … after subtracting this (1 and 0: unchanged)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def dataset_name(self) -> str:
+        return OWN_FOR_KIND[self.kind]
+
+
 def generate(name: str, noise: float = 0, seed: int = 0, n_classes: int = 3) -> Dataset:
     """Make data set `name` with `noise` in percent (0–50), shuffled, reproducible from `seed`."""
     spec = DATASETS[name]

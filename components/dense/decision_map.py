@@ -5,6 +5,7 @@ import functools
 
 import numpy as np
 import panel as pn
+from bokeh.events import DoubleTap, Tap
 from bokeh.models import ColorBar, ColumnDataSource, FixedTicker, Label
 from bokeh.plotting import figure
 
@@ -52,6 +53,11 @@ class DecisionMap(pn.viewable.Viewer):
         self._test = fig.scatter("x", "y", source=self.test_source, size=6, fill_color="colour",
                                  line_color=THEMES["light"]["test_outline"], line_width=1.2, visible=False,
                                  name="test-renderer", level="overlay")
+        # The points of the last stepped batch, ringed (empty otherwise).
+        self.batch_source = ColumnDataSource({"x": np.zeros(0, np.float32), "y": np.zeros(0, np.float32)},
+                                             name="batch-points")
+        self._batch = fig.scatter("x", "y", source=self.batch_source, size=14, marker="circle", fill_color=None,
+                                  line_color="#111111", line_width=2, level="overlay", name="batch-renderer")
         for axis in (fig.xaxis, fig.yaxis):
             axis.ticker = FixedTicker(ticks=[-6, -3, 0, 3, 6])
             axis.major_label_text_font_size = "14px"
@@ -80,6 +86,7 @@ class DecisionMap(pn.viewable.Viewer):
             fig.frame_width = fig.frame_height = size
             marker = max(5.0, min(9.0, size / 50))
             self._train.glyph.size = self._test.glyph.size = marker
+            self._batch.glyph.size = 2 * marker
 
     def set_classes(self, n_classes: int | None) -> None:
         """None: the −1…+1 scale (`shade_codes`); K: one colour per class (`class_codes`)."""
@@ -109,6 +116,21 @@ class DecisionMap(pn.viewable.Viewer):
         """Replace the training and test points (called when the data changes)."""
         self.train_source.data = _points_data(train_xy, train_colours)
         self.test_source.data = _points_data(test_xy, test_colours)
+
+    def on_tap(self, callback) -> None:
+        """Call `callback(x, y)` (map units) for every click or tap on the map, mouse and touch alike.
+
+        A second click soon after the first (within Bokeh's double-tap time, even far from it) is a
+        DoubleTap, not a Tap: it counts as a tap all the same, or quick drawing would lose points.
+        """
+        for event in (Tap, DoubleTap):
+            self.figure.on_event(event, lambda e: callback(e.x, e.y))
+
+    def show_batch(self, xy: np.ndarray | None) -> None:
+        """Ring the points of one mini-batch ((n, 2) positions); None clears the rings."""
+        xy = np.empty((0, 2)) if xy is None else xy
+        self.batch_source.data = {"x": np.ascontiguousarray(xy[:, 0], np.float32),
+                                  "y": np.ascontiguousarray(xy[:, 1], np.float32)}
 
     def show_test(self, visible: bool) -> None:
         self._test.visible = visible

@@ -15,13 +15,14 @@ from typing import Callable
 import numpy as np
 import panel as pn
 from bokeh.events import MouseLeave
-from bokeh.models import ColumnDataSource, CustomJS, HoverTool, Range1d, TapTool
+from bokeh.models import ColumnDataSource, CustomJS, CustomJSHover, HoverTool, Range1d, TapTool
 from bokeh.plotting import figure
 
 from playground.components.canvas_text import text_width
 from playground.components.live_updates import LiveUpdates
 from playground.components.palettes import CSS_TEXT, GAP, THEMES, diverging_mapper, shade_codes, shade_scale
 from playground.i18n import _, ngettext
+from playground.i18n.numbers import decimal_sign
 
 ROWS = 8                 # room for the widest column (8 neurons; 7 input features)
 WIDE_ROWS = 16           # hidden columns of up to 16 neurons ("Advanced"): their nodes at half the pitch
@@ -135,7 +136,10 @@ class NetworkDiagram(pn.viewable.Viewer):
         self.input_source = ColumnDataSource({k: [] for k in ("image", "x", "y", "dw", "dh")}, name="input-images")
         self.node_source = ColumnDataSource({k: [] for k in ("image", "x", "y", "dw", "dh")}, name="node-images")
         self.frame_source = ColumnDataSource({k: [] for k in ("x", "y", "size", "fade", "label")}, name="node-frames")
-        self.link_source = ColumnDataSource({k: [] for k in ("xs", "ys", "w", "width", "label")}, name="links")
+        self.link_source = ColumnDataSource({k: [] for k in ("xs", "ys", "w", "width", "label", "g")}, name="links")
+        # Marks on faulty neurons (diagnosis.py): "✕" dead ReLU, "≈" saturated tanh/sigmoid.
+        self.mark_source = ColumnDataSource({k: [] for k in ("x", "y", "mark")}, name="neuron-marks")
+        self.gradient_mode = False       # links coloured by the last step's gradient instead of the weight
         self.bias_source = ColumnDataSource({k: [] for k in ("x", "y", "b", "label")}, name="biases")
         self._hover_state = ColumnDataSource({"node": [-1]}, name="hovered-node")
 
@@ -155,13 +159,16 @@ class NetworkDiagram(pn.viewable.Viewer):
                                 fill_color="#ffffff", fill_alpha="fade", line_color="#5a6169", line_width=1.5,
                                 hover_line_color="#111111", hover_line_width=3, hover_fill_alpha="fade",
                                 level="overlay")
+        fig.text("x", "y", text="mark", source=self.mark_source, text_color="#b3261e", text_font_size="20px",
+                 text_font_style="bold", text_align="center", text_baseline="middle", level="overlay")
         self._biases = fig.rect("x", "y", width=10, height=10, source=self.bias_source,
                                 fill_color={"field": "b", "transform": self._mapper}, line_color="#5a6169",
                                 level="overlay")
         fig.add_tools(
             HoverTool(renderers=[self._links], tooltips=_TOOLTIP.format(what=_("weight"), field="w", hint=_CLICK_HINT.format(text=_("click to type a new weight"))),
-                      line_policy="interp", attachment="above"),
-            HoverTool(renderers=[self._biases], tooltips=_TOOLTIP.format(what=_("bias"), field="b", hint="")),
+                      formatters={"@w": _decimal_hover()}, line_policy="interp", attachment="above"),
+            HoverTool(renderers=[self._biases], tooltips=_TOOLTIP.format(what=_("bias"), field="b", hint=""),
+                      formatters={"@b": _decimal_hover()}),
             # The neuron under the mouse goes to the server only when it changes.
             HoverTool(renderers=[self._frames], tooltips=None, callback=CustomJS(args={"state": self._hover_state}, code="""
                 const hit = cb_data.index.indices;
@@ -193,6 +200,9 @@ class NetworkDiagram(pn.viewable.Viewer):
         self.figure = fig
 
         self._layer_label = pn.pane.Markdown("", margin=(0, 8), stylesheets=[_HEADER_CSS])
+        # A fixed width, the note wrapping inside it: it must not widen the diagram's column.
+        self.marks_label = pn.pane.HTML("", margin=(0, 8), width=260, visible=False, stylesheets=[_MARKS_CSS],
+                                        css_classes=["nn-neuron-marks"])
         self._add_layer = pn.widgets.Button(label="+", width=40, height=36, margin=(0, 2), stylesheets=[_BUTTON_CSS])
         self._remove_layer = pn.widgets.Button(label="−", width=40, height=36, margin=(0, 2), stylesheets=[_BUTTON_CSS])
         self._add_layer.on_click(lambda _: self._on_layers and self._on_layers(+1))
@@ -211,7 +221,7 @@ class NetworkDiagram(pn.viewable.Viewer):
         self._input_control = input_control
         left = [input_control] if input_control is not None else []
         self._layout = pn.Column(
-            pn.Row(self._add_layer, self._remove_layer, self._layer_label, margin=(0, 0, 4, 0)),
+            pn.Row(self._add_layer, self._remove_layer, self._layer_label, self.marks_label, margin=(0, 0, 4, 0)),
             pn.Row(pn.Spacer(width=input_control.width if input_control is not None else 0), self._columns, margin=0),
             pn.Row(*left, pn.pane.Bokeh(fig, margin=0), margin=0),
             margin=0,
@@ -301,7 +311,10 @@ class NetworkDiagram(pn.viewable.Viewer):
         self._link_labels = labels
         self._clear_picks()
         self.link_source.data = {"xs": xs, "ys": ys, "w": np.zeros(len(xs), np.float32),
-                                 "width": np.ones(len(xs), np.float32), "label": labels}
+                                 "width": np.ones(len(xs), np.float32), "label": labels,
+                                 "g": np.zeros(len(xs), np.float32)}
+        self.show_gradients(None)
+        self.mark_source.data = {"x": [], "y": [], "mark": []}
 
         half = size / 2
 
@@ -430,7 +443,49 @@ class NetworkDiagram(pn.viewable.Viewer):
                 w = np.where(np.concatenate([a.ravel() for a in alive]), w, np.float32(0.0))
         # A few hundred numbers: plain lists ride in the frame's JSON, saving a
         # binary message (and, in the browser, an asynchronous read) for each.
-        self.link_source.data.update(w=_rounded(w), width=_rounded(link_width(w, self.link_scale)))
+        if self.gradient_mode:    # the widths show the gradient; the tooltips still the weights
+            self.link_source.data.update(w=_rounded(w))
+        else:
+            self.link_source.data.update(w=_rounded(w), width=_rounded(link_width(w, self.link_scale)))
+
+    def show_gradients(self, grad_w: list[np.ndarray] | None) -> None:
+        """Colour and thicken every link by −∂L/∂w, the way and the amount the step moves it (blue: the
+        weight grows, orange: it shrinks), scaled to the largest; None goes back to the weights."""
+        self.gradient_mode = grad_w is not None
+        colour = {"field": "g" if self.gradient_mode else "w", "transform": self._mapper}
+        self._links.glyph.line_color = self._links.hover_glyph.line_color = colour
+        if grad_w is None:
+            return
+        with np.errstate(all="ignore"):
+            g = -np.concatenate([np.asarray(m, float).ravel() for m in grad_w])
+            top = np.nanmax(np.abs(g)) if len(g) else 0.0
+            share = g / top if top > 0 and np.isfinite(top) else np.zeros_like(g)
+        self.link_source.data.update(g=_rounded(share), width=_rounded(link_width(5 * share, self.link_scale)))
+
+    def show_marks(self, dead: list[np.ndarray], saturated: list[np.ndarray]) -> None:
+        """Mark dead and saturated hidden neurons (per hidden layer, bool by neuron) and say how many."""
+        xs, ys, marks = [], [], []
+        for node in self.nodes:
+            l = node.layer - 1
+            if 0 <= l < len(dead) and node.index < len(dead[l]):
+                mark = "✕" if dead[l][node.index] else "≈" if saturated[l][node.index] else ""
+                if mark:
+                    xs.append(node.x)
+                    ys.append(node.y)
+                    marks.append(mark)
+        if (xs, ys, marks) != tuple(self.mark_source.data[k] for k in ("x", "y", "mark")):   # most frames: no change
+            self.mark_source.data = {"x": xs, "y": ys, "mark": marks}
+        n_dead, n_saturated = int(sum(d.sum() for d in dead)), int(sum(s.sum() for s in saturated))
+        texts = []
+        if n_dead:
+            texts.append(ngettext("✕ {n} dead ReLU neuron (0 on every training point)",
+                                  "✕ {n} dead ReLU neurons (0 on every training point)", n_dead).format(n=n_dead))
+        if n_saturated:
+            texts.append(ngettext("≈ {n} saturated neuron (flat on nearly every point)",
+                                  "≈ {n} saturated neurons (flat on nearly every point)", n_saturated).format(
+                                      n=n_saturated))
+        if self.marks_label.object != " · ".join(texts):
+            self.marks_label.param.update(object=" · ".join(texts), visible=bool(texts))
 
     # ---- events from the browser ---------------------------------------------------------
 
@@ -464,8 +519,16 @@ class NetworkDiagram(pn.viewable.Viewer):
 
 
 _NO_FOCUS_RING = ":host, :host(:focus), :host(:focus-visible) { outline: none; }"
+_MARKS_CSS = ":host { font-size: 14px; line-height: 1.2; color: #b3261e; font-weight: 600; }"
 # Tooltips large enough to read from the back of a room.
-_TOOLTIP = """<div style="font-size: 17px; line-height: 1.3">@label<br>{what} <b>@{field}{{0.000}}</b>{hint}</div>"""
+_TOOLTIP = """<div style="font-size: 17px; line-height: 1.3">@label<br>{what} <b>@{field}{{custom}}</b>{hint}</div>"""
+
+
+def _decimal_hover() -> CustomJSHover:
+    """Three decimals with the session language's decimal sign (0,123 in Ukrainian)."""
+    return CustomJSHover(args={"sign": decimal_sign()}, code="return value.toFixed(3).replace('.', sign);")
+
+
 _CLICK_HINT = '<br><span style="font-size: 14px; opacity: .75">{text}</span>'
 _BUTTON_CSS = """
 :host .bk-btn { font-size: 22px; font-weight: 700; line-height: 1; padding: 0; }

@@ -195,10 +195,12 @@ def build_network(n_inputs: int, hidden: list[int] | tuple[int, ...], n_outputs:
 
 
 def gradients(net: Network, x: Array, y: Array, scale: float = 1.0,
-              masks: list[Array] | None = None) -> tuple[list[Array], list[Array]]:
+              masks: list[Array] | None = None, deltas: list | None = None) -> tuple[list[Array], list[Array]]:
     """Mean over the batch of dE/dw and dE/db for every layer (dead links get 0), times `scale`.
 
     `masks`: dropout masks of the hidden layers (`dropout_masks`), fixed for this batch.
+    `deltas`: a list to receive each layer's δ = dE/dz, (N, width) per layer, times scale/N
+    (step_numbers.py shows them; training passes None).
     """
     if masks is None:
         zs, outs = net.forward_z(x)
@@ -214,6 +216,8 @@ def gradients(net: Network, x: Array, y: Array, scale: float = 1.0,
     hidden_der = ACTIVATIONS[net.activation].der
     grad_w, grad_b = [None] * len(zs), [None] * len(zs)
     for l in range(len(zs) - 1, -1, -1):
+        if deltas is not None:
+            deltas.insert(0, delta)
         grad_w[l] = outs[l].mT @ delta
         grad_b[l] = np.add.reduce(delta, axis=-2, keepdims=stacked)
         if l:
