@@ -175,6 +175,24 @@ def summary(ms: list[float], what: str = "changes") -> str:
             f"max {ms[-1]:.0f} ms over {len(ms)} {what}")
 
 
+def each_speed(browser, url: str, seconds: float, runs: int) -> None:
+    """Frames/s and epochs/s at each speed of the menu beside Play (the page's `pace.SPEEDS`), for the
+    default network and the 6×8 spiral; the fastest against the headless engine measured just before."""
+    from playground.dense.bench import engine_speed
+    from playground.dense.pace import SPEEDS
+
+    for label, query in (("default (circle, tanh 4-2)", "?"), ("spiral, 6×8 ReLU", SPIRAL_6x8 + "&")):
+        for name, value in SPEEDS.items():
+            measured = [frames_while_training(browser, url + query + f"epochs_per_frame={value}", seconds)
+                        for _run in range(runs)]
+            fps, eps = statistics.median(f for f, _e in measured), statistics.median(e for _f, e in measured)
+            line = f"{label}, {name} (epochs_per_frame={value}): {fps:.1f} frames/s, {eps:.1f} epochs/s"
+            if value == SPEEDS["fastest"]:
+                engine = engine_speed(repeats=3)[1]["epochs_per_second_median"]
+                line += f"; headless engine {engine:.0f} epochs/s: {100 * eps / engine:.0f} %"
+            print(line + f"  (median of {runs})", flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10, help="measuring time for frame rates")
@@ -185,6 +203,8 @@ def main(argv=None) -> int:
                         help="window size for the frame rates (repeatable; default 1280x720)")
     parser.add_argument("--frames-only", action="store_true", help="only the frame rates (and the fastest speed)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each frame rate and of the fastest speed (median)")
+    parser.add_argument("--speeds", action="store_true",
+                        help="only frames/s and epochs/s at each named speed (slow motion … fastest), both networks")
     args = parser.parse_args(argv)
     sizes = [dict(zip(("width", "height"), map(int, v.split("x")))) for v in args.viewport or ["1280x720"]]
 
@@ -197,6 +217,10 @@ def main(argv=None) -> int:
         warm_server(browser, url, log_path)
         if args.screenshots:
             screenshots(browser, url, args.screenshots)
+            browser.close()
+            return 0
+        if args.speeds:
+            each_speed(browser, url, args.seconds, args.runs)
             browser.close()
             return 0
         # Each figure is the median of `--runs` runs, taken in turns (every case once, then

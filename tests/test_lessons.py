@@ -41,7 +41,7 @@ def test_the_lecture_numbers():
     # Lecture 05: spiral tanh 4-2 has no solution; 4a asks for the fewest neurons of one layer; 4b is 8x6 ReLU.
     assert lesson_settings("task4").hidden == [4, 2] and LESSONS["task4"].lecture
     a = lesson_settings("task4a")
-    assert len(a.features) == 7 and len(a.hidden) == 1 and lesson_settings("task4a", solution=True).hidden == [8]
+    assert len(a.features) == 7 and a.hidden == [8]     # "Start with 8 neurons"
     b = lesson_settings("task4b")
     assert (b.features, b.hidden, b.activation) == (["x1", "x2"], [8] * 6, "relu")
     for s in map(lesson_settings, ["task1", "task2", "task3", "task4", "task4a", "task4b"]):
@@ -143,14 +143,22 @@ def test_train_url_takes_a_tf_playground_link_and_our_own(capsys):
 
 
 @pytest.mark.parametrize("args", [
-    ["--lesson", "nope"], ["--url", "foo"], ["--url", "http://h/app?lesson=nope"],
-    ["--url", "https://playground.tensorflow.org/#learningRate=0.05"], ["--url", "http://h/app?bogus=1"],
-    ["--lesson", "task1", "--url", "http://h/app?noise=1"],
+    ["--lesson", "nope"], ["--url", "foo"], ["--lesson", "task1", "--url", "http://h/app?noise=1"],
+    ["--apply-solution"],
 ])
 def test_bad_lesson_or_url_gives_one_line_and_exit_2(args):
     r = playground("train", *args)
     assert r.returncode == 2 and r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("playground: error:")
+
+
+@pytest.mark.parametrize("url", ["http://h/app?lesson=nope", "http://h/app?bogus=1",
+                                 "https://playground.tensorflow.org/#learningRate=0.05"])
+def test_a_link_with_a_bad_part_trains_on_with_one_note(url):
+    # What a link holds that cannot be used is said, as the page says it, and the rest applies.
+    r = playground("train", "--url", url, "--epochs", "1", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout.strip().splitlines()[-1])["epochs"] == 1
+    assert len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("playground: note:")
 
 
 def test_lessons_lists_every_lesson(capsys):

@@ -24,7 +24,7 @@ def wait_query(page, name: str, value: str) -> None:
 def test_a_hidden_control_is_absent_and_its_setting_holds(page, app_url):
     open_app(page, app_url, "?noise=25&hide=noise,batch_size,hidden&lock=learning_rate")
     # Hidden: no noise or batch size slider, no +/− for the layers; locked: the learning rate is greyed out.
-    assert page.get_by_text("Noise: 25").is_hidden() and page.get_by_text("Batch size:").is_hidden()
+    assert page.get_by_text("Noise: 25").is_hidden() and page.get_by_text("Batch size: 10", exact=True).is_hidden()
     assert page.get_by_text("Training data (%): 50").is_visible()          # what is not hidden stays
     assert all(plus.is_hidden() for plus in button(page, "+").all())
     assert page.get_by_role("combobox", name="Learning rate").is_disabled()

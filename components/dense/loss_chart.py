@@ -5,13 +5,14 @@ import math
 
 import numpy as np
 import panel as pn
-from bokeh.models import ColumnDataSource, LinearAxis, Range1d
+from bokeh.models import ColumnDataSource, CustomJSTickFormatter, LinearAxis, Range1d
 from bokeh.plotting import figure
 
 from playground.components.canvas_text import CanvasText, Slot
 from playground.components.live_updates import LiveUpdates
 from playground.components.palettes import THEMES
 from playground.i18n import _
+from playground.i18n.numbers import decimal_sign, format_number, format_share
 
 MAX_POINTS = 1500      # past this the chart is redrawn from a thinned history
 KEYS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
@@ -38,7 +39,7 @@ def _fmt(value: float | None, percent: bool = False) -> str:
         return "–"
     if not math.isfinite(value):
         return "NaN" if math.isnan(value) else "∞"
-    return f"{100 * value:.1f}%" if percent else f"{value:.3f}"
+    return format_share(value) if percent else format_number(value)
 
 
 class LossChart(pn.viewable.Viewer):
@@ -57,6 +58,12 @@ class LossChart(pn.viewable.Viewer):
         fig.extra_y_ranges = {"accuracy": Range1d(0, 1)}
         self._loss_lines = [fig.line("epoch", key, source=self.source, line_color=LINE[key], line_width=2.5)
                             for key in ("train_loss", "test_loss")]
+        # A pinned run's curves, dashed, to compare the current run with (empty while none is pinned).
+        self.pinned_source = ColumnDataSource({"epoch": [], "train_loss": [], "test_loss": []}, name="pinned-history")
+        self._pinned_lines = [fig.line("epoch", key, source=self.pinned_source, line_color=LINE[key], line_width=2,
+                                       line_dash=[6, 4], line_alpha=0.7, name=f"pinned-{key}")
+                              for key in ("train_loss", "test_loss")]
+        self._pinned_end, self._pinned_max = 0.0, 0.0
         self._acc_lines = [fig.line("epoch", key, source=self.source, line_color=LINE[key.replace("accuracy", "loss")],
                                     line_width=1.5, line_dash="dashed", y_range_name="accuracy")
                            for key in ("train_accuracy", "test_accuracy")]
@@ -65,6 +72,8 @@ class LossChart(pn.viewable.Viewer):
         fig.add_layout(self._acc_axis, "right")
         fig.xaxis.major_label_text_font_size = fig.yaxis.major_label_text_font_size = "13px"
         fig.yaxis[0].ticker.desired_num_ticks = 3
+        fig.yaxis[0].formatter = CustomJSTickFormatter(   # the loss ticks with the language's decimal sign
+            args={"sign": decimal_sign()}, code="return String(Math.round(tick * 1e6) / 1e6).replace('.', sign);")
         fig.xaxis.ticker.desired_num_ticks = 4
         fig.xgrid.visible = False
         self.figure = fig
@@ -118,8 +127,30 @@ class LossChart(pn.viewable.Viewer):
             self._loss_max = max([self._loss_max] + [point[k] for k in ("train_loss", "test_loss")
                                                      if math.isfinite(point[k])])
         self._sent_epoch = epoch
-        self.figure.x_range.end = max(10, epoch)
-        self.figure.y_range.end = 1.05 * self._loss_max if self._loss_max > 0 else 1.0
+        self._fit(epoch)
+
+    def _fit(self, epoch: int) -> None:
+        # A pinned run stays whole in view: the current run grows into its length and height.
+        self.figure.x_range.end = max(10, epoch, self._pinned_end)
+        top = max(self._loss_max, self._pinned_max)
+        self.figure.y_range.end = 1.05 * top if top > 0 else 1.0
+
+    def show_pinned(self, epochs: np.ndarray, train_loss: np.ndarray, test_loss: np.ndarray) -> None:
+        """Draw a pinned run's loss curves dashed (thinned like the live ones)."""
+        idx = thin(np.asarray(epochs), MAX_POINTS // 3)
+        clean = lambda v: np.where(np.isfinite(v), v, np.nan).astype(np.float32)[idx]
+        self.pinned_source.data = {"epoch": np.asarray(epochs, np.float32)[idx], "train_loss": clean(train_loss),
+                                   "test_loss": clean(test_loss)}
+        finite = np.concatenate([train_loss, test_loss])
+        finite = finite[np.isfinite(finite)]
+        self._pinned_end = float(epochs[-1]) if len(epochs) else 0.0
+        self._pinned_max = float(finite.max()) if len(finite) else 0.0
+        self._fit(max(self._sent_epoch, 0))
+
+    def clear_pinned(self) -> None:
+        self.pinned_source.data = {"epoch": [], "train_loss": [], "test_loss": []}
+        self._pinned_end = self._pinned_max = 0.0
+        self._fit(max(self._sent_epoch, 0))
 
     def _send_all(self, history: dict[str, list[float]]) -> None:
         epochs = _epochs(history)
@@ -159,6 +190,7 @@ class LossChart(pn.viewable.Viewer):
         fig.ygrid.grid_line_color = colours["grid"]
         test_colour = colours["text"]
         self._loss_lines[1].glyph.line_color = self._acc_lines[1].glyph.line_color = test_colour
+        self._pinned_lines[1].glyph.line_color = test_colour
         self.numbers.set_theme(name)
         for axis in fig.xaxis + fig.yaxis + [self._acc_axis]:
             axis.major_label_text_color = axis.axis_label_text_color = colours["text"]

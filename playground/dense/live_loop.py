@@ -21,6 +21,7 @@ from contextlib import ExitStack
 from typing import Callable, Protocol
 
 from playground.dense.cohort import cohort_key, train_together
+from playground.dense.pace import SLOW_MOTION, SLOW_MOTION_S
 from playground.dense.trainer import Trainer
 from playground.serve import scheduler
 
@@ -34,6 +35,9 @@ if log.level == logging.NOTSET:
 # browser took the last one, or it was drawn: either wakes it), or this long at most.
 IDLE_PERIOD_S = 0.25
 ACK_TIMEOUT_S = 1.0         # draw anyway when the browser has not confirmed a frame for this long
+# A cohort's stack trains whole epochs: a network with more mini-batches per epoch than this trains alone,
+# in parts that fit its slice (a stack of 8 such epochs of 6×16 neurons costs about 50 ms).
+MAX_STACKED_BATCHES = 128
 # A frame that holds fewer epochs than "speed" asks for goes only this long after the
 # previous one. Drawing costs the server and the browser far more than an epoch: frames
 # sent whenever the browser was ready took half the training at the fastest speed, and
@@ -73,10 +77,13 @@ class LiveLoop:
     """
 
     def __init__(self, trainer: Trainer, host: Host | None, *, draw: Callable[[], int],
-                 diverged: Callable[[], None], priority: Callable[[], bool] = lambda: False):
+                 diverged: Callable[[], None], priority: Callable[[], bool] = lambda: False,
+                 batch_step: Callable[[], int] | None = None):
         self.trainer = trainer
         self.host = host                # None: no browser, nothing runs in the background
         self._draw = draw
+        # Slow motion: trains one mini-batch and draws it; returns the frame number, as `draw` does.
+        self._batch_step = batch_step
         self._diverged = diverged
         self._priority = priority
         # The training thread and the page take turns with the trainer.
@@ -162,7 +169,11 @@ class LiveLoop:
                 self.alive = False
                 log.info("live loop ended: the tab is closed (epoch %d)", self.trainer.epoch)
                 return
-            epoch = self.trainer.epoch
+            if self.trainer.settings.epochs_per_frame == SLOW_MOTION and self._batch_step is not None:
+                if not await self._slow_motion_frame(run):
+                    return
+                continue
+            progress = self.trainer.progress     # epochs, and the points of an epoch trained in parts
             wake.clear()        # before the slice: a frame taken while it trains must not be missed
             if not await scheduler.run_slice(self, self._train_slice, priority=self._priority(),
                                              wanted=self.host.connected, cohort=self._cohort()):
@@ -189,7 +200,7 @@ class LiveLoop:
             # pause here only cost epochs at the fastest speed). One that found nothing to
             # do (a frame's worth is trained) waits until the browser takes the frame: a
             # fixed pause there cost up to that pause per frame, a third of the frame rate.
-            if self.trainer.epoch != epoch:
+            if self.trainer.progress != progress:
                 await asyncio.sleep(0)
             else:
                 try:
@@ -197,10 +208,55 @@ class LiveLoop:
                 except asyncio.TimeoutError:
                     pass
 
+    async def _slow_motion_frame(self, run: int) -> bool:
+        """One mini-batch, trained and drawn by the page, then a pause to watch it. A batch costs
+        milliseconds, so it trains on the page's turn rather than in the scheduler's worker.
+        False once the session is gone."""
+        shown = asyncio.Event()
+
+        def step() -> None:
+            try:
+                if not self._current(run):
+                    return
+                if self.trainer.diverged:
+                    self._diverged()
+                    return
+                if not self.trainer.trainable:
+                    return
+                with self.lock:
+                    if self._wake is not None:
+                        self._wake.clear()     # set again when the browser takes this frame
+                    self.pending = self._batch_step()
+                    self.drawn_epoch = self.trainer.epoch
+                    self._sent_at = time.perf_counter()
+            finally:
+                shown.set()
+
+        try:
+            self.host.next_tick(step)
+        except Exception:      # the session went
+            self.alive = False
+            log.info("live loop ended: the session is gone (epoch %d)", self.trainer.epoch)
+            return False
+        try:
+            await asyncio.wait_for(shown.wait(), ACK_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            pass
+        await asyncio.sleep(SLOW_MOTION_S)
+        if self.pending is not None and self._wake is not None:   # one frame in flight, as at every speed
+            try:
+                await asyncio.wait_for(self._wake.wait(), ACK_TIMEOUT_S)
+            except asyncio.TimeoutError:
+                pass
+        return True
+
     def _cohort(self) -> scheduler.Cohort | None:
         """The learners this one may train with in one stack: those whose networks share its shape."""
         key = cohort_key(self.trainer)
-        return None if key is None else scheduler.Cohort(key, LiveLoop.train_together)
+        # A stack trains whole epochs: a long one (batch 1 on 1,080 points) trains alone, in parts (Trainer.train_for).
+        if key is None or len(self.trainer.train) > MAX_STACKED_BATCHES * self.trainer.batch_size:
+            return None
+        return scheduler.Cohort(key, LiveLoop.train_together)
 
     def _todo(self) -> int:
         """Epochs the next slice should train (the caller holds the lock); 0: none now.
@@ -208,7 +264,8 @@ class LiveLoop:
         "Speed" is epochs per drawn frame: once a frame's worth is trained, the loop
         waits for the browser (speed 1 shows every single epoch).
         """
-        if not (self.alive and self.playing and not self.hidden and not self.trainer.diverged):
+        if not (self.alive and self.playing and not self.hidden and not self.trainer.diverged) \
+                or self.trainer.settings.epochs_per_frame == SLOW_MOTION:   # slow motion trains on the page's turn
             return 0
         return self.trainer.settings.epochs_per_frame - (self.trainer.epoch - self.drawn_epoch)
 

@@ -20,6 +20,8 @@ CONTROLS: dict[str, str] = {
     "problem": N_("Problem type"),
     "train_ratio": N_("Training data (%)"),
     "noise": N_("Noise"),
+    "label_noise": N_("Wrong labels (%)"),
+    "class_keep": N_("One class kept (%)"),
     "batch_size": N_("Batch size"),
     "data_seed": N_("Regenerate"),
     "features": N_("Input features"),

@@ -23,14 +23,15 @@ from playground.i18n import _
 # A dotted attribute reaches into a group of controls (`advanced.dropout`).
 DESCRIBED = {"learning_rate": "learning_rate", "activation": "activation", "regularization": "regularization",
              "reg_rate": "reg_rate", "problem": "problem", "optimizer": "optimizer", "loss": "loss", "seed": "seed",
-             "early_stopping": "advanced.early_stopping"}
+             "early_stopping": "advanced.early_stopping", "epochs_per_frame": "speed.menu"}
 # The Advanced group's controls that show their help beside them.
 BESIDE_ADVANCED = {"dropout": "advanced.dropout", "wide_layers": "advanced.wide_layers",
                    "init_zero": "advanced.init_zero"}
 # Setting -> the controls that change it (what `hide=` and `lock=` take away).
 SETTING_WIDGETS = {**{key: (attr,) for key, attr in DESCRIBED.items()},
                    "train_ratio": ("train_ratio",), "noise": ("noise",), "batch_size": ("batch_size",),
-                   "n_classes": ("n_classes",), "epochs_per_frame": ("speed",), "data_seed": ("regenerate_button",),
+                   "label_noise": ("label_noise",), "class_keep": ("class_keep",),
+                   "n_classes": ("n_classes",), "data_seed": ("regenerate_button",),
                    "shuffle": ("shuffle",), "show_test_data": ("show_test",), "discretize": ("discretize",),
                    **{key: (attr,) for key, attr in BESIDE_ADVANCED.items()},
                    "features": ("features",), "dataset": ("picker", "dataset_label")}
@@ -82,8 +83,8 @@ def advanced_with_help(advanced) -> list:
 
 def _widget(controls, attr: str):
     widget = control(controls, attr)
-    # A composite view (the data set picker) is hidden through the widget it shows.
-    return widget.__panel__() if isinstance(widget, pn.viewable.Viewer) else widget
+    # A composite view (the data set picker, the speed menu) is hidden through the widget it shows.
+    return widget.__panel__() if hasattr(widget, "__panel__") else widget
 
 
 def apply_view(view: TeacherView, controls, diagram) -> None:
@@ -111,6 +112,25 @@ def share_dialog(current_query: Callable[[], dict[str, str]]) -> ShareDialog:
     return ShareDialog(dialog_choices(), build, dialog_texts())
 
 
+class CompareButtons:
+    """Two runs side by side (compare.py): "Run again from the same start", "Pin this run" and "Unpin"."""
+
+    def __init__(self):
+        # As wide as the data column, the label wrapping inside it (a long label widened the column).
+        button = dict(sizing_mode="stretch_width", min_height=40, stylesheets=[_BUTTON_CSS, _WRAPPING_BUTTON_CSS])
+        self.run_again = pn.widgets.Button(label=_("↺ Run again from the same start"), css_classes=["nn-run-again"],
+                                           **button)
+        self.pin = pn.widgets.Button(label=_("Pin this run"), css_classes=["nn-pin"], **button)
+        self.unpin = pn.widgets.Button(label=_("Unpin"), css_classes=["nn-unpin"], visible=False, **button)
+
+    def show_pinned(self, pinned: bool) -> None:
+        self.unpin.visible = pinned
+
+    def __panel__(self):
+        return pn.Column(self.run_again, pn.Row(self.pin, self.unpin, margin=0), margin=(0, 0, 8, 0),
+                         sizing_mode="stretch_width")
+
+
 def explanations() -> Explanations:
     """The texts below the page, in the session's language."""
     return Explanations(_(texts.TITLE), [(s.key, _(s.title), [_(p) for p in s.paragraphs]) for s in texts.SECTIONS],
@@ -122,8 +142,14 @@ def callouts() -> Callouts:
     return Callouts([], ok_label=_(texts.CALLOUT_OK), hide_all_label=_(texts.CALLOUT_HIDE_ALL))
 
 
-def place_callouts(notes: Callouts, diagram, features_width: float) -> None:
-    """Point the notes at the features, a neuron, a link (network figure) and the output map of this shape."""
+def place_callouts(notes: Callouts, diagram, features_width: float, quiet: bool = False) -> None:
+    """Point the notes at the features, a neuron, a link (network figure) and the output map of this shape.
+
+    `quiet`: no notes at all (present mode; a teacher's link that hides controls).
+    """
+    if quiet:
+        notes.set_callouts([])
+        return
     sides = {"features": "below", "neuron": "right", "link": "below"}
     placed = [Callout(key, _(texts.CALLOUTS[key]), "nn-network", x, y, side=sides[key])
               for key, (x, y) in diagram_anchors(diagram, features_width).items()]
@@ -131,4 +157,6 @@ def place_callouts(notes: Callouts, diagram, features_width: float) -> None:
     notes.set_callouts(placed)
 
 
+_BUTTON_CSS = ":host .bk-btn { font-size: 15px; }"
+_WRAPPING_BUTTON_CSS = ":host { min-width: 0; } :host .bk-btn { white-space: normal; min-height: 40px; line-height: 1.2; }"
 _ICON_CSS = ":host { --icon-size: 20px; } :host .bk-icon, :host .bk-tooltip-icon { width: 20px; height: 20px; }"
