@@ -62,7 +62,10 @@ def test_serve_lan_dry_run_prints_the_student_url_and_the_command():
     assert f"NN_PLAYGROUND_STUDENT_URL={url}" in out
     cmd = shlex.split(out.strip().splitlines()[-1])
     assert cmd[1:4] == ["-m", "panel", "serve"] and cmd[4].endswith("playground/app.py")
-    options = list(zip(cmd[5::2], cmd[6::2]))
+    # the pages (app.py, then the teacher's wall), then the options in pairs
+    first = next(k for k, a in enumerate(cmd) if a.startswith("--"))
+    assert any(a.endswith("classroom/teacher.py") for a in cmd[5:first])
+    options = list(zip(cmd[first::2], cmd[first + 1::2]))
     assert ("--address", "0.0.0.0") in options and ("--port", "5123") in options
     assert {v for k, v in options if k == "--allow-websocket-origin"} == {
         f"{host}:5123", "localhost:5123", "127.0.0.1:5123"}
