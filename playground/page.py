@@ -18,6 +18,13 @@ class Page(pn.viewable.Viewer):
     """What the shell asks of a page besides `__panel__`; each method's default does nothing."""
 
     notices = param.List(default=[], doc="messages for the shell's notice area")
+    revealed = param.String(default="", doc="CSS selector of what a click just opened (see `reveal`)")
+
+    def reveal(self, selector: str) -> None:
+        """Bring what a click opened (a dialog, a detail view, a card) into view: below the fold it
+        would look as if the click did nothing. The shell scrolls the browser to `selector`."""
+        self.revealed = selector
+        self.param.trigger("revealed")
 
     def shortcut(self, action: str) -> None:
         """Space, →, R and P: `action` is "play", "step", "reset" or "present"."""
@@ -57,6 +64,8 @@ class PageBehaviour(pn.custom.JSComponent):
     # last sent is in data-sized. A test or benchmark waits until they agree instead of
     # measuring a layout about to change.
     fitted = param.String(default="")
+    # "N selector": scroll the first element matching `selector` into view (N makes each request new).
+    reveal = param.String(default="")
 
     _esm = """
     const ACTIONS = {" ": "play", "ArrowRight": "step", "r": "reset", "R": "reset", "p": "present", "P": "present"};
@@ -95,6 +104,30 @@ class PageBehaviour(pn.custom.JSComponent):
       const fitted = () => { document.documentElement.dataset.fitted = model.fitted; };
       fitted();
       model.on("fitted", fitted);
+      // What a click opened comes into view once it is drawn (it arrives with the server's reply).
+      const find = (selector, root = document) => {
+        const hit = root.querySelector(selector);
+        if (hit && hit.getBoundingClientRect().height > 0) return hit;
+        for (const e of root.querySelectorAll("*")) {
+          const inner = e.shadowRoot && find(selector, e.shadowRoot);
+          if (inner) return inner;
+        }
+        return null;
+      };
+      const reveal = () => {
+        const selector = model.reveal.slice(model.reveal.indexOf(" ") + 1);
+        let frames = 0;
+        const look = () => {
+          const el = selector && find(selector);
+          if (!el) { if (++frames < 90) requestAnimationFrame(look); return; }
+          const r = el.getBoundingClientRect();
+          // Its top in the upper half of the window, where the eye goes after a click.
+          if (r.top < 0 || r.top > 0.5 * window.innerHeight) el.scrollIntoView({block: "start"});
+          document.documentElement.dataset.revealed = model.reveal;   // lets tests know it is done
+        };
+        requestAnimationFrame(look);
+      };
+      model.on("reveal", reveal);
 
       const onKeyDown = (e) => {
         const action = ACTIONS[e.key];
@@ -118,7 +151,8 @@ class PageBehaviour(pn.custom.JSComponent):
         // reports the zoomed-out width as innerWidth; the layout viewport (clientWidth, plus
         // a desktop's scroll bar) is the width the page must fit.
         const root = document.documentElement;
-        const size = `${Math.min(window.innerWidth, root.clientWidth + 20)} ${Math.min(window.innerHeight, root.clientHeight + 20)}`;
+        const zoomed = window.innerWidth > root.clientWidth + 20;
+        const size = zoomed ? `${root.clientWidth} ${root.clientHeight}` : `${window.innerWidth} ${window.innerHeight}`;
         if (size !== sent) {
           sent = size;
           document.documentElement.dataset.sized = size;    // the server answers in data-fitted
@@ -128,7 +162,26 @@ class PageBehaviour(pn.custom.JSComponent):
       const onResize = () => { clearTimeout(timer); timer = setTimeout(sendSize, 150); };
       window.addEventListener("resize", onResize);
       sendSize();
+      // Back and Forward: the address is the state (the page, the lesson, every setting and seed),
+      // so a step through history shows what the address now says, as a reload would. Panel adds a
+      // history entry for each change it writes to the address; here only the first change after
+      // the learner did something (a click, a tap, a key, a choice) is an entry, and the changes that follow
+      // from it (a page's own settings, a lesson's) amend that entry. A #hash move is not a page.
+      const here = () => location.pathname + location.search;
+      let seen = here(), acted = false;
+      const act = () => { acted = true; };
+      for (const type of ["pointerdown", "keydown", "input", "change"]) document.addEventListener(type, act, true);
+      const push = history.pushState.bind(history), replace = history.replaceState.bind(history);
+      history.pushState = (...args) => {
+        if (acted) push(...args); else replace(...args);
+        acted = false;
+        seen = here();
+      };
+      const onPopState = () => { if (here() !== seen) location.reload(); };
+      window.addEventListener("popstate", onPopState);
       model.on("remove", () => {
+        window.removeEventListener("popstate", onPopState);
+        for (const type of ["pointerdown", "keydown", "input", "change"]) document.removeEventListener(type, act, true);
         window.removeEventListener("resize", onResize);
         document.removeEventListener("keydown", onKeyDown);
         document.removeEventListener("keyup", onKeyUp);

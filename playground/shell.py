@@ -22,6 +22,7 @@ from playground.components.safe_text import safe_text
 from playground.i18n import (LANGUAGE_NAMES, LANGUAGES, N_, _, pick_language, set_session_language,
                              unknown_language_notice)
 from playground.page import Page, PageBehaviour
+from playground.serve.progress import class_notice, name_field, projection_view
 from playground.theme import (HEADER_CSS, HINT_CSS, NOTICE_CSS, NOTICE_ROW_CSS, STUDENT_URL_CSS, SWITCH_CSS,
                               TITLE_CSS)
 
@@ -58,6 +59,7 @@ class AppShell(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self._built: dict[str, Page] = {}
+        self._reveals = 0                       # requests to bring something into view, numbered
         self._window: tuple[int, ...] = ()      # the browser window's size, once it has said
         args = pn.state.session_args or {}
         self.dark = args.get("theme", [b""])[-1] == b"dark"
@@ -86,6 +88,10 @@ class AppShell(pn.viewable.Viewer):
                                margin=(0, 10), stylesheets=[NOTICE_ROW_CSS], name="notices")
         self._body = pn.Column(sizing_mode="stretch_width", margin=0)
         self._page_tools = pn.Row(margin=0)       # the current page's header items
+        # A class (playground serve --lan): the student's name in the header, what the teacher sends,
+        # and on the projector the student being projected. Nothing of it without a class.
+        self._class_name = [field] if (field := name_field()) is not None else []
+        self._class_rows = [row for row in (class_notice(), projection_view()) if row is not None]
         # The hint gives way first on a narrow screen, never the controls: it wraps between keys
         # (up to three lines), and past that ends in an ellipsis, so no word is ever cut short.
         self._hint = pn.pane.HTML(shortcut_hint_html(_(_SHORTCUT_HINT)), height=56, margin=(0, 10),
@@ -146,7 +152,13 @@ class AppShell(pn.viewable.Viewer):
         if self._window:
             self._fit(page, self._window)
         page.param.watch(lambda e: self._show_notices(e.new), "notices")
+        page.param.watch(self._reveal, "revealed")
         page.set_theme("dark" if self.dark else "light")
+
+    def _reveal(self, event) -> None:
+        if event.new:
+            self._reveals += 1
+            self._behaviour.reveal = f"{self._reveals} {event.new}"
 
     def _fit(self, page: Page, size: tuple[int, ...]) -> None:
         page.resize(*size)
@@ -218,13 +230,14 @@ class AppShell(pn.viewable.Viewer):
             self._switch,
             self._hint,
             *self._student_link(),
+            *self._class_name,
             self._page_tools,
             self._language,
             self._theme,
             self._behaviour,
-            sizing_mode="stretch_width", height=56, margin=0, stylesheets=[HEADER_CSS],
+            sizing_mode="stretch_width", min_height=56, margin=0, stylesheets=[HEADER_CSS],
         )
-        return pn.Column(header, self._notices, self._body, sizing_mode="stretch_width", margin=0)
+        return pn.Column(header, self._notices, *self._class_rows, self._body, sizing_mode="stretch_width", margin=0)
 
 
 _SHORTCUT_HINT = N_("Keys: <b>Space</b> play/pause · <b>→</b> step · <b>R</b> reset")

@@ -74,19 +74,30 @@ html.nn-dark, html.nn-dark body {{ background-color: {_DARK["background"]}; colo
 """
 
 # The shell's header and notice strip.
-HEADER_CSS = ":host { border-bottom: 1px solid var(--panel-border-color, #ddd); margin-bottom: 6px; }"
+HEADER_CSS = (":host { border-bottom: 1px solid var(--panel-border-color, #ddd); margin-bottom: 6px; }"
+              # a tablet or a phone: the header's items wrap onto a second row instead of running off
+              " @media (max-width: 1099px) { :host { flex-wrap: wrap; height: auto !important; min-height: 56px;"
+              " row-gap: 4px; padding-bottom: 4px; } }")
 NOTICE_ROW_CSS = (f":host {{ background: {CSS_NOTICE_BACKGROUND}; border: 2px solid {CSS_NOTICE_BORDER}; "
                   "border-radius: 6px; }")
 NOTICE_CSS = f":host {{ font-size: 16px; color: {CSS_NOTICE_TEXT}; }}"
-TITLE_CSS = f":host h1 {{ font-size: 26px; margin: 10px 0 0; color: {CSS_TEXT}; }}"
+TITLE_CSS = (f":host h1 {{ font-size: 26px; margin: 10px 0 0; color: {CSS_TEXT}; white-space: nowrap; }}"
+             # a phone: the switch names the page and the tab names the app; the first screen is the map's
+             " @media (max-width: 599px) { :host { display: none !important; } }")
 # The shortcut hint gives way first on a narrow screen: it wraps between keys, up to three lines.
 HINT_CSS = (f":host {{ font-size: 15px; color: {CSS_TEXT}; opacity: 0.85; }}"
             " :host > div { height: 100%; display: flex; align-items: center; }"
             " :host .nn-hint { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 3;"
             " overflow: hidden; line-height: 1.2; } :host .nn-keys { white-space: nowrap; }"
             # on a laptop the header's two lines of the hint need the smaller size
-            " @media (max-width: 1500px) { :host { font-size: 14px; } }")
-SWITCH_CSS = ":host .bk-btn { font-size: 17px; font-weight: 600; }"   # the header's switches, and pages' header items
+            " @media (max-width: 1500px) { :host { font-size: 14px; } }"
+            # tablets and phones are touched, not typed on: no room for keys they do not have
+            " @media (max-width: 1099px) { :host { display: none !important; } }")
+# the header's switches, and pages' header items; a phone has no projector to present on
+SWITCH_CSS = (":host .bk-btn { font-size: 17px; font-weight: 600; }"
+              " @media (max-width: 599px) { :host(.nn-present) { display: none !important; }"
+              " :host .bk-btn { font-size: 15px; padding: 4px 8px; white-space: normal; line-height: 1.15; }"
+              " :host { max-width: calc(100vw - 20px); } }")
 STUDENT_URL_CSS = (f":host .nn-student-url {{ display: flex; align-items: center; gap: 8px; font-size: 14px; "
                    f"line-height: 1.25; color: {CSS_TEXT}; text-align: right; }} "
                    ":host svg { background: #fff; height: 48px; width: 48px; flex: none; }")
@@ -142,7 +153,10 @@ CSS_PRIMARY = "var(--design-primary-color, #0072b5)"
 
 # The CNN page's widgets, readable from the back of a room: larger text than Panel draws by default.
 CNN_TABS_CSS = (":host .bk-header .bk-tab { font-size: 17px; padding: 6px 16px; }"
-                f":host .bk-header .bk-tab.bk-active {{ color: {CSS_PRIMARY}; font-weight: 600; }}")
+                f":host .bk-header .bk-tab.bk-active {{ color: {CSS_PRIMARY}; font-weight: 600; }}"
+                # a phone: the three tabs' titles wrap onto two rows rather than run off the screen
+                " @media (max-width: 599px) { :host .bk-headers-wrapper { flex-wrap: wrap; }"
+                " :host .bk-header .bk-tab { font-size: 16px; padding: 6px 10px; } }")
 CNN_BUTTONS_CSS = ":host .bk-btn { font-size: 16px; }"
 CNN_CHECKBOX_CSS = ":host, :host label, :host span { font-size: 16px; }"
 CNN_SLIDER_CSS = ":host .bk-slider-title, :host .bk-input-group { font-size: 17px; }"
@@ -189,3 +203,20 @@ CNN_TUTORIAL_BODY_CSS = f"""
 :host li {{ margin-bottom: 4px; }}
 """
 CNN_TUTORIAL_TITLE_CSS = f":host {{ color: {CSS_TEXT}; font-size: 18px; font-weight: 600; }}"
+
+
+# ---- Narrow windows (tablets, phones) ------------------------------------------------------
+
+# A box no wider than the window, whose content scrolls sideways inside it when it is wider
+# (the network diagram, the CNN overview): the picture scrolls, never the page.
+SCROLL_BOX = {"max-width": "calc(100vw - 20px)", "overflow-x": "auto", "overflow-y": "hidden", "min-width": "0"}
+# Panel gives a stretching column its widest child's width plus margins as its least width, wider
+# than a phone; the pages size their pieces to fit, so no floor.
+NO_FLOOR = {"min-width": "0"}
+# The dense page's settings in cards in a narrow window: titles as large as the page's headings.
+SHEET_CSS = ":host { font-size: 16px; } .card-header { min-height: 40px; } .card-title { font-size: 17px; font-weight: 600; }"
+# A Bokeh figure that keeps its size in a narrow box (Bokeh caps a figure at its parent's width,
+# squeezing a fixed-size picture); the box around it scrolls instead.
+FIXED_SIZE = {"max-width": "none"}
+# A row whose pieces wrap onto the next line when the window is narrower than them.
+WRAP = {"flex-wrap": "wrap", "min-width": "0"}

@@ -47,10 +47,18 @@ EDGE_COUNT_JS = """(() => {
 
 def _open(page, url: str):
     page.goto(url)
-    overview = page.locator(".cnn-overview").first
-    overview.wait_for(timeout=90_000)
-    page.wait_for_timeout(600)   # let Bokeh lay out its figures
-    return overview.bounding_box()
+    page.locator(".cnn-overview").first.wait_for(timeout=90_000)
+    return _overview_box(page)
+
+
+def _overview_box(page) -> dict:
+    """The overview where it is now, once the page has settled: a tap that opens a detail view scrolls
+    the page to it, so a box measured before that tap is stale."""
+    from test_layout_browser import settled_box
+
+    page.locator(".cnn-overview").first.scroll_into_view_if_needed()     # as a person scrolls back up to it
+    left, top, width, height = settled_box(page, ".cnn-overview")
+    return {"x": left, "y": top, "width": width, "height": height}
 
 
 def _neuron_at(box, traces, layer: str, channel: int) -> tuple[float, float]:
@@ -86,8 +94,8 @@ def test_a_tap_on_an_overview_neuron_shows_what_it_reads_and_selects_it(tablet, 
     # ... and what a click does: its formula.
     tablet.locator('.cnn-formula-conv[data-layer="conv_1_2"][data-neuron="3"]').wait_for(timeout=15_000)
     # A ReLU neuron reads one neuron: its own channel of the convolution before it.
-    tablet.wait_for_timeout(700)
-    tablet.touchscreen.tap(*_neuron_at(box, traces, "relu_1_2", 5))
+    tablet.wait_for_timeout(700)      # a second tap as a person makes it, not a double tap
+    tablet.touchscreen.tap(*_neuron_at(_overview_box(tablet), traces, "relu_1_2", 5))
     tablet.wait_for_function(EDGE_COUNT_JS + " === 1", timeout=10_000)
 
 

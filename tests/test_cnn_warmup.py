@@ -41,3 +41,16 @@ def test_the_warm_up_imports_the_page_loads_the_model_and_traces_it_once():
 def test_the_warm_up_can_be_turned_off():
     # Off: nothing started and nothing imported (the later load in the check imports Keras itself).
     assert _run("0") == "False False True False False [] False"
+
+
+@pytest.mark.browser
+def test_the_app_starts_the_warm_up_once_a_dense_page_is_on_screen(page, tmp_path):
+    # The shell imports no page: the app (playground/app.py) hands it the warm-up to start.
+    from browser_support import DENSE_READY, served_app, wait_for_log
+    from playground.cnn.warmup import DONE_LINE
+
+    log_path = tmp_path / "server.log"
+    with open(log_path, "w") as log, served_app(log) as url:
+        page.goto(url)
+        page.wait_for_function(DENSE_READY, timeout=90_000)
+        assert wait_for_log(log_path, DONE_LINE, timeout_s=300), log_path.read_text()[-2000:]

@@ -115,7 +115,7 @@ def test_exported_script_runs_and_evaluates(case, tmp_path):
         assert text.count(f"keras.layers.Dropout({t.settings.dropout})") == len(t.settings.hidden)
     if t.settings.early_stopping:
         assert (f'EarlyStopping(monitor="val_loss", patience={t.settings.early_stopping}, restore_best_weights=True)'
-                in text and "callbacks=[stop]" in text)
+                in text and "callbacks=[EpochLine(), stop]" in text)
     run = subprocess.run([sys.executable, str(tmp_path / "train.py"), str(tmp_path / "d.csv")],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]

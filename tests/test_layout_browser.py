@@ -6,7 +6,7 @@ page (text nodes' own rectangles, through shadow roots).
 """
 import pytest
 
-from browser_support import DENSE_READY
+from browser_support import DENSE_READY, ROOT, app_error_lines
 
 
 # Every element matching a selector, shadow roots included.
@@ -183,3 +183,80 @@ def test_resizing_the_window_lays_the_page_out_again(browser, app_url):
         assert page.evaluate(SCROLL)[0] <= page.evaluate(SCROLL)[1]
     finally:
         context.close()
+
+
+# Issue 20: every window from a phone to a 2560 px screen, on both pages, in both languages and themes,
+# with the largest network (6×8) and the widest model (tiny-imagenet). Phones are touch screens.
+ALL_WINDOWS = [(360, 740, True), (390, 844, True), (768, 1024, False), (1024, 768, False), (900, 700, False),
+               (1280, 720, False), (1366, 768, False), (1920, 1080, False), (2560, 1440, False)]
+# Each window opens English in the light theme and Ukrainian in the dark one: both languages and both themes.
+LOOKS = ["&lang=en&theme=default", "&lang=uk&theme=dark"]
+PAGES = {"dense": SIX_BY_EIGHT, "cnn": "?page=cnn&cnn_model=tiny-imagenet"}
+
+
+def open_window(browser, url: str, width: int, height: int, touch: bool):
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=touch, has_touch=touch)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(url)
+    return context, page
+
+
+def inside(box, width: int, height: int) -> bool:
+    left, top, w, h = box
+    return left >= -1 and top >= -1 and left + w <= width + 1 and top + h <= height + 1
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize("width,height,touch", ALL_WINDOWS)
+def test_every_window_fits_both_pages_in_both_languages_and_themes(browser, app_url, name, width, height, touch):
+    for look in LOOKS:
+        context, page = open_window(browser, app_url + PAGES[name] + look, width, height, touch)
+        try:
+            if name == "dense":
+                page.wait_for_function(DENSE_READY, timeout=60_000)
+                map_box = settled_box(page, ".nn-decision-map")
+                assert inside(map_box, width, height), (look, map_box)        # the map on the first screen,
+                play = page.locator(".nn-play").first                              # and the Play bar
+                play_box = play.bounding_box()
+                assert inside((play_box["x"], play_box["y"], play_box["width"], play_box["height"]), width, height)
+                if width < 600:
+                    assert map_box[2] >= 0.8 * width, map_box                 # the map across a phone
+            else:
+                page.locator(".cnn-overview").first.wait_for(timeout=90_000)
+                overview = settled_box(page, ".cnn-overview-box")
+                assert overview[1] < height and overview[0] + overview[2] <= width + 1, overview
+            scroll_width, client_width = page.evaluate(SCROLL)
+            assert scroll_width <= client_width, (look, scroll_width, client_width)   # no sideways scroll
+            texts = page.evaluate(TEXTS)
+            assert len(texts) > 20
+            assert overlaps(texts) == [], look
+            assert [t["text"] for t in texts if t["cut"]] == [], look
+            assert page.errors == []
+        finally:
+            context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["", "?page=cnn"])
+def test_resizing_through_every_width_raises_no_error(browser, app_url, query):
+    """A phone turned, a window dragged narrow and wide again: every size lays out, and the server logs no error."""
+    log = ROOT / ".pytest_cache" / "panel-serve.log"
+    before = len(app_error_lines(log.read_text(errors="replace"))) if log.exists() else 0
+    context, page = open_window(browser, app_url + query, 1366, 768, False)
+    try:
+        ready = DENSE_READY if not query else "() => !!document.querySelector('html[data-fitted]')"
+        page.wait_for_function(ready, timeout=90_000)
+        for width in (360, 480, 600, 768, 900, 1099, 1100, 1600, 2560, 390):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.wait_for_function("(size) => document.documentElement.dataset.fitted === size", arg=f"{width} 800",
+                                   timeout=30_000)
+        settled_box(page, ".nn-decision-map" if not query else ".cnn-overview")
+        assert page.evaluate(SCROLL)[0] <= page.evaluate(SCROLL)[1]
+        assert page.errors == []
+    finally:
+        context.close()
+    if log.exists():
+        assert app_error_lines(log.read_text(errors="replace"))[before:] == []

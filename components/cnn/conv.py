@@ -20,6 +20,7 @@ from playground.components.cnn.theming import ThemedFigure
 from playground.components.cnn.colors import (ACTIVATION_PALETTE, CHANNEL_PALETTES, INPUT_PALETTE, WEIGHT_PALETTE,
                                              symmetric_limit)
 from playground.i18n import _
+from playground.i18n.numbers import format_number
 from playground.theme import CNN_CURRENT_ROW, CNN_FRAME, CNN_INK, CNN_LINK, CNN_TEXT, CNN_WINDOW_FILL
 
 WIDTH, HEIGHT = 680, 470
@@ -180,7 +181,7 @@ class ConvView(ThemedFigure, pn.viewable.Viewer):
         label(14, title_y, _("{layer} channel ∗ kernel = intermediate map").format(layer=input_name), align="left")
         label(x_out + t_out[1] / 2, title_y, output_name)
         label(x_sum, mid, "Σ", "26px")
-        label(x_sum, mid - 30, _("+ bias {bias}").format(bias=f"{bias:.3f}".replace("-", "\u2212")), "14px")
+        label(x_sum, mid - 30, _("+ bias {bias}").format(bias=format_number(bias).replace("-", "\u2212")), "14px")
         if tile >= 24:
             for c in range(c_in):
                 label(xs_k[c] - 11, ys[c], "∗", "20px")

@@ -15,6 +15,7 @@ from playground.components.cnn.colors import (ACTIVATION_PALETTE, INPUT_PALETTE,
                                               symmetric_limit, text_color)
 from playground.components.safe_text import escape
 from playground.i18n import _
+from playground.i18n.numbers import decimal_sign, format_share
 from playground.theme import CNN_FORMULA_CSS, CSS_INK
 
 MINUS = "\u2212"
@@ -22,13 +23,14 @@ MINUS = "\u2212"
 
 
 def fmt(value: float, digits: int = 3) -> str:
-    """A number as the views print it: fixed decimals and a true minus sign."""
+    """A number as the views print it: fixed decimals, a true minus sign and the language's decimal
+    sign (0,125 in Ukrainian)."""
     text = f"{float(value):.{digits}f}"
     if text.startswith("-"):
         text = MINUS + text[1:]
         if float(text[1:]) == 0:
             text = text[1:]  # "−0.000" reads as a bug
-    return text
+    return text.replace(".", decimal_sign())
 
 
 def grid_html(values: np.ndarray, css: str, palette: list[str], limit: float,
@@ -166,8 +168,8 @@ def dropout_formula_html(layer: str, neuron: int, row: int, col: int, x: float, 
     lim = limit or symmetric_limit(np.array([x, y]))
     label = escape(_("Dropout at inference:"))
     note = escape(_("The explainer shows the model as it predicts, where Dropout passes every value unchanged. "
-                  "While training, it sets a random {percent} % of the values to 0 and multiplies the rest "
-                  "by 1/(1 − {rate}).").format(percent=f"{100 * rate:.0f}", rate=fmt(rate, 2)))
+                  "While training, it sets a random {share} of the values to 0 and multiplies the rest "
+                  "by 1/(1 − {rate}).").format(share=format_share(rate, 0), rate=fmt(rate, 2)))
     body = (f'<div class="row"><span class="note">{label}</span>'
             + _number(x, "cnn-formula-input", lim) + '<span class="op">=</span>'
             + _number(y, "cnn-formula-output", lim, result=True) + "</div>"

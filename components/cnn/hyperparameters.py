@@ -14,6 +14,7 @@ from bokeh.plotting import figure
 from playground.components.cnn.cells import bokeh_pane
 from playground.components.cnn.theming import ThemedFigure
 from playground.i18n import _
+from playground.i18n.numbers import format_number
 from playground.theme import CNN_INK, CNN_TEXT, CNN_WINDOW_FILL, HYPERPARAM_COLOURS
 
 WIDTH, HEIGHT = 720, 400
@@ -57,7 +58,7 @@ def conv_fit(n: int, k: int, p: int, s: int) -> ConvFit:
                          "are never read. Change the stride, padding or kernel size.").format(
                            span=span, s=s, left=left),
                        _("{formula} = {value}, rounded down to {out}").format(
-                           formula=formula, value=f"{span / s + 1:.2f}", out=out))
+                           formula=formula, value=format_number(span / s + 1, 2), out=out))
     return ConvFit(padded, out, True, "", formula + f" = {out}")
 
 

@@ -26,6 +26,7 @@ from playground.components.cnn.layer_facts import LayerFacts
 from playground.components.cnn.theming import ThemedFigure, themed_column
 from playground.components.safe_text import safe_text
 from playground.i18n import _
+from playground.i18n.numbers import decimal_sign, format_number, format_share
 from playground.theme import CNN_BAR, CNN_BAR_BEST, CNN_FRAME, CNN_INK, CNN_MUTED, CNN_TEXT
 
 WIDTH, HEIGHT = 1240, 440
@@ -161,6 +162,11 @@ def _flip(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a[::-1], dtype=np.float32)
 
 
+
+def _short(value: float) -> str:
+    """Three significant digits, with the language's decimal sign (a tooltip's min and max)."""
+    return f"{float(value):.3g}".replace(".", decimal_sign())
+
 class Overview(ThemedFigure, pn.viewable.Viewer):
     """All layers' activations side by side; hover shows connections, click selects a neuron."""
 
@@ -267,7 +273,8 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         for col in cols:
             i, out, layer = col.layer, outputs[col.layer], facts[col.layer]
             first = len(index)
-            shown_name = _("output") if col.kind == "output" else names[i]
+            # The input column is named by the page (a layer of the model keeps its own name).
+            shown_name = _("output") if col.kind == "output" else _("input") if facts[i].is_input else names[i]
             labels["x"].append(col.x)
             labels["y"].append(name_y)
             labels["text"].append(shown_name)
@@ -299,8 +306,8 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                     a = out[:, :, c]
                     unit = CHANNEL_LETTERS[c] if rgb else _("neuron {n}").format(n=c)
                     label = _("<b>{layer}</b> · {unit}<br>{h}×{w} · min {low}, max {high}").format(
-                        layer=safe_text(names[i]), unit=unit, h=a.shape[0], w=a.shape[1], low=f"{a.min():.3g}",
-                        high=f"{a.max():.3g}")
+                        layer=safe_text(names[i]), unit=unit, h=a.shape[0], w=a.shape[1], low=_short(a.min()),
+                        high=_short(a.max()))
                     self._add_unit(units, index, col.x, col.ys[c], col.width, col.tile_h, i, c,
                                    label, prev_first, prev_count, one)
             elif col.kind == "vector":
@@ -310,7 +317,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 act["dw"].append(col.width)
                 act["dh"].append(col.tile_h)
                 label = _("<b>{layer}</b> · {count} values<br>min {low}, max {high}").format(
-                    layer=safe_text(names[i]), count=out.shape[0], low=f"{out.min():.3g}", high=f"{out.max():.3g}")
+                    layer=safe_text(names[i]), count=out.shape[0], low=_short(out.min()), high=_short(out.max()))
                 self._add_unit(units, index, col.x, col.ys[0], col.width, col.tile_h, i, 0,
                                label, prev_first, prev_count, False)
             else:  # the output: one bar per class
@@ -324,7 +331,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                     bars["height"].append(y + h / 2)
                     bars["color"].append(CNN_BAR_BEST if c == best else CNN_BAR)
                     for x, text, align in ((bar_left - 6, class_names[c], "right"),
-                                           (bar_left + bar_len + 4, f"{100 * p:.1f}%", "left")):
+                                           (bar_left + bar_len + 4, format_share(p), "left")):
                         labels["x"].append(x)
                         labels["y"].append(y)
                         labels["text"].append(text)
@@ -332,7 +339,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                         labels["align"].append(align)
                         labels["color"].append(CNN_INK if c == best else CNN_MUTED)
                     # Class names come from the model file or the learner: the tooltip is HTML.
-                    label = _("<b>{name}</b>: probability {p}").format(name=safe_text(class_names[c]), p=f"{p:.3f}")
+                    label = _("<b>{name}</b>: probability {p}").format(name=safe_text(class_names[c]), p=format_number(p))
                     self._add_unit(units, index, col.x, y, col.width, col.tile_h, i, c, label,
                                    prev_first, prev_count, False, frameless=True)
             prev_first, prev_count = first, len(index) - first
@@ -399,7 +406,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 ends = ["−max|a|", "+max|a|"]
             else:
                 lim = float(np.max(limits[layer]))
-                ends = [f"{-lim:.2f}", f"{lim:.2f}"]
+                ends = [format_number(-lim, 2), format_number(lim, 2)]
             for x, text, align in ((left, ends[0], "left"), (right, ends[1], "right")):
                 labels["x"].append(x)
                 labels["y"].append(y - 11)

@@ -148,7 +148,10 @@ class Callouts(pn.custom.JSComponent):
             right: [ax + gap, ay - h / 2], left: [ax - gap - w, ay - h / 2],
             below: [ax - w / 2, ay + gap], above: [ax - w / 2, ay - gap - h],
           }[c.side] || [ax + gap, ay - h / 2];
-          note.style.left = Math.max(4, at[0]) + "px";
+          // Within the page's width: a note that runs off a phone's edge would make the page scroll sideways.
+          const right = window.scrollX + document.documentElement.clientWidth - w - 4;
+          note.style.left = Math.max(4, Math.min(at[0], right)) + "px";
+          dot.style.left = Math.min(ax, right + w - 20) + "px";
           note.style.top = Math.max(4, at[1]) + "px";
         }
       }

@@ -73,8 +73,10 @@ class ModelChoice(param.Parameterized):
             model, names, samples, sample_names, note = (up.model, up.names, up.samples, up.sample_names,
                                                          self.uploaded_note)
         else:
-            model, names = load_built_in(key), list(BUILT_IN[key].class_names)
+            # A built-in model's class names are words of the page's language (a learner's are their own).
+            model, names = load_built_in(key), [_(name) for name in BUILT_IN[key].class_names]
             (samples, sample_names), note = built_in_samples(key), _(BUILT_IN[key].note)
+            sample_names = [_(name) for name in sample_names]
         self.param.update(key=key, model=model, class_names=list(names), samples=list(samples),
                           sample_names=list(sample_names), note=note)
 

@@ -36,8 +36,10 @@ from playground.components.cnn.pair import PairView
 from playground.components.cnn.tutorial_card import TutorialCard
 from playground.components.safe_text import inert_line
 from playground.i18n import N_, _
+from playground.i18n.numbers import format_number
 from playground.page import Page
-from playground.theme import CNN_BUTTONS_CSS, CNN_CHECKBOX_CSS, CNN_SELECT_CSS, CNN_SLIDER_CSS, CNN_TABS_CSS
+from playground.theme import (CNN_BUTTONS_CSS, CNN_CHECKBOX_CSS, CNN_SELECT_CSS, CNN_SLIDER_CSS, CNN_TABS_CSS, FIXED_SIZE,
+                              NO_FLOOR, SCROLL_BOX, WRAP)
 
 EXPLAINER_TAB, HYPERPARAMS_TAB, INPUT_TAB = 0, 1, 2
 
@@ -143,21 +145,30 @@ class CnnPage(Page):
                        s.color_range, options={_(label): key for key, label in COLOR_RANGE_LABELS.items()},
                        css_classes=["cnn-color-range"], stylesheets=[CNN_BUTTONS_CSS], margin=(2, 10)),
                    pn.widgets.Checkbox.from_param(s.show_details, name=_("Show details"), css_classes=["cnn-details"],
-                                                  stylesheets=[CNN_CHECKBOX_CSS], margin=(10, 10, 0, 20))),
+                                                  stylesheets=[CNN_CHECKBOX_CSS], margin=(10, 10, 0, 20)),
+                   styles=WRAP),
+            styles=SCROLL_BOX,
         )
+        # Rows wrap where the window is narrower than their pieces (a tablet, a phone): the detail
+        # views go under the one clicked, and wide pictures scroll inside boxes of their own, never the page.
         explainer = pn.Column(
-            pn.Row(self.samples, options),
-            self.overview,
+            pn.Row(pn.Column(self.samples, margin=0, styles=SCROLL_BOX), options, styles=WRAP),
+            pn.Column(self.overview, margin=0, styles=SCROLL_BOX, css_classes=["cnn-overview-box"]),
             self._detail_title,
-            pn.Row(pn.Column(*self._views.values()), pn.Column(self._play_row, self.formula, self.tutorial)),
-            sizing_mode="stretch_width",
+            pn.Row(pn.Column(*self._views.values(), styles=SCROLL_BOX),
+                   pn.Column(self._play_row, self.formula, self.tutorial, styles=SCROLL_BOX), styles=WRAP),
+            sizing_mode="stretch_width", styles=NO_FLOOR,
         )
-        return pn.Tabs((_("Explainer"), explainer), (_("Hyperparameters"), pn.Column(self.hyperparams, self.hp_tutorial)),
-                       (_("Your image & model"), self.uploads), css_classes=["cnn-tabs"], stylesheets=[CNN_TABS_CSS],
-                       sizing_mode="stretch_width")
+        for fig in (self.overview.figure, self.samples.figure):
+            fig.styles = FIXED_SIZE
+        hyperparameters = pn.Column(self.hyperparams, self.hp_tutorial, styles=SCROLL_BOX)
+        return pn.Tabs((_("Explainer"), explainer), (_("Hyperparameters"), hyperparameters),
+                       (_("Your image & model"), pn.Column(self.uploads, styles=SCROLL_BOX)), css_classes=["cnn-tabs"],
+                       stylesheets=[CNN_TABS_CSS], sizing_mode="stretch_width", styles=NO_FLOOR)
 
     def __panel__(self):
         return self._tabs
+
 
     # ------------------------------------------------------------------ showing an image
 
@@ -195,7 +206,7 @@ class CnnPage(Page):
     def _render_prediction(self) -> None:
         e = self._explanation
         text = _("Prediction: <b>{name}</b> ({percent} %)").format(
-            name=inert_line(e.predicted_name), percent=f"{100 * e.probabilities[e.predicted]:.1f}")
+            name=inert_line(e.predicted_name), percent=format_number(100 * e.probabilities[e.predicted], 1))
         self._prediction.object = text + (f" · {inert_line(self._source)}" if self._source else "")
 
     def _outline_selection(self) -> None:
@@ -240,6 +251,7 @@ class CnnPage(Page):
         if trace.output.ndim == 1 and not self._is_output(index):
             channel = int(np.argmax(trace.output))  # a strip: start at its most active neuron
         self.state.param.update(layer=trace.name, neuron=channel, row=0, col=0, in_channel=0)
+        self.reveal(".cnn-detail-title")     # the detail view opens under the overview
 
     def _on_selection(self, *events) -> None:
         changed = {e.name for e in events}

@@ -1,10 +1,11 @@
 """`playground train` and `playground bench`: the dense playground without a browser."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
+import os
 import sys
+from urllib.parse import urlsplit
 
 from playground.dense.headless import run_training
 from playground.dense.lessons import LESSONS
@@ -19,6 +20,7 @@ FLAGS = {
     "regularization": "regularization", "reg-rate": "reg_rate", "optimizer": "optimizer", "loss": "loss",
     "seed": "seed", "data-seed": "data_seed", "n-classes": "n_classes", "shuffle": "shuffle",
     "dropout": "dropout", "early-stopping": "early_stopping", "wide-layers": "wide_layers", "init-zero": "init_zero",
+    "label-noise": "label_noise", "class-keep": "class_keep",
 }
 
 
@@ -34,12 +36,22 @@ def base_settings(args) -> DenseSettings:
     if url is not None:
         query, notes, errors = parse_url(url)
         settings, more = DenseSettings.from_query(query)
-        if errors or more:
-            raise ValueError(f"--url: {(errors + more)[0]}")
-        for note in notes:   # what the link asks for that we cannot reproduce: said, not fatal
+        if errors and not _holds_settings(url):     # not a link, or one without '?…'/'#…': nothing to start from
+            raise ValueError(f"--url: {errors[0]}")
+        # What the link asks for that we cannot reproduce, and values ignored with a notice
+        # (as the page shows them): said, not fatal, so the exit code stays 0.
+        for note in notes + errors + more:
             print(f"playground: note: {note}", file=sys.stderr)
         return settings
     return DenseSettings()
+
+
+def _holds_settings(url: str) -> bool:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return bool(parts.query or parts.fragment)
 
 
 def settings_from_args(args) -> DenseSettings:
@@ -59,6 +71,8 @@ def settings_from_args(args) -> DenseSettings:
 
 def _json_safe(value):
     # NaN/inf are not JSON; a diverged run reports null losses (and "diverged": true).
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
@@ -72,21 +86,56 @@ def _train(args) -> int:
     if args.target is None:
         args.target = lesson.target if lesson else 0.05
     try:
+        if args.apply_solution and lesson is None:
+            raise ValueError("--apply-solution needs --lesson ID")
         if not 0 <= args.epochs <= MAX_EPOCHS:
             raise ValueError(f"--epochs {args.epochs}: must be from 0 to {MAX_EPOCHS}")
         settings = settings_from_args(args)
     except ValueError as exc:
-        print(f"playground: error: {exc}", file=sys.stderr)
+        from playground.serve.user_text import echo   # a 100 KB value is not echoed whole
+
+        print(f"playground: error: {echo(exc, 300)}", file=sys.stderr)
         return 2
-    trainer = None
-    keras_files = (args.load_keras, args.export_keras, args.export_csv, args.export_script)
-    if any(keras_files):
+    if args.compare is not None:
+        return _compare(args, settings)
+    from playground.dense.data_source import DataSource, name_own
+    from playground.dense.metrics import trainer_metrics
+    from playground.dense.trainer import Trainer
+
+    source = DataSource()
+    if args.data_csv:
+        from playground.datasets.csv_data import CsvError, read_csv
+
         try:
-            trainer = _keras_trainer(settings, args)
-        except (ValueError, OSError) as exc:
-            print(f"playground: error: {str(exc).splitlines()[0]}", file=sys.stderr)
+            source.own = read_csv(args.data_csv)
+        except (CsvError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else exc
+            print(f"playground: error: {os.path.basename(args.data_csv)}: {reason}", file=sys.stderr)
             return 2
-    summary = run_training(settings, args.epochs, args.target, trainer)
+        name_own(settings, source.own)
+    keras_files = (args.load_keras, args.export_keras, args.export_csv, args.export_script)
+    from playground.dense.keras_io import export_path_problem
+
+    # Checked before training, which can take hours: a missing folder is found now, not after.
+    problem = export_path_problem(args.export_keras, args.export_csv, args.export_script)
+    if problem:
+        print(f"playground: error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        trainer = _keras_trainer(settings, args, source) if any(keras_files) else Trainer(settings, source=source)
+    except (ValueError, OSError) as exc:
+        print(f"playground: error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    if source.missing:
+        print(f"playground: error: --dataset {settings.dataset} needs --data-csv FILE", file=sys.stderr)
+        return 2
+    if lesson is not None:    # solved by the lesson's rule, over the preset's run and the solution's
+        from playground.dense.lesson_play import play_lesson
+
+        summary = play_lesson(lesson, trainer, args.epochs, args.apply_solution, args.target)
+    else:
+        summary = run_training(settings, args.epochs, args.target, trainer)
+    summary.update(trainer_metrics(trainer))
     history = summary.pop("history")
     if not args.json:
         for epoch in range(0, summary["epochs"] + 1, max(1, summary["epochs"] // 10)):
@@ -94,7 +143,9 @@ def _train(args) -> int:
         solved = summary["solved_at"]
         print(f"{summary['epochs']} epochs in {summary['seconds']:.2f} s ({summary['epochs_per_second']} epochs/s); "
               f"train loss {summary['train_loss']:.4f}, test loss {summary['test_loss']:.4f}; "
-              + (f"test loss ≤ {args.target} at epoch {solved}" if solved is not None else
+              + (f"lesson {lesson.id}: " + (f"solved at epoch {solved}" if solved is not None else "not solved")
+                 + f" by its rule ({lesson.rule_text})" if lesson is not None else
+                 f"test loss ≤ {args.target} at epoch {solved}" if solved is not None else
                  f"test loss never ≤ {args.target}")
               + ("; the run DIVERGED (NaN/inf): try a smaller learning rate" if summary["diverged"] else ""))
         if summary["stopped_at"] is not None:
@@ -102,7 +153,7 @@ def _train(args) -> int:
                   f"{summary['stopped_at']}; the weights are epoch {summary['best_epoch']}'s")
     else:
         print(json.dumps({k: _json_safe(v) for k, v in summary.items()}))
-    if trainer is not None:
+    if any(keras_files):
         try:
             _export(trainer, args)
         except (ValueError, OSError) as exc:
@@ -111,18 +162,52 @@ def _train(args) -> int:
     return 0
 
 
-def _keras_trainer(settings: DenseSettings, args):
+def _compare(args, settings: DenseSettings) -> int:
+    """`--compare CHANGE`: the run of the flags and the run with CHANGE, from the same start, both printed."""
+    from playground.dense.compare import parse_change, same_start_trainers
+
+    try:
+        if args.data_csv or args.load_keras or args.apply_solution:
+            raise ValueError("--compare trains two runs of generated data from the flags; "
+                             "leave out --data-csv, --load-keras and --apply-solution")
+        change = parse_change(args.compare)
+        trainers = same_start_trainers(settings, change)
+    except ValueError as exc:
+        print(f"playground: error: --compare {args.compare[:80]!r}: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    summaries = [run_training(t.settings, args.epochs, args.target, t) for t in trainers]
+    histories = [summary.pop("history")["test_loss"] for summary in summaries]
+    if args.json:
+        print(json.dumps({"change": change, "same_start": True,
+                          "runs": [{**{k: _json_safe(v) for k, v in summary.items()},
+                                    "test_loss_history": _json_safe(history)}
+                                   for summary, history in zip(summaries, histories)]}))
+        return 0
+    label = " ".join(f"{k}={v}" for k, v in change.items())
+    print(f"test loss at {'epoch':>6}  {'as set':>10}  {'with ' + label}")
+    for epoch in range(0, args.epochs + 1, max(1, args.epochs // 10)):
+        values = [f"{h[epoch]:.4f}" if epoch < len(h) else "–" for h in histories]
+        print(f"{'':13}{epoch:6d}  {values[0]:>10}  {values[1]}")
+    for name, summary in zip(("as set", "with " + label), summaries):
+        solved = summary["solved_at"]
+        print(f"{name}: test loss {summary['test_loss']:.4f}; "
+              + (f"≤ {args.target} at epoch {solved}" if solved is not None else f"never ≤ {args.target}")
+              + ("; DIVERGED" if summary["diverged"] else ""))
+    return 0
+
+
+def _keras_trainer(settings: DenseSettings, args, source=None):
     """A trainer for the Keras flags: with --load-keras, the file's shape and weights."""
     from playground.dense.trainer import Trainer
 
     if not args.load_keras:
-        return Trainer(settings)
+        return Trainer(settings, source=source)
     from playground.dense import keras_io
 
     changes, (weights, biases) = keras_io.import_keras(args.load_keras, settings.features if args.features else None,
                                                        max_neurons=settings.max_neurons)
     keras_io.apply_import(settings, changes)
-    trainer = Trainer(settings)
+    trainer = Trainer(settings, source=source)
     trainer.load_weights(weights, biases)
     return trainer
 
@@ -136,9 +221,18 @@ def _export(trainer, args) -> None:
             write(trainer, path)
 
 
+def lesson_json(lesson) -> dict:
+    """A lesson for `playground lessons --json`: its texts, settings, rule in words and solution."""
+    return {"id": lesson.id, "title": _(lesson.title), "goal": _(lesson.goal), "tries": _(lesson.tries),
+            "settings": lesson.settings, "target": lesson.target, "epochs": lesson.epochs,
+            "lecture": _(lesson.lecture) if lesson.lecture else None, "needs_step": lesson.needs_step,
+            "rule": _(lesson.rule_text), "solution": lesson.solution,
+            "solution_text": _(lesson.solution_text) if lesson.solution_text else None}
+
+
 def _lessons(args) -> int:
     if args.json:
-        print(json.dumps([dataclasses.asdict(lesson) for lesson in LESSONS.values()], ensure_ascii=False))
+        print(json.dumps([lesson_json(lesson) for lesson in LESSONS.values()], ensure_ascii=False))
         return 0
     width = max(map(len, LESSONS))
     for lesson in LESSONS.values():
@@ -166,9 +260,16 @@ def add_commands(sub) -> None:
                        help="test-loss threshold for solved_at (default 0.05, or the lesson's)")
     train.add_argument("--lesson", default=None, metavar="ID",
                        help="start from a lesson's settings (see `playground lessons`); other flags override")
+    train.add_argument("--compare", metavar="CHANGE",
+                       help="train the run of the flags and the run with CHANGE (e.g. optimizer=adam, or "
+                            "optimizer=adam&learning_rate=0.01) from the same start, and print both")
+    train.add_argument("--apply-solution", action="store_true",
+                       help="with --lesson: train the preset, then take the solution's step and train again")
     train.add_argument("--url", default=None, metavar="URL",
                        help="start from a TF Playground link or this app's own link; other flags override")
     train.add_argument("--json", action="store_true", help="print one JSON summary, last")
+    train.add_argument("--data-csv", metavar="FILE.csv",
+                       help="train on your own points: x1,x2,label[,split] (±1 or 0/1, class 0…K−1, or values)")
     train.add_argument("--load-keras", metavar="FILE", help="start from a dense Keras Sequential (.keras)")
     train.add_argument("--export-keras", metavar="FILE.keras", help="save the trained network for Keras")
     train.add_argument("--export-csv", metavar="FILE.csv", help="save the data: features, label, split")

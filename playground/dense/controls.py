@@ -18,6 +18,7 @@ from playground.components.palettes import CSS_TEXT
 from playground.datasets.features import FEATURES
 from playground.datasets.playground_data import DATASETS, generate
 from playground.dense.advanced_controls import AdvancedControls
+from playground.dense.pace import SpeedControl
 from playground.dense.settings import LEARNING_RATES, REG_RATES, DenseSettings, datasets_for
 from playground.dense.teaching import advanced_with_help, help_icon, with_help
 from playground.i18n import N_, _
@@ -50,7 +51,8 @@ class DenseControls:
     def __init__(self, settings: DenseSettings, playing: param.Boolean, present: param.Boolean, on_pick):
         s = settings.param
         self.play_button = pn.widgets.Toggle.from_param(playing, label=_("▶ Play"), color="primary",
-                                                        width=120, height=48, stylesheets=[_BIG_BUTTON_CSS])
+                                                        width=120, height=48, stylesheets=[_BIG_BUTTON_CSS],
+                                                        css_classes=["nn-play"])
         self.step_button = pn.widgets.Button(label=_("Step"), width=84, height=48,
                                              stylesheets=[_BIG_BUTTON_CSS])
         self.reset_button = pn.widgets.Button(label=_("Reset"), width=112, height=48, stylesheets=[_BIG_BUTTON_CSS])
@@ -62,7 +64,8 @@ class DenseControls:
                                         name="epoch-counter")
         select = dict(width=136, margin=(0, 6), stylesheets=[_CONTROL_CSS])
         self.learning_rate = pn.widgets.Select.from_param(
-            s.learning_rate, label=_("Learning rate"), options={_number_label(v): v for v in LEARNING_RATES}, **select)
+            s.learning_rate, label=_("Learning rate"), options={_number_label(v): v for v in LEARNING_RATES},
+            **dict(select, width=170))    # "Швидкість навчання" is wider than a select
         self.activation = pn.widgets.Select.from_param(
             s.activation, label=_("Activation"), options={_(ACTIVATION_LABELS.get(k, k)): k for k in s.activation.objects},
             **select)
@@ -77,6 +80,9 @@ class DenseControls:
         slider = dict(throttled=True, sizing_mode="stretch_width", stylesheets=[_CONTROL_CSS])
         self.train_ratio = pn.widgets.IntSlider.from_param(s.train_ratio, label=_("Training data (%)"), step=10, **slider)
         self.noise = pn.widgets.IntSlider.from_param(s.noise, label=_("Noise"), step=5, **slider)
+        # Data that goes wrong on purpose: wrong labels, and one class made rare.
+        self.label_noise = pn.widgets.IntSlider.from_param(s.label_noise, label=_("Wrong labels (%)"), step=5, **slider)
+        self.class_keep = pn.widgets.IntSlider.from_param(s.class_keep, label=_("One class kept (%)"), step=5, **slider)
         self.batch_size = pn.widgets.IntSlider.from_param(s.batch_size, label=_("Batch size"), **slider)
         self.regenerate_button = pn.widgets.Button(label=_("Regenerate"), sizing_mode="stretch_width", height=40,
                                                    stylesheets=[_CONTROL_CSS])
@@ -92,8 +98,8 @@ class DenseControls:
         self.n_classes = pn.widgets.IntSlider.from_param(s.n_classes, label=_("Classes (multi-class sets)"),
                                                          throttled=True, **wide)
         self.seed = pn.widgets.IntInput.from_param(s.seed, label=_("Random seed (weights)"), **wide)
-        self.speed = pn.widgets.IntSlider.from_param(s.epochs_per_frame, label=_("Speed (epochs per frame)"),
-                                                     throttled=True, **wide)
+        # Beside Play, always visible: the pace is what a class watches (pace.py).
+        self.speed = SpeedControl(settings, **dict(select, width=124))
         # On/off settings are toggle buttons: a big target whose whole label is clickable.
         toggle = dict(height=38, stylesheets=[_CONTROL_CSS, _TOGGLE_CSS])
         self.shuffle = pn.widgets.Toggle.from_param(s.shuffle, label=_("Reshuffle every epoch"),
@@ -115,36 +121,41 @@ class DenseControls:
     def show_playing(self, playing: bool) -> None:
         self.play_button.label = _("❚❚ Pause") if playing else _("▶ Play")
 
-    def top_row(self) -> pn.Row:
-        """The run buttons, the epoch and the network's settings, above the views."""
-        return pn.Row(
-            self.reset_button, self.play_button, self.step_button,
-            help_icon(("reset", _("Reset")), ("play", _("▶ Play")), ("step", _("Step"))),
-            pn.Column(self.epoch_counter, margin=(0, 10)),
-            self.learning_rate, self.activation, self.regularization, self.reg_rate, self.problem,
-            margin=(0, 0, 6, 0), align="start", styles={"align-items": "flex-end"},
-        )
+    def run_items(self) -> list:
+        """The run buttons, the speed and the epoch: the Play bar, above the views in every window."""
+        if not hasattr(self, "_run_items"):      # built once: a piece sits in one place at a time
+            self._run_items = [self.reset_button, self.play_button, self.step_button,
+                               help_icon(("reset", _("Reset")), ("play", _("▶ Play")), ("step", _("Step"))),
+                               self.speed, pn.Column(self.epoch_counter, margin=(0, 10))]
+        return self._run_items
+
+    def setting_items(self) -> list:
+        """The network's settings: beside the Play bar in a wide window, in a card in a narrow one."""
+        return [self.learning_rate, self.activation, self.regularization, self.reg_rate]
 
     def data_column(self, lessons: pn.viewable.Viewable, keras_files: pn.viewable.Viewable) -> pn.Column:
         """The left column: lessons, the data set and its settings, the advanced settings, Keras files."""
         wide = dict(sizing_mode="stretch_width")
         advanced = pn.Card(self.optimizer, self.loss, with_help(self.n_classes, "n_classes", **wide), self.seed,
-                           with_help(self.speed, "epochs_per_frame", **wide), with_help(self.shuffle, "shuffle", **wide),
+                           with_help(self.shuffle, "shuffle", **wide),
                            *advanced_with_help(self.advanced),
                            title=_("Advanced"), collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
                            stylesheets=[_CARD_CSS])
         keras = pn.Card(with_help(keras_files, "keras_files", **wide), title=_("Keras: export and import"), collapsed=True,
                         sizing_mode="stretch_width", margin=(8, 0), stylesheets=[_CARD_CSS])
         return pn.Column(
-            lessons, with_help(_heading(_("Data")), "dataset"), self.picker, self.dataset_label,
-            *(with_help(getattr(self, key), key, **wide) for key in ("train_ratio", "noise", "batch_size")),
+            # The problem type picks which data sets there are: it heads them (the top row has no room
+            # for it beside the speed at 1366 px).
+            lessons, with_help(_heading(_("Data")), "dataset"), self.problem, self.picker, self.dataset_label,
+            *(with_help(getattr(self, key), key, **wide)
+              for key in ("train_ratio", "noise", "label_noise", "class_keep", "batch_size")),
             with_help(self.regenerate_button, "data_seed", **wide), advanced, keras, width=250, margin=(0, 14, 0, 0),
         )
 
     def map_toggles(self) -> pn.Row:
         return pn.Row(self.show_test, self.discretize,
                       help_icon(("show_test_data", _("Show test data")), ("discretize", _("Discretize output"))),
-                      margin=0)
+                      margin=0, styles={"flex-wrap": "wrap"})
 
 
 def _heading(text: str) -> pn.pane.HTML:
@@ -164,7 +175,10 @@ _TOGGLE_CSS = """
 .bk-btn.bk-active { box-shadow: inset 0 0 0 3px #0877bd; font-weight: 700; }
 .bk-btn.bk-active::before { content: "✓ "; }
 """
-_BIG_BUTTON_CSS = ":host .bk-btn { font-size: 20px; font-weight: 700; }"
+_BIG_BUTTON_CSS = (":host .bk-btn { font-size: 20px; font-weight: 700; }"
+                   # a phone: Reset, Play and Step on one row, each as wide as its word
+                   " @media (max-width: 599px) { :host { width: auto !important; margin: 5px 4px !important; }"
+                   " :host .bk-btn { padding: 0 14px; } }")
 _FEATURE_CSS = """
 .bk-btn-group { height: 100%; display: flex; flex-direction: column; justify-content: space-around; }
 .bk-btn-group > .bk-btn { flex: 0 0 auto; height: 44px; font-size: 17px; font-weight: 600;

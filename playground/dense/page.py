@@ -9,7 +9,6 @@ This module only wires those pieces to the views and lays them out.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 import numpy as np
@@ -19,28 +18,43 @@ from bokeh.document import without_document_lock
 from bokeh.models import ColumnDataSource, CustomJS
 
 from playground.components.dense.decision_map import DecisionMap, point_colours
+from playground.components.dense.gradient_chart import GradientChart
 from playground.components.dense.loss_chart import LossChart
+from playground.components.dense.pinned_map import PinnedMap
+from playground.components.dense.metrics_panel import MetricsPanel
 from playground.components.dense.network_diagram import NetworkDiagram
 from playground.components.safe_text import safe_text
 from playground.datasets.features import FEATURES
-from playground.datasets.playground_data import DATASETS
+from playground.datasets.playground_data import dataset_spec
 from playground.dense.advanced_controls import early_stop_text
 from playground.dense.controls import CAPTION_CSS, DenseControls, picker_choices
+from playground.dense.data_import import CsvImport
+from playground.dense.drawing import DrawTool
+from playground.dense.diagnosis import DIVERGED_NOTICE, fix_divergence, safe_learning_rate, trainer_diagnosis
 from playground.dense.frame import build_frame, feature_grids
 from playground.dense.keras_exchange import KerasExchange
-from playground.dense.lesson_panel import LessonPanel
+from playground.dense.layout import DEFAULT_WINDOW, FEATURES_WIDTH, WIDE, layout_sizes
+from playground.dense.compare import pin
+from playground.dense.lesson_panel import LESSON_CARD_HEIGHT, LessonPanel
 from playground.dense.lessons import lesson_query
+from playground.dense.metrics import trainer_metrics
 from playground.dense.live_loop import LiveLoop
-from playground.dense.settings import MAX_LAYERS, NEW_DATA, RESETS_NETWORK, DenseSettings, query_names
+from playground.dense.settings import MAX_LAYERS, NEW_DATA, RESETS_NETWORK, DenseSettings, format_value, query_names
 from playground.dense.help_texts import help_html
 from playground.dense.share import parse_view
-from playground.dense.teaching import (add_help, apply_view, callouts, explanations, help_icon, place_callouts,
-                                       share_dialog, with_help)
+from playground.dense.step_card import link_card, neuron_card
+from playground.dense.step_numbers import step_trainer
+from playground.dense.teaching import (CompareButtons, add_help, apply_view, callouts, explanations, help_icon,
+                                       place_callouts, share_dialog, with_help)
 from playground.dense.tf_links import settings_from_tf_hash
 from playground.dense.trainer import HISTORY_CAP, Trainer
 from playground.i18n import _
+from playground.i18n.numbers import format_number
 from playground.serve import scheduler
+from playground.serve.locks import hold, locked_notice
+from playground.serve.progress import network_text, session_progress
 from playground.page import Page
+from playground.theme import NO_FLOOR, SCROLL_BOX, SHEET_CSS
 
 
 
@@ -66,46 +80,6 @@ class DocumentHost:
         self.doc.add_next_tick_callback(without_document_lock(loop))
 
 
-@dataclass(frozen=True)
-class Sizes:
-    """Pixel sizes of the page's views for one window."""
-
-    map_side: int            # the decision map's square
-    output_width: int        # the column of the curves and the map
-    chart_height: int
-    diagram_width: int
-    diagram_height: int
-
-
-DEFAULT_WINDOW = (1366, 768)    # until the browser has said its size
-SCROLLBAR = 16
-HEADER, TOP_ROW = 56, 84        # the shell's header; the run buttons and the settings above the views
-DATA_COLUMN = 264               # the data column with its margin (hidden in present mode)
-FEATURES_WIDTH = 92             # the feature buttons left of the diagram
-DIAGRAM_HEAD, DIAGRAM_FOOT = 112, 48   # +/− rows above the diagram, the weight field below it
-CHART_NUMBERS, CAPTION, MAP_FRAME, TOGGLES = 60, 28, 78, 46   # the output column's other rows
-
-
-def layout_sizes(width: int, height: int, present: bool = False) -> Sizes:
-    """Sizes that fill a `width` × `height` window without horizontal scrolling.
-
-    The map stays wholly on the first screen, its side at least 40 % of the window's
-    height; the diagram takes the rest of the width (at least 18 % of the window's
-    area from 1366×768 up). Present mode gives the data column's room to the views.
-    """
-    width, height = max(width, 1024), max(height, 600)
-    chart = int(np.clip(0.11 * height, 80, 170))
-    fixed = HEADER + TOP_ROW + CHART_NUMBERS + chart + CAPTION + MAP_FRAME + TOGGLES + 12
-    side = int(min(height - fixed, (0.6 if present else 0.5) * height))
-    room = width - SCROLLBAR - 20 - (0 if present else DATA_COLUMN) - 20 - FEATURES_WIDTH
-    # A narrow window shrinks the map first, down to 40 % of the height, to keep the diagram usable.
-    side = int(max(min(side, room - 60 - 480), 0.4 * height))
-    output = side + 60
-    diagram_height = height - HEADER - TOP_ROW - DIAGRAM_HEAD - DIAGRAM_FOOT
-    diagram_width = int(min(room - output, 2.2 * diagram_height))
-    return Sizes(side, output, chart, diagram_width, diagram_height)
-
-
 class DensePage(Page):
     """One learner's dense playground: settings, trainer, controls and views."""
 
@@ -116,10 +90,14 @@ class DensePage(Page):
         super().__init__(**params)
         query = session_query()
         self.present = query.pop("present", None) is not None   # ?present: the teacher's projected session
+        if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:   # the key has done its job
+            pn.state.onload(lambda: scheduler.hide_present_key(pn.state.location))
         self._window = DEFAULT_WINDOW
         query, lesson_notices = lesson_query(query)   # ?lesson=ID, the query's own settings on top
         self.settings, notices = DenseSettings.from_query(query)
         self.view, view_notices = parse_view(query)     # a teacher's hidden and locked controls
+        # Locked settings hold on the server too (a forged websocket message, an import, a shortcut).
+        hold(self.settings, self.view.frozen, refused=lambda names: self._notify(locked_notice(names)))
         self.notices = [*lesson_notices, *notices, *view_notices]
         self.trainer = Trainer(self.settings, history_cap=HISTORY_CAP)
         doc = pn.state.curdoc
@@ -127,11 +105,15 @@ class DensePage(Page):
         # The teacher's projected session (?present, with the server's key if it has one) trains first.
         teacher = host is not None and scheduler.presenting(doc)
         self.loop = LiveLoop(self.trainer, host, draw=self._draw_live_frame, diverged=self.pause,
-                             priority=lambda: teacher)
+                             priority=lambda: teacher, batch_step=self._slow_motion_frame)
         self._focus: tuple[int, int] | None = None      # hovered node shown in the big view
         self._link: tuple[int, int, int] | None = None  # picked link whose weight can be typed
         self._bias: tuple[int, int] | None = None       # picked neuron whose bias is shown
         self._frame = 0
+        self._step = None          # the numbers of the last "Step one batch", shown until anything else happens
+        self._step_cursor = 0      # where the next stepped batch starts in the training set
+        self._divergence = None    # (epoch, rate, the lower rate that trains) once the run has diverged
+        self._measured = None      # what the measures on screen were computed from (see _show_measures)
         self._quiet = False        # pausing inside an action that redraws anyway
         self._editing = False      # the weight field is being filled in, not typed in
         self.controls = DenseControls(self.settings, self.param.playing, self.param.present, self._pick_dataset)
@@ -140,12 +122,22 @@ class DensePage(Page):
                                    redraw=lambda: self._redraw(structure=True, data=True))
         self._stop_announced = None   # the early stopping whose stop the notices have told
         self.lessons = LessonPanel(self.apply_query, session_query().get("lesson"))
+        self.pinned = None                  # a run kept as a ghost to compare with (compare.py)
+        self.pinned_map = PinnedMap()
+        self.compare_buttons = CompareButtons()
+        self.compare_buttons.run_again.on_click(lambda _e: self.run_again())
+        self.compare_buttons.pin.on_click(lambda _e: self.pin_run())
+        self.compare_buttons.unpin.on_click(lambda _e: self.unpin_run())
+        self.csv_import = CsvImport(self.trainer, self.loop.lock, notify=self._notify, pause=self.pause,
+                                    redraw=lambda: self._redraw(structure=True, data=True))
+        self.progress = session_progress()     # the class wall's view of this run (a no-op without a class)
         self._build_views()
         self._build_teaching()
         self._build_layout()
         self.settings.param.watch(self._settings_changed, query_names())
         self.param.watch(self._playing_changed, "playing")
         self.param.watch(self._present_changed, "present")
+        self.lessons.menu.param.watch(lambda _e: self._sync_url(), "value")   # links keep the lesson
         if pn.state.curdoc is not None:
             pn.state.on_session_destroyed(lambda _ctx: self.loop.close())
         self._redraw(structure=True, data=True)
@@ -157,6 +149,12 @@ class DensePage(Page):
     def _wire_controls(self) -> None:
         c = self.controls
         c.step_button.on_click(lambda _: self.step())
+        self.step_batch_button = pn.widgets.Button(label=_("Step one batch"), height=48, width=150,
+                                                   css_classes=["nn-step-batch"])
+        self.step_batch_button.on_click(lambda _: self.step_batch())
+        self.fix_button = pn.widgets.Button(label="", color="warning", visible=False, sizing_mode="stretch_width",
+                                            css_classes=["nn-fix-divergence"])
+        self.fix_button.on_click(lambda _: self.fix_divergence())
         c.reset_button.on_click(lambda _: self.reset())
         c.regenerate_button.on_click(lambda _: self.regenerate())
         c.weight_input.param.watch(self._weight_typed, "value")
@@ -173,6 +171,11 @@ class DensePage(Page):
         self.decision_map = DecisionMap(size=sizes.map_side)
         self.map_caption = pn.pane.HTML("", margin=(0, 4), stylesheets=[CAPTION_CSS])
         self.chart = LossChart(width=sizes.output_width, height=sizes.chart_height)
+        self.metrics_panel = MetricsPanel(width=sizes.output_width)
+        self.drawing = DrawTool(self.trainer, self.loop.lock, pause=self.pause,
+                                redraw=lambda: self._redraw(structure=True, data=True), show_points=self._show_drawn)
+        self.decision_map.on_tap(self.drawing.tap)
+        self.gradient_chart = GradientChart(width=210)
         self.stop_caption = pn.pane.HTML("", visible=False, width=sizes.output_width, margin=(0, 4),
                                           stylesheets=[CAPTION_CSS, _WRAP_CSS])
         # Frame handshake: each heatmap arrives with its frame number; the browser
@@ -190,7 +193,8 @@ class DensePage(Page):
         self.lessons.menu.description = help_html("lessons")
         self.diagram.add_to_header(help_icon("hidden"), help_icon("features"))
         apply_view(self.view, self.controls, self.diagram)
-        self.share = share_dialog(self.settings.to_query)
+        self.share = share_dialog(self.current_query)
+        self.share.button.param.watch(lambda e: e.new and self.reveal(".nn-share-dialog"), "value")
         self.explanations = explanations()
         self.callouts = callouts()
 
@@ -204,7 +208,61 @@ class DensePage(Page):
             if self.trainer.stopped:
                 self.trainer.resume()
             self.trainer.step(1)
+            self._clear_step()
             self._redraw()
+
+    def step_batch(self) -> None:
+        """Pause and train one mini-batch, then show it: its points ringed, the links by gradient, the numbers."""
+        with self._quietly():
+            self.playing = False
+        with self.loop.lock:
+            if not self.trainer.trainable:
+                return
+            self._step, self._step_cursor = step_trainer(self.trainer, self._step_cursor)
+            self.decision_map.show_batch(self.trainer.train.points[self._step.batch])
+            self.diagram.show_gradients(self._step.grad_w)
+            self._show_weight_editor()
+            self._redraw()
+
+    def _show_drawn(self, own) -> None:
+        """Drawn points that cannot be trained on yet (no training point): on the map only."""
+        train, test = own.points[~own.is_test], own.points[own.is_test]
+        self.decision_map.show_points(train, point_colours(own.labels[~own.is_test], own.kind),
+                                      test, point_colours(own.labels[own.is_test], own.kind))
+
+    def _clear_step(self) -> None:
+        if self._step is not None:
+            self._step = None
+            self.decision_map.show_batch(None)
+            self.diagram.show_gradients(None)
+
+    def fix_divergence(self) -> None:
+        """The divergence notice's one-click fix: the lower learning rate found for it, the same start."""
+        if self._divergence is None or self._divergence[2] is None:
+            return
+        with self.loop.lock:
+            fix_divergence(self.trainer, self._divergence[2])
+            # The changed rate has redrawn (settings watcher); the reset needs a frame of its own.
+            self._redraw()
+
+    def _show_divergence(self) -> None:
+        """Once a run diverges: say what happened and why, and offer the fix (a probed lower rate)."""
+        t = self.trainer
+        if not t.diverged:
+            self._divergence = None
+            self.fix_button.visible = False
+            return
+        if self._divergence is not None:
+            return
+        rate = safe_learning_rate(t)
+        self._divergence = (t.epoch, self.settings.learning_rate, rate)
+        if rate is None:
+            self._notify(_("Training diverged; no lower learning rate trains this network without diverging."))
+            return
+        self._notify(_(DIVERGED_NOTICE).format(epoch=t.epoch, rate=format_value(self.settings.learning_rate),
+                                               fixed=format_value(rate)))
+        self.fix_button.label = _("Fix: learning rate {rate}, same start").format(rate=format_value(rate))
+        self.fix_button.visible = True
 
     def reset(self) -> None:
         """Pause and start over from new random weights, as the original does; the data stays.
@@ -251,7 +309,7 @@ class DensePage(Page):
 
     def set_theme(self, name: str) -> None:
         """"light" or "dark": the figures follow (the widgets follow CSS variables)."""
-        for view in (self.decision_map, self.diagram, self.chart, self.controls.epoch_counter):
+        for view in (self.decision_map, self.diagram, self.chart, self.controls.epoch_counter, self.gradient_chart):
             view.set_theme(name)
 
     def tab_hidden(self) -> None:
@@ -274,10 +332,16 @@ class DensePage(Page):
         changed = {e.name for e in events}
         with self.loop.lock:
             self._apply_settings(changed)
+        if self.pinned is not None:
+            self.pinned_map.caption.object = self._pinned_text()
         self._sync_url()
 
     def _apply_settings(self, changed: set[str]) -> None:
         self.trainer.apply(changed)
+        self._clear_step()
+        if changed & {"problem", "dataset", "n_classes"}:
+            self.drawing.follow_kind()
+        self._step_cursor = 0 if changed & (RESETS_NETWORK | NEW_DATA) else self._step_cursor
         rebuilt = bool(changed & RESETS_NETWORK)
         with self._quietly():
             if rebuilt:
@@ -289,6 +353,8 @@ class DensePage(Page):
                 self.controls.picker.set_choices(picker_choices(self.settings.problem), self.settings.dataset)
             self.controls.picker.value = self.settings.dataset
         self._redraw(structure=rebuilt, data=bool(changed & NEW_DATA))
+        if "hidden" in changed and self._arranged is not None and self._arranged[0] != WIDE:
+            self._lay_out()       # a narrow window's diagram is as wide as its columns need
 
     @contextlib.contextmanager
     def _quietly(self):
@@ -328,6 +394,8 @@ class DensePage(Page):
         if link is not None:
             self._bias = None
         self._show_weight_editor()
+        if link is not None:
+            self.reveal(".nn-weight-input")     # the card and the field to type the weight in
 
     def _pick_bias(self, node: tuple[int, int] | None) -> None:
         self._bias = node
@@ -353,7 +421,9 @@ class DensePage(Page):
             layer, index = self._bias     # a bias card: its value, read only
             name = next((self.diagram.node_name(n) for n in self.diagram.nodes if (n.layer, n.index) == self._bias), "")
             value = float(self.trainer.network.biases[layer - 1][index])
-            c.weight_label.object = _("Bias of {node}: <b>{value}</b>").format(node=safe_text(name), value=f"{value:.3f}")
+            c.weight_label.object = _("Bias of {node}: <b>{value}</b>").format(node=safe_text(name), value=format_number(value))
+            if self._step is not None:
+                c.weight_label.object += " · " + neuron_card(self._step, self._bias, name)
             c.weight_input.visible = False
             c.weight_editor.visible = True
             return
@@ -363,7 +433,11 @@ class DensePage(Page):
             return
         layer, i, j = self._link
         names = self.diagram.link_names(self._link)
-        c.weight_label.object = _("Weight {link}:").format(link=safe_text(names))
+        c.weight_label.object = _("Weight {link}:").format(link=safe_text(names)) if self._step is None else \
+            link_card(self._step, self._link, names)
+        # A step's card is a sentence: it wraps within the diagram's width instead of being cut.
+        c.weight_label.styles = {} if self._step is None else {"white-space": "normal",
+                                                               "max-width": f"{self.diagram.width - 140}px"}
         self._editing = True     # showing the current value is not an edit
         try:
             c.weight_input.value = round(float(self.trainer.network.weights[layer][i, j]), 3)
@@ -371,14 +445,57 @@ class DensePage(Page):
             self._editing = False
         c.weight_editor.visible = True
 
-    def apply_query(self, query: dict[str, str]) -> None:
-        """Start from the defaults with `query` on top (a lesson, its solution): one change, one reset."""
+    def apply_query(self, query: dict[str, str], step: bool = False) -> None:
+        """Start from the defaults with `query` on top (a lesson): one change, one reset.
+
+        `step` (a lesson's solution): `query` goes on top of the current settings instead, and a
+        change that leaves the network as it was (a new learning rate) still starts a new run
+        from the same start (a solution's step must not continue a run gone wrong).
+        """
+        if step:
+            query = {**self.settings.to_query(), **query}
         parsed, notices = DenseSettings.from_query(query)
         # The learner's speed; a lesson does not pin the draw; a teacher's hidden or locked settings stay.
         keep = {"epochs_per_frame", "seed", "data_seed"} | self.view.frozen
+        run = self.trainer.history
         self.settings.param.update(**{n: getattr(parsed, n) for n in query_names() if n not in keep})
+        if step and self.trainer.history is run:
+            self.run_again()
         if notices:
             self.notices = [*self.notices, *notices]
+
+    def pin_run(self) -> None:
+        """Keep the current run as a ghost: its curves dashed in the chart, its map small beside the big one."""
+        with self.loop.lock:
+            frame = build_frame(self.trainer, None, "")
+            self.pinned = pin(self.trainer, frame.map_grid)
+            self.chart.show_pinned(self.pinned.epochs, self.pinned.train_loss, self.pinned.test_loss)
+            self._pinned_caption = _("Pinned: epoch {epoch}, test loss {loss}").format(
+                epoch=self.trainer.epoch, loss=format_number(self.trainer.test_loss, 3))
+            self.pinned_map.show(frame.map_grid, frame.map_classes, self._pinned_text())
+        self.compare_buttons.show_pinned(True)
+
+    def _pinned_text(self) -> str:
+        """The pinned map's caption: its epoch and loss, and what the current run changed (escaped)."""
+        changes = self.pinned.differences(self.settings.to_query())
+        text = safe_text(self._pinned_caption)
+        if changes:
+            now = ", ".join(f"{name}: {was} → {new}" for name, (was, new) in changes.items())
+            text += "<br>" + safe_text(_("Now changed: {changes}").format(changes=now))
+        return text
+
+    def unpin_run(self) -> None:
+        self.pinned = None
+        self.chart.clear_pinned()
+        self.pinned_map.clear()
+        self.compare_buttons.show_pinned(False)
+
+    def run_again(self) -> None:
+        """Pause and start over from the same start: the same data, initial weights and batch order."""
+        with self._quietly():
+            self.playing = False
+        with self.loop.lock:
+            self._apply_settings({"seed"})
 
     def _watch_tf_hash(self) -> None:
         # A TF Playground hash (/app#activation=relu&…) never reaches the server with the
@@ -428,10 +545,16 @@ class DensePage(Page):
         if len(kept) < len(query):    # left present mode: reloading this URL must not enter it again
             loc.search = "?" + urlencode(kept) if kept else ""
 
+    def current_query(self) -> dict[str, str]:
+        """The page's state as a query: the lesson, if one is on, and every setting."""
+        lesson = self.lessons.menu.value
+        return {**({"lesson": lesson} if lesson else {}), **self.settings.to_query()}
+
     def _sync_url(self) -> None:
         loc = pn.state.location
         if loc is not None:
-            loc.update_query(**self.settings.to_query())
+            left = {"lesson": ""} if not self.lessons.menu.value and "lesson=" in loc.search else {}
+            loc.update_query(**left, **self.current_query())     # links and reloads keep the lesson
         self.share.refresh()
 
     # ---- playing ---------------------------------------------------------------------------
@@ -445,6 +568,8 @@ class DensePage(Page):
                 self.trainer.resume()   # Play after an early stop trains on, with a fresh patience
         self.controls.show_playing(event.new)
         if event.new:
+            with self.loop.lock:
+                self._clear_step()
             self.loop.play()
         else:
             self.loop.pause()
@@ -452,9 +577,25 @@ class DensePage(Page):
                 self._redraw()      # show exactly where training stopped
 
     def _draw_live_frame(self) -> int:
+        self._clear_step()    # the ringed batch of slow motion or a step belongs to an older frame
         self._redraw(live=True)
         if self.trainer.stopped:
             self.pause()      # early stopping ended the run; the frame above shows where
+        return self._frame
+
+    def _slow_motion_frame(self) -> int:
+        """Slow motion (pace.py): one mini-batch, its points ringed on the map and the links by their
+        gradient; the epoch counts once its batches have gone through the training set."""
+        t = self.trainer
+        start = self._step_cursor % max(len(t.train), 1)
+        self._step, self._step_cursor = step_trainer(t, self._step_cursor)
+        if start + t.batch_size >= len(t.train):
+            t.end_epoch()
+        self.decision_map.show_batch(t.train.points[self._step.batch])
+        self.diagram.show_gradients(self._step.grad_w)
+        self._redraw(live=True)
+        if t.stopped:
+            self.pause()
         return self._frame
 
     def _notify(self, text: str) -> None:
@@ -472,12 +613,14 @@ class DensePage(Page):
                 self.diagram.set_structure([f.label for f in FEATURES.values()], feature_grids(),
                                            [list(FEATURES).index(k) for k in s.features], hidden, n_out)
                 self._show_weight_editor()
-                place_callouts(self.callouts, self.diagram, self.controls.features.width)
+                # No first-visit tips on the projector, nor on a teacher's link that hides controls.
+                place_callouts(self.callouts, self.diagram, self.controls.features.width,
+                               quiet=self.present or bool(self.view.hidden))
                 self.chart.set_accuracy(s.kind != "regression")
             if data or structure:
                 self.decision_map.show_points(t.train.points, point_colours(t.train.labels, t.train.kind),
                                               t.test.points, point_colours(t.test.labels, t.test.kind))
-                self.controls.dataset_label.object = _(DATASETS[s.dataset].label)
+                self.controls.dataset_label.object = _(dataset_spec(s.dataset).label)
                 # Batches up to the whole training set (full-batch descent); a larger one from a link stays shown.
                 self.controls.batch_size.end = max(len(t.train), s.batch_size)
             self.decision_map.show_test(s.show_test_data)
@@ -494,10 +637,44 @@ class DensePage(Page):
         self.map_caption.object = frame.caption
         t = self.trainer
         self.chart.show(t.history, t.epoch, live)
-        self.lessons.show_progress(t.epoch, t.history["epoch"], t.history["test_loss"])
+        self.lessons.show_progress(t)
+        self._publish_progress(frame)
         self.controls.epoch_counter.show(frame.epoch_texts)
         self._show_early_stop()
         self.controls.play_button.disabled = t.diverged
+        self.step_batch_button.disabled = t.diverged
+        self._show_divergence()
+        if self.metrics_panel.due(live):     # at every stop; twice a second while playing
+            self._show_measures()
+
+    def _show_measures(self) -> None:
+        """The metrics panel, the neurons' marks and the gradient sizes, from the current network."""
+        t = self.trainer
+        # A frame that changed nothing of the network or the data (a hovered neuron, a toggle) keeps them.
+        net = t.network
+        state = (id(t.train), t.diverged, b"".join(a.tobytes() for a in (*net.weights, *net.biases, *net.alive)))
+        if state == self._measured:
+            return
+        self._measured = state
+        self.metrics_panel.show(trainer_metrics(t))
+        if t.diverged:
+            return
+        found = trainer_diagnosis(t)
+        self.diagram.show_marks(found.dead, found.saturated)
+        self.gradient_chart.show(found.gradient_size)
+
+    def _publish_progress(self, frame) -> None:
+        """Tell the class store where this student stands (throttled there; nothing without a class)."""
+        if not self.progress.active:
+            return
+        t, s = self.trainer, self.settings
+        solved = self.lessons._solved_at        # (epoch, seconds) once the lesson's target is met
+        self.progress.publish(
+            page="dense", lesson=self.lessons.menu.value, epoch=t.epoch,
+            test_loss=t.test_loss if t.history["test_loss"] else None,
+            network=network_text(s.features, s.hidden, t.network.widths[-1], s.activation), neurons=sum(s.hidden),
+            solved_epoch=solved[0] if solved else None, solved_seconds=solved[1] if solved else None,
+            query=s.to_query(), map_grid=frame.map_grid if frame.map_classes is None else None)
 
     def _show_early_stop(self) -> None:
         text = early_stop_text(self.trainer)
@@ -513,14 +690,23 @@ class DensePage(Page):
     # ---- layout -----------------------------------------------------------------------------
 
     def _lay_out(self) -> None:
-        """Size the views for the window and the mode (on a resize, or entering/leaving present mode)."""
-        sizes = layout_sizes(*self._window, self.present)
+        """Size and arrange the views for the window and the mode (on a resize, on entering or leaving
+        present mode, and in a narrow window when the network gains or loses a layer)."""
+        width, height = self._window
+        card = self.present and self.lessons.lesson is not None    # present mode's lesson card, above the views
+        sizes = layout_sizes(width, height - (LESSON_CARD_HEIGHT if card else 0), self.present,
+                             columns=len(self.settings.hidden) + 2)
         with pn.io.hold():
+            self._arrange(sizes)
             self._data_column.visible = not self.present
+            self.lessons.show_card(self.present)
             self.diagram.resize(sizes.diagram_width, sizes.diagram_height)
             self.controls.features.height = int(self.diagram.row_pitch * len(FEATURES))
+            # A narrow window: the network's box is the window's width, the diagram scrolls inside it.
+            self._network_column.width = sizes.network_width or sizes.diagram_width + FEATURES_WIDTH + 20
             self.decision_map.resize(sizes.map_side)
             self.chart.resize(sizes.output_width, sizes.chart_height)
+            self.metrics_panel.resize(sizes.output_width)
             self._output_column.width = self.stop_caption.width = sizes.output_width
             self._redraw(structure=True)
 
@@ -530,13 +716,60 @@ class DensePage(Page):
     def _build_layout(self) -> None:
         c = self.controls
         self._data_column = c.data_column(self.lessons, self.keras.view)
+        self._data_column.insert(1, self.compare_buttons)     # two runs side by side, under the lesson
         self._data_column.visible = not self.present
-        network_column = pn.Column(self.diagram, with_help(c.weight_editor, "weight"), margin=(0, 10))
-        self._output_column = pn.Column(self.chart, self.stop_caption, self.map_caption, self.decision_map,
-                                        c.map_toggles(), with_help(self.share.button, "share", sizing_mode="stretch_width"),
-                                        width=self.chart.figure.width, margin=0)
-        self._layout = pn.Column(c.top_row(), pn.Row(self._data_column, network_column, self._output_column, margin=0),
-                                 self.share.body, self.explanations, self.callouts, margin=(0, 10), name="dense-page")
+        self._network_column = pn.Column(self.diagram, with_help(c.weight_editor, "weight"), self.pinned_map,
+                                         pn.Row(self.step_batch_button, self.gradient_chart, margin=0),
+                                         margin=(0, 10), styles=SCROLL_BOX)
+        # Import CSV joins the data column, before its Advanced and Keras cards.
+        self._data_column.insert(len(self._data_column) - 2, pn.Column(self.drawing.view, self.csv_import.view,
+                                                                       sizing_mode="stretch_width", margin=0))
+        self._map_toggles = c.map_toggles()
+        self._share_button = with_help(self.share.button, "share", sizing_mode="stretch_width")
+        self._output_column = pn.Column(width=self.chart.figure.width, margin=0)
+        # Filled by _arrange, for the window's width.
+        self._top_row = pn.Row(margin=(0, 0, 6, 0), align="start",
+                               styles={"align-items": "flex-end", "flex-wrap": "wrap", "row-gap": "4px"})
+        self._views = pn.Row(margin=0)
+        self._settings_card = pn.Card(title=_("Network settings"), collapsed=True, sizing_mode="stretch_width",
+                                      margin=(4, 0), css_classes=["nn-sheet"], stylesheets=[SHEET_CSS],
+                                      styles={"flex-wrap": "wrap"})
+        self._data_card = pn.Card(title=_("Lesson and data"), collapsed=True, sizing_mode="stretch_width",
+                                  margin=(4, 0), css_classes=["nn-sheet"], stylesheets=[SHEET_CSS])
+        # Panel gives a stretching column the widest child's width plus margins as its least width,
+        # which on a phone is wider than the window: the sizes (layout.py) already fit, so no floor.
+        self._layout = pn.Column(margin=(0, 10), sizing_mode="stretch_width", name="dense-page", styles=NO_FLOOR)
+        self._arranged: tuple[str, bool] | None = None
+        self.lessons.show_card(self.present)
+        self._arrange(layout_sizes(*self._window, self.present, columns=len(self.settings.hidden) + 2))
+
+    def _arrange(self, sizes) -> None:
+        """Put the views where `sizes.mode` wants them (see playground/dense/layout.py); each piece is in
+        one place at a time, so a change of arrangement moves it."""
+        if self._arranged == (sizes.mode, sizes.beside):
+            return
+        self._arranged = (sizes.mode, sizes.beside)
+        c = self.controls
+        tail = [self.share.body, self.explanations, self.callouts]
+        measures = [self.metrics_panel, self._share_button]
+        if sizes.mode == WIDE:
+            self._top_row.objects = [*c.run_items(), *c.setting_items()]
+            self._output_column.objects = [self.chart, self.stop_caption, self.fix_button, self.map_caption,
+                                           self.decision_map, self._map_toggles, *measures]
+            self._views.objects = [self._data_column, self._network_column, self._output_column]
+            self._layout.objects = [self._top_row, self.lessons.card, self._views, *tail]
+            return
+        # Narrow: the map before the curves, so that it is on the first screen with the Play bar;
+        # the settings and the lesson in cards that open and close.
+        self._top_row.objects = c.run_items()
+        self._settings_card.objects = c.setting_items()
+        self._data_card.objects = [self._data_column]
+        self._output_column.objects = [self.map_caption, self.decision_map, self._map_toggles, self.stop_caption,
+                                       self.fix_button, self.chart, *measures]
+        views = [self._output_column, self._network_column]
+        self._views.objects = views if sizes.beside else []
+        body = [self._views] if sizes.beside else views
+        self._layout.objects = [self._top_row, self._data_card, self._settings_card, self.lessons.card, *body, *tail]
 
 
 def _browser_connected(doc) -> bool:

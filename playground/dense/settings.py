@@ -9,8 +9,9 @@ import math
 import param
 
 from playground.datasets.features import FEATURES
-from playground.datasets.playground_data import DATASETS, N_REGRESS
+from playground.datasets.playground_data import DATASETS, N_REGRESS, OWN_DATASETS, dataset_spec
 from playground.dense.engine import ACTIVATIONS, Optimizer
+from playground.i18n import _
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 REG_RATES = [0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -26,10 +27,12 @@ PROBLEMS = {"classification": ("binary", "multiclass"), "regression": ("regressi
 # A change of any of these rebuilds the network (the original's reset rules; the
 # learning rate, display toggles and "regenerate" leave the network alone).
 RESETS_NETWORK = frozenset({"problem", "dataset", "noise", "train_ratio", "n_classes", "features", "hidden",
+                            "label_noise", "class_keep",
                             "activation", "regularization", "reg_rate", "loss", "optimizer", "seed",
                             "batch_size", "init_zero", "dropout", "early_stopping"})
 # A change of any of these makes new data.
-NEW_DATA = frozenset({"problem", "dataset", "noise", "train_ratio", "n_classes", "data_seed"})
+NEW_DATA = frozenset({"problem", "dataset", "noise", "train_ratio", "n_classes", "data_seed", "label_noise",
+                      "class_keep"})
 
 
 def check_hidden(sizes, max_neurons: int = MAX_NEURONS) -> None:
@@ -53,7 +56,7 @@ class LayerSizes(param.List):
 
 
 def problem_of(dataset: str) -> str:
-    return next(p for p, kinds in PROBLEMS.items() if DATASETS[dataset].kind in kinds)
+    return next(p for p, kinds in PROBLEMS.items() if dataset_spec(dataset).kind in kinds)
 
 
 def datasets_for(problem: str) -> list[str]:
@@ -64,11 +67,17 @@ class DenseSettings(param.Parameterized):
     """The dense playground's whole state; the URL query string mirrors it."""
 
     problem = param.Selector(default="classification", objects=list(PROBLEMS), doc="problem type")
-    dataset = param.Selector(default="circle", objects=list(DATASETS), doc="which data")
+    dataset = param.Selector(default="circle", objects=[*DATASETS, *OWN_DATASETS], doc="which data")
     noise = param.Integer(default=0, bounds=(0, 50), doc="noise, percent")
     train_ratio = param.Integer(default=50, bounds=(10, 90), doc="training share of the data, percent")
     n_classes = param.Integer(default=3, bounds=(3, 5), doc="classes of the multi-class sets")
     data_seed = param.Integer(default=0, bounds=(0, 2**31 - 1), doc="seed of the data; 'regenerate' bumps it")
+    # Deliberate faults in the data (playground/dense/data_source.py), drawn from the data seed.
+    label_noise = param.Integer(default=0, bounds=(0, 50), doc="training labels flipped, percent")
+    class_keep = param.Integer(default=100, bounds=(1, 100),
+                               doc="percent of one class kept (+1, or the last class): class imbalance")
+    # The learner's own points for a link (data_source.encode_points), up to 300; more travel as a CSV.
+    points = param.String(default="", doc="drawn points, packed (dataset own, own-multi or own-reg)")
     features = param.ListSelector(default=["x1", "x2"], objects=list(FEATURES), doc="input features")
     hidden = LayerSizes(default=[4, 2], item_type=int, doc="neurons of each hidden layer")
     activation = param.Selector(default="tanh", objects=list(ACTIVATIONS))
@@ -91,7 +100,9 @@ class DenseSettings(param.Parameterized):
     shuffle = param.Boolean(default=False, doc="reshuffle the training points every epoch")
     show_test_data = param.Boolean(default=False)
     discretize = param.Boolean(default=False, doc="show the sign of the output")
-    epochs_per_frame = param.Integer(default=10, bounds=(1, 100), doc="training speed: epochs per drawn frame")
+    # 1: the original's pace; 0: slow motion, one mini-batch per frame (see pace.py).
+    epochs_per_frame = param.Integer(default=1, bounds=(0, 100),
+                                     doc="training speed: epochs per drawn frame (0: one mini-batch per frame)")
 
     # The problem type filters the data sets: picking one side picks a data set of it,
     # and picking a data set sets its side, so the pair always agrees.
@@ -117,7 +128,7 @@ class DenseSettings(param.Parameterized):
     @property
     def kind(self) -> str:
         """"binary", "multiclass" or "regression", from the data set."""
-        return DATASETS[self.dataset].kind
+        return dataset_spec(self.dataset).kind
 
     @property
     def effective_loss(self) -> str:
@@ -165,15 +176,16 @@ class DenseSettings(param.Parameterized):
             raw = query[name]
             if name not in known:
                 if name not in IGNORED_QUERY and not name.startswith("cnn_"):   # the CNN page's
-                    notices.append(f"Unknown setting '{name}' ignored.")
+                    notices.append(_("Unknown setting {name} ignored.").format(name=repr(name)))
                 continue
             try:
                 settings.set_text(name, raw)
             except (ValueError, TypeError) as exc:
-                notices.append(f"Ignored {name}={raw!r}: {_short(exc)}")
+                notices.append(_("Ignored {name}={value}: {reason}").format(name=name, value=repr(raw),
+                                                                            reason=_short(exc)))
         if query.get("problem") in PROBLEMS and query["problem"] != settings.problem:
-            notices.append(f"problem={query['problem']!r} does not fit dataset={settings.dataset!r}; "
-                           f"using {settings.problem}.")
+            notices.append(_("problem={problem} does not fit dataset={dataset}; using {using}.").format(
+                problem=repr(query["problem"]), dataset=repr(settings.dataset), using=settings.problem))
         return settings, notices
 
 
@@ -222,6 +234,12 @@ def parse_value(p: param.Parameter, raw: str):
         if twice:
             raise ValueError(f"{', '.join(twice)} listed more than once")
         return items
+    if isinstance(p, param.String):    # the only text setting: drawn points, checked by unpacking them
+        from playground.dense.data_source import decode_points
+
+        if raw:
+            decode_points(raw)
+        return raw
     if isinstance(p, param.List):
         return [int(s) for s in raw.split(",") if s]
     if isinstance(p, param.Selector):

@@ -4,6 +4,8 @@ Mark every user-visible message where it is shown with `_("…")`, and where it 
 defined far from where it is shown (tables of labels) with `N_("…")`, then pass it
 through `_()` when drawing. Never assemble a message from fragments: use one
 message with named placeholders, `_("Epoch {epoch}").format(epoch=n)`.
+Numbers a reader sees are written by `playground.i18n.numbers` (0,016 in Ukrainian), and the
+course's Ukrainian terms are fixed in `glossary.toml` (tests/test_glossary.py checks the catalogue).
 
 The catalogues are `locale/<lang>/LC_MESSAGES/playground.po`; the install compiles
 them to `.mo` (setup.py). The language of a served session is kept per Bokeh
