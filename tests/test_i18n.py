@@ -184,6 +184,16 @@ def test_the_notices_of_a_bad_link_on_the_dense_page_are_translated():
         start = catalogue[message].split("{")[0]
         assert any(n.startswith(start) for n in notices), (start, notices)
     assert not set(notices) & set(english)
+    # The reasons too, not only the frame around them: no English, no Python's own words.
+    token = use_language("uk")
+    try:
+        reasons = DenseSettings.from_query({"activation": "bogus", "seed": "x", "features": "x1,x1",
+                                            "learning_rate": "nan"})[1]
+    finally:
+        reset_language(token)
+    for english_words in ("choose from", "expected", "invalid literal", "listed more than once"):
+        assert not any(english_words in n for n in reasons), reasons
+    assert any("очікується ціле число" in n for n in reasons) and any("виберіть із" in n for n in reasons)
 
 
 @pytest.mark.browser

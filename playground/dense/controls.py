@@ -65,7 +65,7 @@ class DenseControls:
         select = dict(width=136, margin=(0, 6), stylesheets=[_CONTROL_CSS])
         self.learning_rate = pn.widgets.Select.from_param(
             s.learning_rate, label=_("Learning rate"), options={_number_label(v): v for v in LEARNING_RATES},
-            **dict(select, width=170))    # "Швидкість навчання" is wider than a select
+            **dict(select, width=196))    # "Швидкість навчання" and its "?" are wider than a select
         self.activation = pn.widgets.Select.from_param(
             s.activation, label=_("Activation"), options={_(ACTIVATION_LABELS.get(k, k)): k for k in s.activation.objects},
             **select)

@@ -214,25 +214,29 @@ def parse_value(p: param.Parameter, raw: str):
             return True
         if raw.lower() in ("0", "false", "no", "off"):
             return False
-        raise ValueError("expected 1 or 0")
+        raise ValueError(_("expected 1 or 0"))
     if isinstance(p, param.Integer):
-        return int(raw)
+        return _whole_number(raw)
     if isinstance(p, param.Number):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
         if not math.isfinite(value):
-            raise ValueError("expected a number")
+            raise ValueError(_("expected a number"))
         return value
     if isinstance(p, param.ListSelector):
         items = [s.strip() for s in raw.split(",") if s.strip()]
         bad = [s for s in items if s not in p.objects]
         if bad:
-            raise ValueError(f"unknown {', '.join(bad)} (choose from {', '.join(p.objects)})")
+            raise ValueError(_("unknown {names} (choose from {choices})").format(names=", ".join(bad),
+                                                                                  choices=", ".join(p.objects)))
         if not items:
             # A network with no inputs has nothing to learn from.
-            raise ValueError(f"choose at least one of {', '.join(p.objects)}")
+            raise ValueError(_("choose at least one of {choices}").format(choices=", ".join(p.objects)))
         twice = sorted({s for s in items if items.count(s) > 1})
         if twice:
-            raise ValueError(f"{', '.join(twice)} listed more than once")
+            raise ValueError(_("{names} listed more than once").format(names=", ".join(twice)))
         return items
     if isinstance(p, param.String):    # the only text setting: drawn points, checked by unpacking them
         from playground.dense.data_source import decode_points
@@ -241,7 +245,7 @@ def parse_value(p: param.Parameter, raw: str):
             decode_points(raw)
         return raw
     if isinstance(p, param.List):
-        return [int(s) for s in raw.split(",") if s]
+        return [_whole_number(s) for s in raw.split(",") if s]
     if isinstance(p, param.Selector):
         for obj in p.objects:
             if isinstance(obj, float):
@@ -252,8 +256,16 @@ def parse_value(p: param.Parameter, raw: str):
                     break
             elif raw == str(obj):
                 return obj
-        raise ValueError(f"choose from {', '.join(format_value(o) for o in p.objects)}")
+        raise ValueError(_("choose from {choices}").format(choices=", ".join(format_value(o) for o in p.objects)))
     raise TypeError(f"cannot parse {p.name}")
+
+
+def _whole_number(raw: str) -> int:
+    """`raw` as an int, or a ValueError that says so in the page's language (not Python's words)."""
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(_("expected a whole number")) from None
 
 
 def _short(exc: Exception) -> str:
