@@ -98,12 +98,19 @@ _LOAD = textwrap.dedent("""
 """)
 
 
-def load_in_a_fresh_process(path: Path, tmp_path: Path) -> tuple[dict, list[str]]:
-    """Run the dense import on `path` with TMPDIR set to an empty folder: (its report, what TMPDIR holds after)."""
+# The same, through the CNN page's loader (its upload and `playground cnn explain --model`).
+_LOAD_CNN = (_LOAD.replace("from playground.dense import keras_io", "from playground.cnn import loading")
+             .replace('keras_io.import_bytes("upload.keras", data)', "loading.load_model(data)")
+             .replace("keras_io.KerasImportError", "loading.ModelLoadError"))
+
+
+def load_in_a_fresh_process(path: Path, tmp_path: Path, script: str = _LOAD) -> tuple[dict, list[str]]:
+    """Run the dense import (or `script`) on `path` with TMPDIR set to an empty folder: (its report, what
+    TMPDIR holds after)."""
     tmpdir = tmp_path / "TMPDIR"
     tmpdir.mkdir()
     env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(tmpdir), "TF_CPP_MIN_LOG_LEVEL": "3", "HOME": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-c", _LOAD, str(path)], capture_output=True, text=True, timeout=600,
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=600,
                          env=env)
     assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads(out.stdout.strip().splitlines()[-1])
@@ -148,6 +155,22 @@ def test_a_bad_crc_in_an_archive_with_assets_leaves_nothing_in_tmpdir(tmp_path):
     report, left = load_in_a_fresh_process(path, tmp_path)
     assert left == [], f"left behind in TMPDIR: {left}"
     _assert_one_line(report["message"])
+
+
+def test_the_cnn_loader_refuses_packed_and_damaged_archives_and_leaves_nothing(tmp_path):
+    """The CNN page's upload (50 MB allowed) goes through the same checks: a packed GiB is refused before
+    it is unpacked, a damaged archive leaves no folder behind, and a good one still loads."""
+    packed = tmp_path / "packed.keras"
+    packed_gib(packed)
+    report, left = load_in_a_fresh_process(packed, tmp_path, _LOAD_CNN)
+    assert "1073.7 MB" in _assert_one_line(report["message"]) and report["grown_mb"] < 300
+    assert left == []
+    damaged = tmp_path / "bad-crc.keras"
+    damaged.write_bytes(bad_crc_with_assets(_real_keras_archive(tmp_path)))
+    (tmp_path / "TMPDIR").rename(tmp_path / "TMPDIR-1")
+    report, left = load_in_a_fresh_process(damaged, tmp_path, _LOAD_CNN)
+    _assert_one_line(report["message"])
+    assert left == [], f"left behind in TMPDIR: {left}"
 
 
 def test_a_good_model_loads_through_the_checks_and_leaves_nothing_in_tmpdir(tmp_path):

@@ -109,16 +109,29 @@ def one_line_error(exc: BaseException) -> str:
 def _load_path(path: Path, shown_name: str, check: bool = True):
     import zipfile
 
-    from playground.cnn.preflight import (check_code_free, check_layers, check_model_size, read_config,
-                                          read_h5_config)
+    from playground.cnn.preflight import read_config, read_h5_config
 
     # Read the config with zipfile or h5py, never with Keras: nothing from the file runs before it is checked.
     if zipfile.is_zipfile(path):
-        reader = read_config
-    elif _is_hdf5(path):
-        reader = read_h5_config
-    else:
+        from playground.serve.upload_limits import MODEL, ArchiveRefused, checked_keras_archive
+
+        # The archive's members are bounded before anything is unpacked (no zip bombs), and Keras
+        # reads a clean copy in a folder that is removed whether loading succeeds or not.
+        try:
+            with checked_keras_archive(path, MODEL) as (clean, _config):
+                return _load_checked(Path(clean), shown_name, check, read_config)
+        except ArchiveRefused as exc:
+            raise ModelLoadError(_("{name} could not be loaded as a Keras model: {reason}").format(
+                name=shown_name, reason=exc)) from exc
+    if not _is_hdf5(path):
         raise ModelLoadError(_("{name} is not a Keras model file (.keras or .h5)").format(name=shown_name))
+    return _load_checked(path, shown_name, check, read_h5_config)
+
+
+def _load_checked(path: Path, shown_name: str, check: bool, reader):
+    """Check the config `reader` reads from `path`, then let Keras build the model in safe mode."""
+    from playground.cnn.preflight import check_code_free, check_layers, check_model_size
+
     try:
         config = reader(path)
         check_code_free(config)
