@@ -169,3 +169,15 @@ def test_lessons_lists_every_lesson(capsys):
     data = json.loads(capsys.readouterr().out)
     assert [d["id"] for d in data] == list(LESSONS)
     assert data[5]["settings"]["hidden"] == "8,8,8,8,8,8" and data[0]["lecture"].startswith("Test loss 0.016")
+
+
+def test_the_prediction_made_before_play_is_kept_in_words_for_the_class_wall():
+    from playground.dense.lesson_panel import LessonPanel
+    from playground.dense.lessons import LESSONS
+
+    panel = LessonPanel(lambda query, step: None, "overfitting")
+    assert panel.prediction_text == "" and panel.solved_at is None
+    panel.predict(1)
+    assert panel.prediction == 1 and panel.prediction_text == LESSONS["overfitting"].question.choices[1]
+    panel.predict(99)                          # not a choice: nothing changes
+    assert panel.prediction == 1

@@ -91,6 +91,19 @@ class LessonPanel(pn.viewable.Viewer):
         """The choice made for the current lesson's question, or None."""
         return self.predictions.get(self.menu.value)
 
+    @property
+    def prediction_text(self) -> str:
+        """The words of the choice made before Play (what the class wall shows), or ""."""
+        lesson, choice = self.lesson, self.prediction
+        if lesson is None or lesson.question is None or choice is None:
+            return ""
+        return _(lesson.question.choices[choice])
+
+    @property
+    def solved_at(self) -> tuple[int, float] | None:
+        """(epoch, seconds) at which the current run met the lesson's rule, or None."""
+        return self._solved_at
+
     def _show_question(self, answered: bool = False) -> None:
         lesson = self.lesson
         question = lesson.question if lesson is not None else None

@@ -668,13 +668,13 @@ class DensePage(Page):
         if not self.progress.active:
             return
         t, s = self.trainer, self.settings
-        solved = self.lessons._solved_at        # (epoch, seconds) once the lesson's target is met
+        solved = self.lessons.solved_at         # (epoch, seconds) once the lesson's rule holds
         self.progress.publish(
             page="dense", lesson=self.lessons.menu.value, epoch=t.epoch,
             test_loss=t.test_loss if t.history["test_loss"] else None,
             network=network_text(s.features, s.hidden, t.network.widths[-1], s.activation), neurons=sum(s.hidden),
             solved_epoch=solved[0] if solved else None, solved_seconds=solved[1] if solved else None,
-            query=s.to_query(), map_grid=frame.map_grid if frame.map_classes is None else None)
+            answer=self.lessons.prediction_text, query=s.to_query(), map_grid=frame.map_grid if frame.map_classes is None else None)
 
     def _show_early_stop(self) -> None:
         text = early_stop_text(self.trainer)
