@@ -48,15 +48,21 @@ class GradientChart(pn.viewable.Viewer):
             self.figure.x_range.end = n + 0.6
         y = self.figure.y_range
         # The log axis moves only when a bar would leave it or it is 1000× too tall: not at every update.
+        # It moves down a decade further than needed, as gradients shrink at nearly every step while a run
+        # settles: the axis (and the bars' foot, at its bottom) then moves once a decade, not at every frame.
         if low < y.start or high > y.end or high / low * 1000 < y.end / y.start:
-            y.update(start=low, end=high)
+            y.update(start=low / 10 if low < y.start else low, end=high)
         if self._ticker.ticks != list(range(1, n + 1)):
             self._ticker.ticks = list(range(1, n + 1))
-        clean = [s if math.isfinite(s) and s > 0 else low for s in sizes]
+        foot = y.start
+        clean = [s if math.isfinite(s) and s > 0 else foot for s in sizes]
         if len(self.source.data["layer"]) == n:
-            self.source.data.update(size=clean, bottom=[low] * n)
+            if self.source.data["bottom"][:1] == [foot]:
+                self.source.data["size"] = clean
+            else:
+                self.source.data.update(size=clean, bottom=[foot] * n)
         else:
-            self.source.data = {"layer": list(range(1, n + 1)), "size": clean, "bottom": [low] * n,
+            self.source.data = {"layer": list(range(1, n + 1)), "size": clean, "bottom": [foot] * n,
                                 "label": [str(l) for l in range(1, n + 1)]}
 
     def set_theme(self, name: str) -> None:

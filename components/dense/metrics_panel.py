@@ -73,6 +73,7 @@ class MetricsPanel(pn.viewable.Viewer):
         # the pane re-processes itself (most of this panel's cost per update).
         self.div = Div(text="", width=width, stylesheets=[_CSS], css_classes=["nn-metrics-panel"])
         self.shown: dict | None = None     # the metrics on screen (the tests read them)
+        self._key: tuple | None = None     # what the text on screen was made from
 
     def due(self, live: bool) -> bool:
         """Whether a frame should recompute and show the metrics (always at a stop; twice a second live)."""
@@ -80,8 +81,16 @@ class MetricsPanel(pn.viewable.Viewer):
 
     def show(self, metrics: dict) -> None:
         self.shown = metrics
+        # The table is made from the confusion matrices alone (the scores follow from them), or the regression
+        # figures, in the session's language: once a run settles its counts rarely change, and then neither
+        # the HTML nor the message to the browser need making again.
+        key = (_("Precision"), *(str(metrics.get(k)) for k in ("classes", "train_confusion", "test_confusion",
+                                                                "train_rmse", "test_rmse", "train_r2", "test_r2")))
+        if key == self._key:
+            return
+        self._key = key
         html = metrics_html(metrics)
-        if html != self.div.text:     # once a run settles its counts rarely change: send nothing then
+        if html != self.div.text:
             self.div.text = html
 
     def resize(self, width: int) -> None:

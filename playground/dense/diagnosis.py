@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.dense.engine import ACTIVATIONS, Network, gradients
+from playground.dense.metrics import output_metrics
 from playground.i18n import N_
 
 # A tanh or sigmoid neuron is saturated when, on nearly every training point, its slope is below
@@ -50,7 +51,11 @@ def dead_neurons(net: Network, x: np.ndarray, outs: list[np.ndarray] | None = No
     outs = hidden_outputs(net, x) if outs is None else outs
     if net.activation != "relu":
         return [np.zeros(o.shape[1], bool) for o in outs]
-    return [np.all(o <= 0, axis=0) for o in outs]
+    if not len(x):
+        return [np.ones(o.shape[1], bool) for o in outs]     # (as np.all over no points says)
+    # A ReLU's output is never below 0, so "0 on every point" is "its largest output is 0": one reduction
+    # per layer instead of a comparison array and a reduction (a NaN output is not dead either way).
+    return [o.max(axis=0) <= 0 for o in outs]
 
 
 def saturated_neurons(net: Network, x: np.ndarray, outs: list[np.ndarray] | None = None) -> list[np.ndarray]:
@@ -59,8 +64,10 @@ def saturated_neurons(net: Network, x: np.ndarray, outs: list[np.ndarray] | None
     peak = MAX_SLOPE.get(net.activation)
     if peak is None:
         return [np.zeros(o.shape[1], bool) for o in outs]
-    der = ACTIVATIONS[net.activation].der
-    return [np.mean(der(None, o) < SATURATED_SLOPE * peak, axis=0) >= SATURATED_SHARE for o in outs]
+    der, n = ACTIVATIONS[net.activation].der, len(x)
+    # np.mean's own sum and division, without its Python wrapper (a frame at a stop counts tenths of a ms)
+    return [np.add.reduce(der(None, o) < SATURATED_SLOPE * peak, axis=0, dtype=float) / n >= SATURATED_SHARE
+            for o in outs]
 
 
 def gradient_sizes(net: Network, x: np.ndarray, y: np.ndarray) -> list[float]:
@@ -68,7 +75,7 @@ def gradient_sizes(net: Network, x: np.ndarray, y: np.ndarray) -> list[float]:
     gradient, growing an exploding one."""
     with np.errstate(all="ignore"):
         grad_w, _ = gradients(net, x, y)
-    return [float(np.mean(np.abs(g))) for g in grad_w]
+    return [float(np.add.reduce(np.abs(g), axis=None) / g.size) for g in grad_w]     # np.mean's arithmetic
 
 
 def diagnose(net: Network, x: np.ndarray, y: np.ndarray) -> Diagnosis:
@@ -79,6 +86,23 @@ def diagnose(net: Network, x: np.ndarray, y: np.ndarray) -> Diagnosis:
 def trainer_diagnosis(trainer) -> Diagnosis:
     """`diagnose` on a trainer's network and training set."""
     return diagnose(trainer.network, trainer._x_train, trainer._y_train)
+
+
+def trainer_measures(trainer) -> tuple[dict, Diagnosis | None]:
+    """What a frame at a stop shows beyond the map: `trainer_metrics` and `trainer_diagnosis` (None once the
+    run diverged), with the same numbers, from one forward pass over the training and test points together
+    (the metrics need the output on both, the diagnosis the hidden layers on the training points)."""
+    t, net = trainer, trainer.network
+    with np.errstate(all="ignore"):
+        outs = net.forward(t._x_eval)
+    metrics = output_metrics(outs[-1], t.train.kind, t.train.n_classes, t.train, t.test, net.output)
+    if t.diverged:
+        return metrics, None
+    x, n = t._x_train, len(t._x_train)
+    hidden = [o[:n] for o in outs[1:-1]]
+    found = Diagnosis(dead_neurons(net, x, hidden), saturated_neurons(net, x, hidden),
+                      gradient_sizes(net, x, t._y_train))
+    return metrics, found
 
 
 # ---- divergence --------------------------------------------------------------------------------

@@ -189,7 +189,7 @@ class LessonPanel(pn.viewable.Viewer):
         lesson = self.lesson
         if lesson is None:
             return
-        run = observe(self.log, trainer)
+        run = observe(self.log, trainer, lesson.rule)
         if trainer.epoch == 0:
             self._started = None
         elif self._started is None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 
 from playground.dense.headless import run_training
-from playground.dense.lesson_rules import RunLog, judge
+from playground.dense.lesson_measures import lesson_measures
+from playground.dense.lesson_rules import Rule, RunLog, judge, rule_measures
 from playground.dense.lessons import Lesson
 from playground.dense.settings import RESETS_NETWORK, DenseSettings
 
@@ -19,9 +20,12 @@ def dead_links(trainer) -> int:
     return sum(int((~alive).sum()) for alive in trainer.network.alive)
 
 
-def observe(log: RunLog, trainer):
-    """Note where `trainer` stands in `log` (a reset is a new run, a changed setting a new stretch)."""
-    return log.observe(trainer.settings.to_query(), trainer.history, dead_links(trainer), trainer.diverged)
+def observe(log: RunLog, trainer, rule: Rule | None = None):
+    """Note where `trainer` stands in `log` (a reset is a new run, a changed setting a new stretch), with
+    the measures `rule` looks at."""
+    names = rule_measures(rule) if rule is not None else ()
+    return log.observe(trainer.settings.to_query(), trainer.history, dead_links(trainer), trainer.diverged,
+                       lesson_measures(trainer, names) if names else None)
 
 
 def apply_step(trainer, step: dict[str, str]) -> None:
@@ -44,18 +48,21 @@ def apply_step(trainer, step: dict[str, str]) -> None:
 def play_lesson(lesson: Lesson, trainer, epochs: int, apply_solution: bool = False,
                 target: float | None = None) -> dict:
     """Train `trainer` (built from the lesson's settings) for `epochs`; with `apply_solution`, then
-    take the solution's step and train `epochs` more. The summary of the last run (`run_training`'s),
+    take the lesson's `cause` step if it has one and train `epochs` more, then the solution's step and
+    train `epochs` more. The summary of the last run (`run_training`'s),
     with `solved_at` by the lesson's rule, and what the preset's run alone scored (`preset_solved_at`)."""
     rule = lesson.rule if target is None else dataclasses.replace(lesson.rule, target=target)
     log = RunLog()
     summary = run_training(trainer.settings, epochs, rule.target, trainer)
-    observe(log, trainer)
+    observe(log, trainer, rule)
     preset = judge(rule, log.runs)
     if apply_solution and lesson.solution is not None:
-        apply_step(trainer, lesson.solution)
-        observe(log, trainer)
-        summary = run_training(trainer.settings, epochs, rule.target, trainer)
-        observe(log, trainer)
+        # A lesson whose learner first causes the fault (`cause`) plays that step, then the fix.
+        for step in filter(None, (lesson.cause, lesson.solution)):
+            apply_step(trainer, step)
+            observe(log, trainer, rule)
+            summary = run_training(trainer.settings, epochs, rule.target, trainer)
+            observe(log, trainer, rule)
     verdict = judge(rule, log.runs)
     summary.update(solved_at=verdict.solved_at, holds=verdict.holds, preset_solved_at=preset.solved_at,
                    lesson=lesson.id, needs_step=lesson.needs_step, runs=len(log.runs))

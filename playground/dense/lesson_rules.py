@@ -23,6 +23,7 @@ START = ("dataset", "problem", "noise", "train_ratio", "n_classes", "data_seed",
 # Settings that change only the picture: changing them mid-run does not start a new stretch.
 DISPLAY = frozenset({"show_test_data", "discretize", "epochs_per_frame", "speed"})
 MAX_RUNS = 20          # a session keeps this many runs of a lesson (the rules look back over them)
+MAX_OBSERVED = 1000    # a run keeps this many changes of its measures
 
 _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
         ">=": operator.ge}
@@ -77,6 +78,28 @@ class AnyOf:
         return frozenset().union(*(c.names for c in self.conditions))
 
 
+@dataclass(frozen=True)
+class Has:
+    """A run's measure compared with a number: `Has("dead_neurons", ">=", 2)`.
+
+    Measures are what the trainer's numbers say beyond the test loss (see `lesson_measures`):
+    "dead_neurons", "minority_recall", "test_accuracy", "loss_gap" (training loss − test loss).
+    A run that never measured it (NaN or missing) meets no condition on it.
+    """
+
+    name: str
+    op: str
+    value: float
+
+    def holds(self, measures: dict[str, float]) -> bool:
+        have = measures.get(self.name, math.nan)
+        return not math.isnan(have) and _OPS[self.op](have, self.value)
+
+
+def _measured(conditions: tuple[Has, ...], measures: dict[str, float]) -> bool:
+    return all(c.holds(measures) for c in conditions)
+
+
 def _all(conditions, settings) -> bool:
     return all(c.holds(settings) for c in conditions)
 
@@ -89,23 +112,27 @@ def _names(*groups) -> frozenset[str]:
 class Earlier:
     """An earlier run of the session the rule needs: its settings meet `when`, it trained at
     least `epochs` epochs (or diverged), its test loss rose at least `rose` above its own
-    minimum (when given), and with `same_start` it started where the current run did."""
+    minimum (when given), with `same_start` it started where the current run did, and its
+    measures met `measures` at some point."""
 
     when: tuple[Is | AnyOf, ...]
     epochs: int = 1
     rose: float | None = None
     same_start: bool = False
+    measures: tuple[Has, ...] = ()     # met at one of its observations (dead neurons seen, accuracy with a recall)
 
 
 @dataclass(frozen=True)
 class Reach:
-    """The current run's test loss reaches `target` while its settings meet `when`, with at
-    least `dead_links` links that L1 set to zero, and only after an `after` run when given."""
+    """The current run's test loss reaches `target` while its settings meet `when` and its measures
+    `measures`, with at least `dead_links` links that L1 set to zero, and only after an `after` run
+    when given."""
 
     target: float
     when: tuple[Is | AnyOf, ...] = ()
     after: Earlier | None = None
     dead_links: int = 0
+    measures: tuple[Has, ...] = ()     # the current run's measures meet these now
 
 
 @dataclass(frozen=True)
@@ -139,7 +166,20 @@ class Run:
     end: int | None = None     # the last epoch of a finished stretch; None while it trains
     dead_links: int = 0
     diverged: bool = False
+    # The measures a rule asked for, as observed: the newest last. Equal observations in a row are kept
+    # once (counts and shares change seldom), and only the newest MAX_OBSERVED.
+    observed: list[dict[str, float]] = field(default_factory=list)
     _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def measures(self) -> dict[str, float]:
+        """The newest measures ({} if none were taken)."""
+        return self.observed[-1] if self.observed else {}
+
+    def observe_measures(self, measures: dict[str, float]) -> None:
+        if measures and (not self.observed or self.observed[-1] != measures):
+            self.observed.append(measures)
+            del self.observed[:-MAX_OBSERVED]
 
     def points(self) -> list[tuple[int, float]]:
         """(epoch, test loss) of this stretch: after its start (epoch 0 for a run's first stretch)."""
@@ -214,6 +254,8 @@ def _earlier(after: Earlier, current: Run, earlier: list[Run], apart: frozenset[
             low, high = run.rise()
             if not high - low >= after.rose:
                 continue
+        if after.measures and not any(_measured(after.measures, m) for m in run.observed):
+            continue
         return run
     return None
 
@@ -231,14 +273,18 @@ def judge(rule: Rule, runs: list[Run]) -> Verdict:
 def _judge_reach(rule: Reach, current: Run, earlier: list[Run]) -> Verdict:
     if not _all(rule.when, current.settings) or current.dead_links < rule.dead_links:
         return NOT_SOLVED
+    if not _measured(rule.measures, current.measures):
+        return NOT_SOLVED
     numbers = {"target": rule.target, "loss": current.loss, "dead_links": current.dead_links,
-               "neurons": int(derived(current.settings, "neurons"))}
+               "neurons": int(derived(current.settings, "neurons")), **current.measures}
     if rule.after is not None:
         before = _earlier(rule.after, current, earlier, _names(rule.when, rule.after.when))
         if before is None:
             return NOT_SOLVED
         low, high = before.rise()
         numbers.update(before_epochs=before.trained, before_low=low, before_high=high)
+        met = next((m for m in reversed(before.observed) if _measured(rule.after.measures, m)), {})
+        numbers.update({f"before_{name}": value for name, value in met.items()})
     solved = current.first_at(rule.target)
     if solved is None:
         return NOT_SOLVED
@@ -265,6 +311,14 @@ def _judge_faster(rule: Faster, current: Run, earlier: list[Run]) -> Verdict:
                            {"epoch": fast, "target": rule.target, "loss": current.loss,
                             "slow_epoch": slow, "slow_trained": run.trained})
     return NOT_SOLVED
+
+
+def rule_measures(rule: Rule) -> frozenset[str]:
+    """The measures `rule` looks at: what a run has to observe beyond its test loss for it."""
+    if isinstance(rule, Faster):
+        return frozenset()
+    conditions = rule.measures + (rule.after.measures if rule.after is not None else ())
+    return frozenset(c.name for c in conditions)
 
 
 def needs_step(rule: Rule, preset: dict[str, str]) -> bool:
@@ -299,7 +353,7 @@ class RunLog:
         self.runs = []
 
     def observe(self, settings: dict[str, str], history: dict[str, list], dead_links: int = 0,
-                diverged: bool = False) -> Run:
+                diverged: bool = False, measures: dict[str, float] | None = None) -> Run:
         """Note the current run's state. A new `history` dict is a new run; settings changed
         without a reset start a new stretch of the same run. A stretch that trained nothing
         is replaced, one that trained is kept for the rules to look back on."""
@@ -315,6 +369,7 @@ class RunLog:
             self.runs.append(current)
             del self.runs[:-MAX_RUNS]
         current.settings, current.dead_links, current.diverged = settings, dead_links, diverged
+        current.observe_measures(measures or {})
         return current
 
     def fewest_neurons(self, rule: Rule) -> int | None:

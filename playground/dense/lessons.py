@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from playground.i18n import N_, _
-from playground.i18n.numbers import format_number
-from playground.dense.lesson_rules import AnyOf, Earlier, Faster, Is, Reach, Rule, Verdict, needs_step
+from playground.i18n.numbers import format_number, format_share
+from playground.dense.lesson_rules import AnyOf, Earlier, Faster, Has, Is, Reach, Rule, Verdict, needs_step
 from playground.dense.settings import DenseSettings
 
 ALL_FEATURES = "x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2"
@@ -44,6 +44,7 @@ class Lesson:
     solution_text: str | None = None          # N_() marked: that step in a sentence
     counts_neurons: bool = False              # report the neurons used and the fewest that solved it
     question: Question | None = None          # asked before Play; answered after the run
+    cause: dict[str, str] | None = None       # a step the learner takes first, to cause the fault the solution fixes
 
     @property
     def target(self) -> float:
@@ -298,6 +299,76 @@ LESSONS: dict[str, Lesson] = {lesson.id: lesson for lesson in [
                              (N_("Slower"), N_("Faster")), 1,
                              N_("Momentum adds up steps that keep the same direction, so on a gentle slope it moves several "
                                 "times faster."))),
+    # ---- data and networks that go wrong, on purpose ----
+    Lesson("label-noise", N_("Wrong labels"),
+           N_("A fifth of the training labels are flipped. A big network learns the wrong labels too: its training "
+              "loss keeps falling while the test loss (on correct labels) rises, and the boundary grows islands "
+              "round the wrong points."),
+           N_("Play and compare the two curves, and watch islands appear round single points. Then give the "
+              "network less room to learn wrong points (fewer features or neurons, or L2) and train again."),
+           {"dataset": "circle", "features": ALL_FEATURES, "hidden": "8,8,8", "activation": "tanh",
+            "label_noise": "20", "show_test_data": "1"},
+           Reach(0.15, when=(Is("label_noise", ">=", "20"),
+                             AnyOf((Is("features", "!=", ALL_FEATURES), Is("neurons", "<", "24"),
+                                    Is("regularization", "==", "l2")))),
+                 measures=(Has("loss_gap", ">=", 0.1),),
+                 after=Earlier((Is("label_noise", ">=", "20"),), rose=0.05)),
+           N_("With 20 % wrong labels: test loss at most 0.15 and the training loss at least 0.1 above it, with a "
+              "smaller network (fewer features or neurons, or L2), after a run whose test loss rose above its own "
+              "minimum."),
+           N_("Solved at epoch {epoch}: test loss {loss} ≤ {target}, training loss {train_loss}: the network no "
+              "longer learns the wrong labels. The big one's test loss rose from {before_low} to {before_high}."),
+           epochs=1000, solution={"features": "x1sq,x2sq", "hidden": ""},
+           solution_text=N_("Keep only the features X1² and X2², with no hidden layer: that draws a circle, "
+                            "but no islands."),
+           question=Question(N_("A fifth of the training labels are wrong. Where will the training loss of a network "
+                                "that has learnt the true circle stay?"),
+                             (N_("Near 0"), N_("Above the test loss"), N_("At the test loss")), 1,
+                             N_("The flipped points lie on the wrong side of the true boundary, so a network that learns "
+                                "the circle gets them wrong: its training loss stays high while the test labels are "
+                                "right. A training loss falling towards 0 means it is learning the wrong labels."))),
+    Lesson("imbalance", N_("A rare class"),
+           N_("Only a tenth of the blue class is kept. A network that answers orange everywhere is right on more "
+              "than nine test points in ten, and has found no blue point at all."),
+           N_("Play and read the accuracy, then the metrics panel under the loss chart: the blue row (+1) has recall "
+              "0 %. Then keep all of the blue class and train again: watch the accuracy and the blue recall."),
+           {"dataset": "circle", "noise": "30", "features": "x1,x2", "hidden": "4,2", "activation": "tanh",
+            "class_keep": "10", "show_test_data": "1"},
+           Reach(0.25, when=(Is("class_keep", ">=", "50"),), measures=(Has("minority_recall", ">=", 0.75),),
+                 after=Earlier((Is("class_keep", "<=", "20"),), epochs=SEEN,
+                               measures=(Has("test_accuracy", ">=", 0.9), Has("minority_recall", "<=", 0.2)))),
+           N_("Test recall of the blue class (+1) at least 75 % with at least half of it kept, after a run with a "
+              "tenth of it whose test accuracy was at least 90 % while its blue recall was at most 20 %."),
+           N_("Solved at epoch {epoch}: blue recall {minority_recall} at test accuracy {test_accuracy}; with a "
+              "tenth of the blue class the accuracy was {before_test_accuracy} while its blue recall was "
+              "{before_minority_recall}."),
+           epochs=300, solution={"class_keep": "100"},
+           solution_text=N_("Keep all of the blue class (100 %)."),
+           question=Question(N_("Nine points in ten are orange. What can a test accuracy above 90 % not show?"),
+                             (N_("Nothing, it is fine"), N_("No blue point found")), 1,
+                             N_("Answering orange everywhere is already right on nine points in ten. Only the blue "
+                                "class's own recall (its row of the confusion matrix) shows whether any are found."))),
+    Lesson("dead-relu", N_("Dead ReLUs"),
+           N_("A ReLU neuron whose input is negative on every point outputs 0 everywhere and gets no gradient: it is "
+              "dead, and training never brings it back. One step that is too large can kill it."),
+           N_("Play at 0.03: every neuron lives. Then set the learning rate to 3 and press “↺ Run again from the "
+              "same start”: the diagram marks dead neurons ✕. Lower the rate again: do they come back? Run again "
+              "from the same start at 0.03."),
+           {"dataset": "circle", "features": "x1,x2", "hidden": "8,8", "activation": "relu"},
+           Reach(TARGET, when=(Is("learning_rate", "<", "3"),), measures=(Has("dead_neurons", "==", 0),),
+                 after=Earlier((Is("learning_rate", ">=", "3"),), epochs=SEEN, same_start=True,
+                               measures=(Has("dead_neurons", ">=", 2),))),
+           N_("Test loss at most 0.05 with no dead neuron and a learning rate below 3, after a run from the same "
+              "start with learning rate 3 or more in which at least two neurons died."),
+           N_("Solved at epoch {epoch}: from the same start with a smaller learning rate, no neuron died and the "
+              "test loss fell to {loss} ≤ {target}; at the high rate {before_dead_neurons} died."),
+           epochs=300, cause={"learning_rate": "3"}, solution={"learning_rate": "0.03"},
+           solution_text=N_("Once neurons have died at learning rate 3, set it back to 0.03 and run again from the "
+                            "same start."),
+           question=Question(N_("Once a ReLU neuron is dead, what does lowering the learning rate do for it?"),
+                             (N_("It comes back to life"), N_("Nothing: restart")), 1,
+                             N_("A dead neuron's gradient is 0 on every point, so no learning rate moves its weights: "
+                                "it stays dead until the network starts again."))),
 ]}
 
 
@@ -333,6 +404,11 @@ def held_text(lesson: Lesson, verdict: Verdict) -> str:
     words = {key: format_number(n[key], 3) for key in ("loss", "before_low", "before_high") if key in n}
     words["target"] = format_number(n.get("target", lesson.target), None)
     words.update({key: str(n[key]) for key in ("epoch", "dead_links", "neurons", "before_epochs") if key in n})
+    words.update({key: str(int(n[key])) for key in ("dead_neurons", "before_dead_neurons") if key in n})
+    words.update({key: format_share(n[key]) for key in ("minority_recall", "test_accuracy", "before_minority_recall",
+                                                         "before_test_accuracy") if key in n})
+    if "loss_gap" in n:     # the training loss, from the gap the rule measured
+        words["train_loss"] = format_number(n["loss"] + n["loss_gap"], 3)
     if "slow_trained" in n:
         words["slow"] = (_("epoch {epoch}").format(epoch=n["slow_epoch"]) if n["slow_epoch"] is not None
                          else _("not within {epochs} epochs").format(epochs=n["slow_trained"]))

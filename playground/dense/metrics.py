@@ -25,20 +25,25 @@ def predicted_labels(out: np.ndarray, output: str) -> np.ndarray:
     return np.where(out[:, 0] >= threshold, 1.0, -1.0)
 
 
+def confusion_cells(true: np.ndarray, predicted: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Each point's cell of the confusion matrix, row-major: K·(its class's index) + (its prediction's index)."""
+    return np.searchsorted(classes, true) * len(classes) + np.searchsorted(classes, predicted)
+
+
 def confusion_matrix(true: np.ndarray, predicted: np.ndarray, classes: np.ndarray) -> np.ndarray:
     """(K, K) int counts: [i, j] = points of class classes[i] predicted as classes[j]."""
     k = len(classes)
-    rows, cols = np.searchsorted(classes, true), np.searchsorted(classes, predicted)
-    return np.bincount(rows * k + cols, minlength=k * k).reshape(k, k)
+    return np.bincount(confusion_cells(true, predicted, classes), minlength=k * k).reshape(k, k)
 
 
 def class_scores(confusion: np.ndarray) -> dict[str, list[float | None]]:
     """Precision, recall and F1 of each class; None where a class was never predicted / never present."""
-    hits = np.diag(confusion).astype(float)
-    predicted, present = confusion.sum(axis=0), confusion.sum(axis=1)
+    # Plain Python numbers: the same divisions as numpy's, without a numpy scalar per cell.
+    hits = np.diag(confusion).tolist()
+    predicted, present = confusion.sum(axis=0).tolist(), confusion.sum(axis=1).tolist()
 
     def ratio(num, den):
-        return [float(n / d) if d else None for n, d in zip(num, den)]
+        return [n / d if d else None for n, d in zip(num, den)]
 
     precision, recall = ratio(hits, predicted), ratio(hits, present)
     f1 = [None if p is None or r is None else (2 * p * r / (p + r) if p + r else 0.0)
@@ -70,13 +75,27 @@ def run_metrics(network, kind: str, n_classes: int, train, test, x_train: np.nda
     and "classes"; regression: test_rmse and test_r2 (and the train ones).
     """
     with np.errstate(all="ignore"):
-        out_train, out_test = network.predict(x_train), network.predict(x_test)
+        out = network.predict(np.vstack([x_train, x_test]))
+    return output_metrics(out, kind, n_classes, train, test, network.output)
+
+
+def output_metrics(out: np.ndarray, kind: str, n_classes: int, train, test, output: str) -> dict:
+    """`run_metrics` from the network's outputs on the training points followed by the test points.
+
+    Train and test go through the network in one pass (as the trainer's loss does): a frame at a stop
+    that needs the hidden layers as well (diagnosis) makes that pass once for both.
+    """
+    n = len(train)
+    out_train, out_test = out[:n], out[n:]
     if kind == "regression":
         return {"train_rmse": rmse(out_train, train.labels), "test_rmse": rmse(out_test, test.labels),
                 "train_r2": r_squared(out_train, train.labels), "test_r2": r_squared(out_test, test.labels)}
     classes = class_labels(kind, n_classes)
-    train_cm = confusion_matrix(train.labels, predicted_labels(out_train, network.output), classes)
-    test_cm = confusion_matrix(test.labels, predicted_labels(out_test, network.output), classes)
+    # Both splits' matrices from one count: the test points' cells come after the training points'.
+    k = len(classes)
+    cells = confusion_cells(np.concatenate([train.labels, test.labels]), predicted_labels(out, output), classes)
+    cells[n:] += k * k
+    train_cm, test_cm = np.bincount(cells, minlength=2 * k * k).reshape(2, k, k)
     result = {"classes": [int(c) for c in classes], "train_confusion": train_cm.tolist(),
               "test_confusion": test_cm.tolist()}
     for split, cm in (("train", train_cm), ("test", test_cm)):
@@ -87,4 +106,6 @@ def run_metrics(network, kind: str, n_classes: int, train, test, x_train: np.nda
 def trainer_metrics(trainer) -> dict:
     """`run_metrics` for a trainer's current network and data."""
     t = trainer
-    return run_metrics(t.network, t.train.kind, t.train.n_classes, t.train, t.test, t._x_train, t._x_test)
+    with np.errstate(all="ignore"):
+        out = t.network.predict(t._x_eval)
+    return output_metrics(out, t.train.kind, t.train.n_classes, t.train, t.test, t.network.output)
