@@ -10,8 +10,9 @@ hostile case in turn; for each case it prints:
   - what the attacker's page said (its last notice), cut short.
 
 Goals (issue 23): no case above +500 MB, no gap over 0.5 s, 0 bytes left. The first row, no case at
-all, is the class alone: the gaps a busy machine makes anyway. TMPDIR counts bytes beyond what the
-server held there before the first case.
+all, is the class alone: the gaps a busy machine makes anyway. The second opens one page and nothing
+else: every other case opens a page of its own first, so this is the page's share of their gaps.
+TMPDIR counts bytes beyond what the server held there before the first case.
 
     .venv/bin/python benchmarks/hostile_load.py [--learners 10] [--settle 3]
 """
@@ -154,7 +155,8 @@ def main() -> None:
         client.start()
         while connected.value < args.learners:
             time.sleep(0.1)
-        cases = [("nothing (the class alone)", lambda: time.sleep(args.settle) or "-")]
+        cases = [("nothing (the class alone)", lambda: time.sleep(args.settle) or "-"),
+                 ("a new page, nothing else", lambda: open_page(url, {}, args.settle))]
         cases += [(name, lambda n=name: upload(url, n, files[n], args.settle)) for name in files]
         cases += [("?seed= 4,301 digits", lambda: open_page(url, {"seed": "9" * 4301}, args.settle)),
                   ("100 KB query string", lambda: open_page(url, {"lesson": "x" * 100_000}, args.settle)),

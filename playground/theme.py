@@ -220,3 +220,8 @@ SHEET_CSS = ":host { font-size: 16px; } .card-header { min-height: 40px; } .card
 FIXED_SIZE = {"max-width": "none"}
 # A row whose pieces wrap onto the next line when the window is narrower than them.
 WRAP = {"flex-wrap": "wrap", "min-width": "0"}
+
+# An upload box's line when the browser refuses a file that is too large (components/upload_size.py).
+UPLOAD_REFUSED_CSS = (f".nn-upload-refused {{ font-size: 15px; color: {CSS_NOTICE_TEXT}; background: "
+                      f"{CSS_NOTICE_BACKGROUND}; border: 2px solid {CSS_NOTICE_BORDER}; border-radius: 6px; "
+                      "padding: 4px 8px; margin: 4px 5px; white-space: normal; overflow-wrap: anywhere; }")

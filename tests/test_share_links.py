@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 from playground.dense.settings import DenseSettings, query_names
-from playground.dense.share import CONTROLS, TeacherView, parse_view, share_link, share_query, without_view
+from playground.dense.share import ACTIONS, CONTROLS, TeacherView, parse_view, share_link, share_query, without_view
 
 
 def test_hide_and_lock_names_are_read_in_any_order_with_spaces_and_repeats():
@@ -39,8 +39,9 @@ def test_hidden_wins_over_locked():
     assert view.hidden == {"noise"} and view.locked == {"seed"}
 
 
-def test_every_control_name_is_a_setting_of_the_page():
-    assert set(CONTROLS) <= set(query_names())
+def test_every_control_name_is_a_setting_of_the_page_or_an_action():
+    assert set(CONTROLS) - ACTIONS <= set(query_names())
+    assert not ACTIONS & set(query_names()) and ACTIONS <= set(CONTROLS)
 
 
 def test_allowed_drops_frozen_settings_only():

@@ -18,6 +18,7 @@ from bokeh.plotting import figure
 from playground.components.cnn.cells import bokeh_pane
 from playground.components.cnn.colors import INPUT_PALETTE
 from playground.components.safe_text import inert_line
+from playground.components.upload_size import SizeCheckedUpload
 from playground.i18n import _
 from playground.theme import CNN_BUTTONS_CSS, CNN_CHOSEN, CNN_FRAME, CNN_INK, CNN_MUTED, CNN_PAPER, CNN_TEXT
 from playground.components.cnn.theming import ThemedFigure
@@ -228,9 +229,13 @@ class MessageLine(pn.pane.HTML):
 
 
 class UploadBox(pn.viewable.Viewer):
-    """A file input with a title and a message line; calls `on_upload(bytes, filename)`."""
+    """A file input with a title and a message line; calls `on_upload(bytes, filename)`.
 
-    def __init__(self, title: str, accept: str, on_upload: Callable[[bytes, str], None], css_class: str):
+    The browser refuses a file over `max_bytes` before sending it (components/upload_size.py).
+    """
+
+    def __init__(self, title: str, accept: str, on_upload: Callable[[bytes, str], None], css_class: str,
+                 max_bytes: int):
         super().__init__()
         self._on_upload = on_upload
         self.input = pn.widgets.FileInput(accept=accept, multiple=False, css_classes=[f"{css_class}-input"])
@@ -238,8 +243,8 @@ class UploadBox(pn.viewable.Viewer):
                                    css_classes=[f"{css_class}-message"], styles={"font-size": "16px"},
                                    sizing_mode="stretch_width")
         self.input.param.watch(self._changed, ["value", "filename"])
-        self._layout = pn.Column(pn.pane.Markdown(f"### {title}", margin=(0, 10)), self.input,
-                                 self.message, width=440)
+        self._layout = pn.Column(pn.pane.Markdown(f"### {title}", margin=(0, 10)),
+                                 SizeCheckedUpload(self.input, max_bytes), self.message, width=440)
 
     def __panel__(self):
         return self._layout

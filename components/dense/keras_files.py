@@ -11,8 +11,10 @@ import io
 from typing import Callable
 
 import panel as pn
+import param
 
 from playground.components.palettes import CSS_TEXT
+from playground.components.upload_size import SizeCheckedUpload
 from playground.i18n import _
 
 MAX_UPLOAD_BYTES = 5_000_000   # a playground-sized network is ~20 kB; more is not one of ours
@@ -20,6 +22,8 @@ MAX_UPLOAD_BYTES = 5_000_000   # a playground-sized network is ~20 kB; more is n
 
 class KerasFiles(pn.viewable.Viewer):
     """"Export" (three FileDownload buttons) and "Import .keras" (a FileInput)."""
+
+    shown = param.Boolean(default=True, doc="False: a teacher's link hides the Keras card (its card follows this)")
 
     def __init__(self, keras_bytes: Callable[[], bytes], csv_bytes: Callable[[], bytes],
                  script_bytes: Callable[[], bytes], on_upload: Callable[[str, bytes], None],
@@ -45,6 +49,7 @@ class KerasFiles(pn.viewable.Viewer):
                                            margin=(3, 5), css_classes=["nn-import-keras"], stylesheets=css)
         self._on_upload = on_upload
         self.upload.param.watch(self._uploaded, "value")
+        self._upload_box = SizeCheckedUpload(self.upload, MAX_UPLOAD_BYTES)   # larger files are refused unsent
         self._hint = pn.pane.HTML(_("Import .keras: a dense Keras Sequential; training goes on from its weights."),
                                   margin=(6, 5, 0, 5), stylesheets=[_HINT_CSS])
 
@@ -57,7 +62,7 @@ class KerasFiles(pn.viewable.Viewer):
         self.upload.param.update(value=None, filename=None)
 
     def __panel__(self):
-        return pn.Column(self.keras_download, self.csv_download, self.script_download, self._hint, self.upload,
+        return pn.Column(self.keras_download, self.csv_download, self.script_download, self._hint, self._upload_box,
                          sizing_mode="stretch_width", margin=0, name="keras-files")
 
 

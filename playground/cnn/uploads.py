@@ -21,9 +21,11 @@ from playground.cnn.model_choice import ModelChoice, UploadedModel
 from playground.cnn.url_state import UPLOADED
 from playground.components.cnn.input import DrawingPad, UploadBox
 from playground.components.safe_text import inert_line
+from playground.datasets.image_input import MAX_BYTES as MAX_IMAGE_BYTES
 from playground.datasets.image_input import ImageInputError, array_from_drawing, prepare_image
 from playground.i18n import _
 from playground.serve.offload import off_loop
+from playground.serve.upload_limits import MAX_UPLOAD_BYTES
 from playground.theme import CNN_BUTTONS_CSS, CNN_SELECT_CSS
 
 
@@ -42,9 +44,9 @@ class Uploads(pn.viewable.Viewer):
         self._show_own, self._use_upload, self._renamed = show_own, use_upload, renamed
         self.drawing = DrawingPad(self._use_drawing)
         self.image_upload = UploadBox(_("Upload a picture (PNG or JPEG)"), ".png,.jpg,.jpeg,image/*",
-                                      self._upload_image, "cnn-image-upload")
+                                      self._upload_image, "cnn-image-upload", max_bytes=MAX_IMAGE_BYTES)
         self.model_upload = UploadBox(_("Upload your own model (.keras or .h5)"), ".keras,.h5",
-                                      self._upload_model, "cnn-model-upload")
+                                      self._upload_model, "cnn-model-upload", max_bytes=MAX_UPLOAD_BYTES)
         # A model without stored class names gets "class 0", "class 1", … until the learner names them.
         self.names_input = pn.widgets.TextInput(name=_("Its class names, separated by commas"),
                                                 placeholder=_("e.g. cat, dog, horse"), width=420,

@@ -142,7 +142,8 @@ class DenseControls:
                            title=_("Advanced"), collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
                            stylesheets=[_CARD_CSS])
         keras = pn.Card(with_help(keras_files, "keras_files", **wide), title=_("Keras: export and import"), collapsed=True,
-                        sizing_mode="stretch_width", margin=(8, 0), stylesheets=[_CARD_CSS])
+                        sizing_mode="stretch_width", margin=(8, 0), stylesheets=[_CARD_CSS],
+                        visible=keras_files.param.shown)   # a teacher's link may hide it (teaching.apply_view)
         return pn.Column(
             # The problem type picks which data sets there are: it heads them (the top row has no room
             # for it beside the speed at 1366 px).

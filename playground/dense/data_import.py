@@ -8,6 +8,7 @@ from typing import Callable
 
 import panel as pn
 
+from playground.components.upload_size import SizeCheckedUpload
 from playground.datasets.csv_data import CsvError, parse_csv
 from playground.dense.data_source import MAX_LINK_POINTS, load_own
 from playground.i18n import N_, _
@@ -43,7 +44,9 @@ class CsvImport:
         hint = pn.pane.HTML(_("Import CSV: x1,x2,label[,split] — labels ±1 or 0/1, class 0…4, or numbers "
                               "(regression); at most 2,000 points."), margin=(6, 5, 0, 5),
                             stylesheets=[HINT_CSS])
-        self.view = pn.Column(hint, self.upload, sizing_mode="stretch_width", margin=0, name="csv-import")
+        # The browser refuses a larger file before sending it; `load` checks again (a forged message).
+        self.view = pn.Column(hint, SizeCheckedUpload(self.upload, MAX_CSV_BYTES), sizing_mode="stretch_width",
+                              margin=0, name="csv-import")
 
     def _uploaded(self, event) -> None:
         # Notices are plain text (the shell escapes them); the name is only shortened.

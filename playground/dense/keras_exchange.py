@@ -49,8 +49,12 @@ class KerasExchange:
 
         Reading the file (Keras) runs off the event loop, so other sessions never wait for it; the
         settings and weights change back on this session's loop, all at once."""
-        self._pause()
         name = echo(name)
+        if "keras" in held(self.settings):   # a teacher's link hides or locks the Keras card: change nothing
+            self._notice(_("The teacher's link keeps the Keras import closed: {name} was not loaded.").format(
+                name=name))
+            return
+        self._pause()
         if len(data) > MAX_UPLOAD_BYTES:
             self._notice(_("cannot load {name}: the file is larger than {size} MB").format(
                 name=name, size=MAX_UPLOAD_BYTES // 1_000_000))

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from playground.i18n import N_, _
 
 # Settings a teacher may hide or lock, in the order the dialog lists them, with their
-# label there. `data_seed` is the Regenerate button, `hidden` the layer and neuron +/−.
+# label there. `data_seed` is the Regenerate button, `hidden` the layer and neuron +/−,
+# `keras` the Keras card (an action, not a setting: locked, its import is refused).
 CONTROLS: dict[str, str] = {
     "dataset": N_("Data set"),
     "problem": N_("Problem type"),
@@ -42,7 +43,9 @@ CONTROLS: dict[str, str] = {
     "epochs_per_frame": N_("Speed (epochs per frame)"),
     "show_test_data": N_("Show test data"),
     "discretize": N_("Discretize output"),
+    "keras": N_("Keras card (export and import)"),
 }
+ACTIONS = frozenset({"keras"})   # controls that are no setting of the page: the server refuses their action
 VIEW_KEYS = ("hide", "lock")   # the query keys this module owns
 MAX_NAMES = len(CONTROLS)       # more names than controls is a broken link, not a list to echo
 

@@ -87,8 +87,11 @@ def _widget(controls, attr: str):
     return widget.__panel__() if hasattr(widget, "__panel__") else widget
 
 
-def apply_view(view: TeacherView, controls, diagram) -> None:
-    """Take hidden controls off the page and grey out locked ones (the page also refuses their changes)."""
+def apply_view(view: TeacherView, controls, diagram, keras_files=None) -> None:
+    """Take hidden controls off the page and grey out locked ones (the page also refuses their changes).
+
+    `keras_files`: the Keras card's view; hidden, the card goes; locked, its import is greyed out.
+    """
     for name in view.frozen:
         for attr in SETTING_WIDGETS.get(name, ()):
             widget = _widget(controls, attr)
@@ -101,6 +104,9 @@ def apply_view(view: TeacherView, controls, diagram) -> None:
         controls.dataset_label.visible = False
     if "hidden" in view.frozen:
         diagram.lock_shape(hide="hidden" in view.hidden)
+    if "keras" in view.frozen and keras_files is not None:
+        keras_files.upload.disabled = True
+        keras_files.shown = "keras" not in view.hidden
 
 
 def share_dialog(current_query: Callable[[], dict[str, str]]) -> ShareDialog:

@@ -5,6 +5,8 @@ lesson or a keyboard shortcut can still set the value. `hold` watches the settin
 themselves and puts a held one straight back, so the
 change never reaches the trainer. Callers that change several settings at once (an
 import) ask `held` first and refuse the whole change, rather than have part of it undone.
+A held name that is no parameter (`keras`, the Keras import) names an action: `held`
+lists it, and the action asks `held` before it runs.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import param
 from playground.i18n import _
 
 _HELD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # Parameterized -> {name: held value}
+_ACTION = object()   # the "value" of a held action
 
 
 def hold(settings: param.Parameterized, names, refused: Callable[[list[str]], None] | None = None) -> None:
@@ -24,10 +27,12 @@ def hold(settings: param.Parameterized, names, refused: Callable[[list[str]], No
     Call it before anything else watches `settings`: param runs the watchers of one
     precedence in the order they were added, so the value is back before theirs run.
     """
+    names = set(names)
     values = {name: getattr(settings, name) for name in names if name in settings.param}
+    # An action is held by name alone: there is no value to put back.
+    _HELD.setdefault(settings, {}).update({name: _ACTION for name in names - set(values)}, **values)
     if not values:
         return
-    _HELD.setdefault(settings, {}).update(values)
 
     def put_back(*events) -> None:
         kept = _HELD.get(settings, {})
@@ -41,7 +46,7 @@ def hold(settings: param.Parameterized, names, refused: Callable[[list[str]], No
 
 
 def held(settings: param.Parameterized) -> frozenset[str]:
-    """The names `hold` keeps on `settings`."""
+    """The names `hold` keeps on `settings`: its held parameters and held actions."""
     return frozenset(_HELD.get(settings, {}))
 
 
