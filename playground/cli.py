@@ -139,7 +139,9 @@ def serve_command(args) -> tuple[list[str], dict[str, str]]:
            # Closed tabs' sessions are looked for every 5 s rather than 17 s: a training
            # page asks to be discarded once its tab is gone, so memory is freed sooner.
            # (The lifetime stays Bokeh's 15 s: a slow first page load must not lose its session.)
-           "--check-unused-sessions", "5000"]
+           "--check-unused-sessions", "5000",
+           # The CNN warm-up (TensorFlow's import, the default model) starts with the server.
+           "--setup", str(Path(__file__).parent / "cnn" / "warm_start.py")]
     env = {}
     if beyond_loopback:
         host = lan_address() if args.lan or address in ("0.0.0.0", "::") else address

@@ -66,6 +66,9 @@ def test_conv_formula_shows_the_models_numbers(page, app_url, model_and_sample):
     page.mouse.click(*_neuron_position(box, explanation, "conv_1_2", neuron))
     formula = page.locator('.cnn-formula-conv[data-layer="conv_1_2"]')
     formula.wait_for(timeout=15_000)
+    # The window opens where there is signal (issue 24), not at (0, 0).
+    opened = formula.get_attribute("data-row"), formula.get_attribute("data-col")
+    assert opened != ("0", "0")
 
     # Point at the middle of the output map: the window moves there.
     from playground.components.cnn.conv import BOTTOM, HEIGHT, TOP, WIDTH
@@ -75,7 +78,7 @@ def test_conv_formula_shows_the_models_numbers(page, app_url, model_and_sample):
     view = view_element.bounding_box()
     out_size = min(HEIGHT - TOP - BOTTOM, 200.0)
     page.mouse.move(view["x"] + WIDTH - 14 - out_size / 2 + 17, view["y"] + TOP + (HEIGHT - TOP - BOTTOM) / 2 - 9)
-    moved = page.locator('.cnn-formula-conv:not([data-row="0"])')
+    moved = page.locator(f'.cnn-formula-conv:not([data-row="{opened[0]}"][data-col="{opened[1]}"])')
     moved.wait_for(timeout=10_000)
     row, col = int(moved.get_attribute("data-row")), int(moved.get_attribute("data-col"))
     channel = int(moved.get_attribute("data-channel"))

@@ -121,7 +121,9 @@ def test_a_tap_on_a_convolution_output_moves_its_window(tablet, app_url, traces)
     from playground.components.cnn.conv import BOTTOM, HEIGHT, TOP, WIDTH
 
     _open(tablet, app_url + "?page=cnn&cnn_layer=conv_1_2&cnn_neuron=1")
-    tablet.locator('.cnn-formula-conv[data-layer="conv_1_2"][data-row="0"]').wait_for(timeout=15_000)
+    opened = tablet.locator('.cnn-formula-conv[data-layer="conv_1_2"]')
+    opened.wait_for(timeout=15_000)
+    row, col = opened.get_attribute("data-row"), opened.get_attribute("data-col")    # where there is signal
     view = tablet.locator(".cnn-conv-view").first
     view.scroll_into_view_if_needed()
     tablet.wait_for_timeout(300)
@@ -130,6 +132,6 @@ def test_a_tap_on_a_convolution_output_moves_its_window(tablet, app_url, traces)
     out_size = min(HEIGHT - TOP - BOTTOM, 200.0)
     tablet.touchscreen.tap(box["x"] + WIDTH - 14 - out_size / 2 + 17,
                            box["y"] + TOP + (HEIGHT - TOP - BOTTOM) / 2 - 9)
-    moved = tablet.locator('.cnn-formula-conv[data-layer="conv_1_2"]:not([data-row="0"])')
+    moved = tablet.locator(f'.cnn-formula-conv[data-layer="conv_1_2"]:not([data-row="{row}"][data-col="{col}"])')
     moved.wait_for(timeout=10_000)
     assert moved.get_attribute("data-neuron") == "1"

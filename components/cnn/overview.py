@@ -2,10 +2,12 @@
 
 One Bokeh figure, built once. Each neuron is one entry of a single image glyph
 (greys for the input, red–white–blue for activations); vectors (flatten, hidden
-dense layers) are thin strips; the output is a bar per class. Hovering a
-neuron draws its connections to the neurons of the previous column it reads
-from (in the browser, no round trip); clicking it calls back with
-(layer index, neuron index).
+dense layers) are thin strips; the output is a bar per class. Every neuron's
+connections to the neurons of the previous column it reads from are always
+drawn, faint (as CNN Explainer does); hovering a neuron draws its own darker (in
+the browser, no round trip), and so does selecting it; clicking it calls back
+with (layer index, neuron index). The figure grows with the window
+(`overview_size`).
 
 The view receives plain arrays: layer names, facts (`LayerFacts`: what each
 layer's kind states) and outputs, the colour limits per unit, the class
@@ -29,7 +31,10 @@ from playground.i18n import _
 from playground.i18n.numbers import decimal_sign, format_number, format_share
 from playground.theme import CNN_BAR, CNN_BAR_BEST, CNN_FRAME, CNN_INK, CNN_MUTED, CNN_TEXT
 
-WIDTH, HEIGHT = 1240, 440
+WIDTH, HEIGHT = 1240, 440     # the smallest size: windows up to 1400 × 880 get it, wider ones scroll
+SIDE_ROOM = 160               # the window's width that the overview leaves to the page's margins
+HEIGHT_SHARE = 0.5            # the overview's share of the window's height
+HEIGHT_MAX = 640
 TOP, BOTTOM = 52, 8           # room for layer names (and shapes) above; legends below when detailed
 LEGEND_HEIGHT = 46
 SIDE = 12
@@ -122,6 +127,34 @@ def layout_columns(shapes: list[tuple], facts: list[LayerFacts], width: float = 
     return columns
 
 
+def overview_size(window_width: int, window_height: int) -> tuple[int, int]:
+    """The overview's (width, height) for a browser window: it grows with the window, never below
+    WIDTH × HEIGHT (a phone scrolls it sideways). At 1920×1080 its maps are 44 px: CNN Explainer's
+    nodes are 40."""
+    width = max(WIDTH, int(window_width) - SIDE_ROOM)
+    height = max(HEIGHT, min(HEIGHT_MAX, int(HEIGHT_SHARE * window_height)))
+    return width, height
+
+
+def unit_links(units: dict, i: int) -> list[tuple[float, float, float, float]]:
+    """The lines (x0, y0, x1, y1) from unit `i` to the units of the previous column it reads.
+
+    Mirrors `_EDGES_JS`, which draws the hovered unit's lines in the browser.
+    """
+    n = units["prev_count"][i]
+    if n <= 0:
+        return []
+    first = units["prev_first"][i]
+    sources = [first + min(units["channel"][i], n - 1)] if units["one_to_one"][i] else range(first, first + n)
+    x, y, w = units["x"], units["y"], units["w"]
+    return [(x[j] + w[j] / 2, y[j], x[i] - w[i] / 2, y[i]) for j in sources]
+
+
+def _segments(lines) -> dict:
+    lines = list(lines)
+    return {key: [line[k] for line in lines] for k, key in enumerate(("x0", "y0", "x1", "y1"))}
+
+
 # The lines from unit `i` to the units of the previous column it reads (i = -1: none).
 _EDGES_JS = """
 if (edges._last_unit === i) return;
@@ -177,24 +210,33 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         self._columns: list[Column] = []
         self._units_index: list[tuple[int, int]] = []
         self._label_inks: list[str] = []
+        self._drawn: tuple | None = None       # the last `show` call's arguments (a resize redraws them)
+        self._chosen: tuple[int | None, int] = (None, 0)
 
         self.input_mapper = LinearColorMapper(palette=INPUT_PALETTE, low=0, high=1)
         self.act_mapper = LinearColorMapper(palette=ACTIVATION_PALETTE, low=-1, high=1)
         img_cols = dict(image=[], x=[], y=[], dw=[], dh=[])
         self.input_images = ColumnDataSource(dict(img_cols))
-        self.act_images = ColumnDataSource(dict(img_cols))
+        self.act_images = ColumnDataSource(dict(img_cols), name="cnn-overview-maps")
         self.channel_images = [ColumnDataSource(dict(img_cols)) for _palette in CHANNEL_PALETTES]
         self.units = ColumnDataSource(dict(x=[], y=[], w=[], h=[], layer=[], channel=[], label=[],
                                            prev_first=[], prev_count=[], one_to_one=[],
-                                           frame=[]))
+                                           frame=[]), name="cnn-overview-units")
+        # Every unit's lines to what it reads, always drawn; the hovered unit's lines (drawn in the
+        # browser) and the selected unit's, darker.
+        self.links = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]), name="cnn-overview-links")
+        self.selected_links = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]), name="cnn-overview-selected-links")
         self.edges = ColumnDataSource(dict(x0=[], y0=[], x1=[], y1=[]), name="cnn-overview-edges")
-        self.bars = ColumnDataSource(dict(left=[], right=[], y=[], height=[], color=[]))
+        self.bars = ColumnDataSource(dict(left=[], right=[], y=[], height=[], color=[]), name="cnn-output-bars")
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[], size=[], align=[], color=[]))
         self.selected = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
 
         fig = pixel_canvas(width, height)
-        fig.segment("x0", "y0", "x1", "y1", source=self.edges, line_color=CNN_MUTED,
-                    line_alpha=0.6, line_width=1.5)
+        fig.segment("x0", "y0", "x1", "y1", source=self.links, line_color=CNN_MUTED,
+                    line_alpha=0.18, line_width=1)
+        for source in (self.selected_links, self.edges):
+            fig.segment("x0", "y0", "x1", "y1", source=source, line_color=CNN_MUTED,
+                        line_alpha=0.75, line_width=1.5)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.input_images,
                   color_mapper=self.input_mapper)
         fig.image("image", x="x", y="y", dw="dw", dh="dh", source=self.act_images,
@@ -228,6 +270,19 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
     def __panel__(self):
         return self._pane
 
+    def resize(self, width: int, height: int) -> None:
+        """Draw the overview `width` × `height` px (see `overview_size`); what it showed is redrawn."""
+        if (width, height) == (self._width, self._height):
+            return
+        self._width, self._height = width, height
+        fig = self.figure
+        with pn.io.hold():
+            fig.width, fig.height = width, height
+            fig.x_range.end, fig.y_range.end = width, height
+            if self._drawn is not None:
+                self.show(*self._drawn[0], **self._drawn[1])
+                self.select(*self._chosen)
+
     def set_theme(self, name: str) -> None:
         super().set_theme(name)
         self.labels.data = dict(self.labels.data, color=themed_column(self._label_inks, name))
@@ -255,6 +310,8 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
         the pixel range the greys span; `range_mode` ("unit", "module" or
         "global") only changes what the legends say.
         """
+        self._drawn = ((names, facts, outputs, limits, probabilities, class_names),
+                       dict(details=details, input_range=input_range, range_mode=range_mode))
         shapes = [tuple(o.shape) for o in outputs]
         room = name_room(class_names)
         self._columns = cols = layout_columns(shapes, facts, self._width, self._height, legend=details, names=room)
@@ -356,6 +413,7 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
             self._label_inks = labels["color"]     # light-theme inks, kept for set_theme
             labels["color"] = themed_column(labels["color"], self.theme)
             self.labels.data = labels
+            self.links.data = _segments(line for i in range(len(index)) for line in unit_links(units, i))
             self.edges.data = dict(x0=[], y0=[], x1=[], y1=[])
         self._units_index = index
 
@@ -423,10 +481,16 @@ class Overview(ThemedFigure, pn.viewable.Viewer):
                 labels["color"].append(CNN_TEXT)
 
     def select(self, layer: int | None, channel: int = 0) -> None:
-        """Outline the selected neuron (None clears the outline)."""
+        """Outline the selected neuron and darken its links (None clears them)."""
+        self._chosen = (layer, channel)
         sel = dict(x=[], y=[], w=[], h=[])
+        links = []
         for col in self._columns:
             if col.layer == layer:
                 c = 0 if col.kind == "vector" else min(channel, len(col.ys) - 1)
                 sel = dict(x=[col.x], y=[col.ys[c]], w=[col.width + 4], h=[col.tile_h + 4])
-        self.selected.data = sel
+                if (layer, c) in self._units_index:
+                    links = unit_links(self.units.data, self._units_index.index((layer, c)))
+        with pn.io.hold():
+            self.selected.data = sel
+            self.selected_links.data = _segments(links)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 def add_commands(subparsers) -> None:
     """Register `cnn` and its sub-commands on the `playground` parser's subparsers."""
+    from playground.cnn.train import OPTIMIZERS   # numpy only: no TensorFlow yet
+
     cnn = subparsers.add_parser("cnn", help="the CNN explainer: train TinyVGG, explain an image, benchmark")
     sub = cnn.add_subparsers(dest="cnn_command", required=True, parser_class=type(cnn))
 
@@ -29,6 +31,10 @@ def add_commands(subparsers) -> None:
     train.add_argument("--out", type=Path, default=None,
                        help="where to write the model (default: tinyvgg_<dataset>.keras here)")
     train.add_argument("--limit", type=int, default=None, help="use only the first N training images")
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam",
+                       help="adam (default), sgd, momentum (SGD with momentum 0.9) or rmsprop")
+    train.add_argument("--json", action="store_true",
+                       help="print one JSON object, last: device, per-epoch history, held-out confusion matrix")
     train.set_defaults(func=_train)
 
     explain = sub.add_parser("explain", help="classify an image and list every layer's output")
@@ -100,12 +106,13 @@ def _train(args) -> int:
 
     def show(epoch):
         print(f"epoch {epoch.epoch:3d}  loss {epoch.loss:.4f}  accuracy {epoch.accuracy:.4f}  "
+              f"val_loss {epoch.val_loss:.4f}  val_accuracy {epoch.val_accuracy:.4f}  "
               f"({epoch.seconds:.1f} s)", flush=True)
 
     try:
         report = train_tiny_vgg(args.dataset, epochs=args.epochs, batch_size=args.batch_size,
                                 learning_rate=args.lr, seed=args.seed, out=out, limit=args.limit,
-                                on_epoch=show)
+                                on_epoch=show, optimizer=args.optimizer)
     except DatasetUnavailable as exc:
         return _fail(str(exc))
     print(f"data: {report.dataset} ({report.n_train} training, {report.n_test} held-out images); "
@@ -113,7 +120,27 @@ def _train(args) -> int:
     print(f"held-out accuracy: {report.held_out_accuracy:.4f}")
     print(f"seconds: {report.seconds:.1f}")
     print(f"wrote {report.out} ({report.out.stat().st_size / 1024:.0f} KiB)")
+    if args.json:
+        print(json.dumps(_train_summary(report, args.optimizer)))
     return 0
+
+
+def _train_summary(report, optimizer: str) -> dict:
+    """`playground cnn train --json`: what the text lines say, as one object."""
+    return {
+        "device": report.device,
+        "dataset": report.dataset,
+        "optimizer": optimizer,
+        "n_train": report.n_train,
+        "n_test": report.n_test,
+        "parameters": report.parameters,
+        "history": [{"epoch": e.epoch, "loss": e.loss, "accuracy": e.accuracy, "val_loss": e.val_loss,
+                     "val_accuracy": e.val_accuracy, "seconds": round(e.seconds, 3)} for e in report.epochs],
+        "held_out_accuracy": report.held_out_accuracy,
+        "val_confusion": report.held_out_confusion.tolist(),   # rows: true classes; columns: predicted
+        "seconds": round(report.seconds, 3),
+        "out": str(report.out),
+    }
 
 
 def _read_image_bytes(path: Path) -> bytes:

@@ -1,9 +1,13 @@
-"""The model the CNN page shows: a built-in one or the learner's upload, with its class names and samples.
+"""The model the CNN page shows: a built-in one, the learner's upload or the model trained on the page,
+with its class names and samples.
 
 One `param.Parameterized` per session. The page's model chooser and the URL's
 ``cnn_model`` read and set `key`; an upload (read in a worker by
 `playground.cnn.uploads`) is kept in `uploaded`, so that the chooser can go
-back to it after showing a built-in model. Importing this module does not
+back to it after showing a built-in model. The session's training (a
+`playground.cnn.live_training.LiveTraining`, kept in `training`) is shown
+through its one viewer model, whose weights `show_epoch` replaces: any epoch,
+or the latest, without building a model again. Importing this module does not
 import TensorFlow; choosing a model loads it.
 """
 from __future__ import annotations
@@ -13,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import param
 
-from playground.cnn.catalogue import BUILT_IN, DEFAULT_MODEL, built_in_samples, load_built_in
-from playground.cnn.url_state import UPLOADED
+from playground.cnn.catalogue import BUILT_IN, DEFAULT_MODEL, built_in_samples, load_built_in, stand_in_samples
+from playground.cnn.url_state import TRAINED, UPLOADED
 from playground.i18n import _
 
 
@@ -44,6 +48,9 @@ class ModelChoice(param.Parameterized):
     uploaded = param.ClassSelector(class_=UploadedModel, default=None, allow_None=True,
                                    doc="the learner's upload, kept while a built-in model is shown")
     uploaded_note = param.String(default="", doc="what the upload is (its file name, where its samples come from)")
+    training = param.Parameter(default=None, doc="the session's LiveTraining, shown under the key 'trained'")
+    trained_epoch = param.Integer(default=None, allow_None=True,
+                                  doc="the epoch whose weights the trained model shows; None: the latest")
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -64,11 +71,19 @@ class ModelChoice(param.Parameterized):
         options = {_(model.label): key for key, model in BUILT_IN.items()}
         if self.uploaded is not None:
             options[_("Your uploaded model")] = UPLOADED
+        if self.training is not None:
+            options[_("The model trained here")] = TRAINED
         return options
 
     def use(self, key: str) -> None:
-        """Show built-in model `key` (or "upload": the learner's), with its samples and class names."""
-        if key == UPLOADED:
+        """Show built-in model `key` ("upload": the learner's; "trained": the training's), with its samples
+        and class names."""
+        if key == TRAINED:
+            t = self.training
+            samples, sample_names, _source = stand_in_samples(t.input_shape)
+            model, names = t.viewer_model(self.trained_epoch), t.class_names
+            note = _("the model trained on the “Train” tab")
+        elif key == UPLOADED:
             up = self.uploaded
             model, names, samples, sample_names, note = (up.model, up.names, up.samples, up.sample_names,
                                                          self.uploaded_note)
@@ -93,3 +108,12 @@ class ModelChoice(param.Parameterized):
         """The learner named the uploaded model's classes (only while it is shown)."""
         self.uploaded.names = list(names)
         self.class_names = list(names)
+
+    def keep_training(self, training) -> None:
+        """Offer `training`'s model as "the model trained here" (it is shown once `use("trained")`)."""
+        self.param.update(training=training, trained_epoch=None)
+
+    def show_epoch(self, epoch: int | None) -> None:
+        """Show the trained model with the weights of `epoch` (None: the latest); it stays the same object."""
+        self.trained_epoch = epoch
+        self.model = self.training.viewer_model(epoch)

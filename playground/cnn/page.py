@@ -19,10 +19,12 @@ from playground.cnn.catalogue import BUILT_IN, DEFAULT_MODEL
 from playground.cnn.explain import explain as explain_image
 from playground.cnn.kinds import OUTPUT, Selection, kind_of
 from playground.cnn.model_choice import ModelChoice
+from playground.cnn.pace import SPEEDS, TICK_MS, WindowClock, windows_per_second
 from playground.cnn.state import CnnState
+from playground.cnn.train_tab import TrainTab
 from playground.cnn.tutorials import tutorial
 from playground.cnn.uploads import Uploads
-from playground.cnn.url_state import TABS, UPLOADED, CnnView, read_query, to_query
+from playground.cnn.url_state import TABS, TRAINED, UPLOADED, CnnView, read_query, to_query
 from playground.cnn.windows import next_cell
 from playground.components.cnn.cells import Ticker
 from playground.components.cnn.colors import unit_limits
@@ -31,7 +33,8 @@ from playground.components.cnn.flatten import FlattenView
 from playground.components.cnn.formula import FormulaView
 from playground.components.cnn.hyperparameters import HyperparamsView
 from playground.components.cnn.input import SamplePicker
-from playground.components.cnn.overview import Overview, drawn_layers
+from playground.components.cnn.logit_weights import LogitWeightsView
+from playground.components.cnn.overview import Overview, drawn_layers, overview_size
 from playground.components.cnn.pair import PairView
 from playground.components.cnn.tutorial_card import TutorialCard
 from playground.components.safe_text import inert_line
@@ -41,7 +44,7 @@ from playground.page import Page
 from playground.theme import (CNN_BUTTONS_CSS, CNN_CHECKBOX_CSS, CNN_SELECT_CSS, CNN_SLIDER_CSS, CNN_TABS_CSS, FIXED_SIZE,
                               NO_FLOOR, SCROLL_BOX, WRAP)
 
-EXPLAINER_TAB, HYPERPARAMS_TAB, INPUT_TAB = 0, 1, 2
+EXPLAINER_TAB, HYPERPARAMS_TAB, INPUT_TAB, TRAIN_TAB = 0, 1, 2, 3
 
 # Under the overview until a neuron is chosen; then the chosen layer's kind gives the hint.
 NO_SELECTION_HINT = N_("**Click a neuron** in the overview to see how it is computed: a convolution, ReLU, "
@@ -98,22 +101,35 @@ class CnnPage(Page):
         self._detail_title = pn.pane.HTML(_markdown_bold(_(NO_SELECTION_HINT)), css_classes=["cnn-detail-title"],
                                               sizing_mode="stretch_width", styles={"font-size": "16px"},
                                               margin=(0, 10))
-        self._play_row = pn.Row(self._play, visible=False)
+        self._speed = pn.widgets.RadioButtonGroup.from_param(
+            s.speed, options={_(label): key for key, label in SPEEDS.items()}, css_classes=["cnn-speed"],
+            stylesheets=[CNN_BUTTONS_CSS], margin=(5, 10))
+        self._play_row = pn.Row(self._play, self._speed, visible=False, styles=WRAP)
+        self.logits_view = LogitWeightsView()
         # The detail views a layer kind can draw into (`Kind.show_detail`, `Kind.show_cell`).
-        self._detail_views = SimpleNamespace(conv=self.conv_view, pair=self.pair_view, flatten=self.flatten_view)
+        self._detail_views = SimpleNamespace(conv=self.conv_view, pair=self.pair_view, flatten=self.flatten_view,
+                                             logits=self.logits_view)
         # Each view sits in its own Column, shown or hidden as a whole (a Bokeh pane's own
         # `visible` is synced back from its figure and does not stick).
         self._views = {"conv": pn.Column(self.conv_view, visible=False),
                        "pair": pn.Column(self.pair_view, visible=False),
-                       "flatten": pn.Column(self.flatten_view, visible=False)}
+                       "flatten": pn.Column(self.flatten_view, visible=False),
+                       "logits": pn.Column(self.logits_view, visible=False)}
 
         # A short tutorial beside the step-through view, and one beside the hyperparameter playground.
         self.tutorial = TutorialCard("cnn-tutorial", width=560)
         self.hp_tutorial = TutorialCard("cnn-hp-tutorial")
         self.hp_tutorial.show(*_tutorial_parts(tutorial("hyperparameters")))
 
-        self._ticker = Ticker(self._tick, period_ms=400)
+        self._ticker = Ticker(self._tick, period_ms=TICK_MS)
+        self._clock = WindowClock()     # keeps the window to the chosen speed however long a redraw takes
         self._hp_ticker = Ticker(self.hyperparams.advance, period_ms=600)
+        # Training TinyVGG here (the Train tab); its model joins the chooser, with the epoch slider.
+        self.train_tab = TrainTab(self._on_training, self._on_trained_weights, self._show_held_out,
+                                  self._training_seen, self._upload_architecture)
+        self._hidden = False          # the browser tab is hidden: nothing is redrawn for it
+        self._switch_to_trained = False   # show the new training's model as soon as it has weights
+        self._epoch_row = pn.Row(self.train_tab.epoch_slider, visible=False, margin=0)
         self._tabs = self._build_layout()
         s.watch(self._on_selection, ["layer", "neuron", "row", "col", "in_channel"])
         s.watch(lambda e: self._render_overview(), ["color_range", "show_details"])
@@ -139,6 +155,7 @@ class CnnPage(Page):
         s = self.state.param
         options = pn.Column(
             self._model_choice,
+            self._epoch_row,
             self._prediction,
             pn.Row(pn.pane.Markdown(_("Colour range:"), margin=(4, 4, 0, 10), styles={"font-size": "16px"}),
                    pn.widgets.RadioButtonGroup.from_param(
@@ -163,7 +180,8 @@ class CnnPage(Page):
             fig.styles = FIXED_SIZE
         hyperparameters = pn.Column(self.hyperparams, self.hp_tutorial, styles=SCROLL_BOX)
         return pn.Tabs((_("Explainer"), explainer), (_("Hyperparameters"), hyperparameters),
-                       (_("Your image & model"), pn.Column(self.uploads, styles=SCROLL_BOX)), css_classes=["cnn-tabs"],
+                       (_("Your image & model"), pn.Column(self.uploads, styles=SCROLL_BOX)),
+                       (_("Train"), self.train_tab), css_classes=["cnn-tabs"],
                        stylesheets=[CNN_TABS_CSS], sizing_mode="stretch_width", styles=NO_FLOOR)
 
     def __panel__(self):
@@ -250,8 +268,15 @@ class CnnPage(Page):
         trace = self._explanation.traces[index]
         if trace.output.ndim == 1 and not self._is_output(index):
             channel = int(np.argmax(trace.output))  # a strip: start at its most active neuron
-        self.state.param.update(layer=trace.name, neuron=channel, row=0, col=0, in_channel=0)
+        self.state.param.update(layer=trace.name, neuron=channel, **self._first_cell(index, channel))
         self.reveal(".cnn-detail-title")     # the detail view opens under the overview
+
+    def _first_cell(self, index: int, neuron: int) -> dict:
+        """Where the window of a newly selected neuron opens: where there is signal (a conv's blank
+        corner shows only 0.000 products); for a flatten position, the map cell that lands there."""
+        sel = Selection(self._explanation.traces[index], index, self._explanation, neuron,
+                        input_range=self._input_range())
+        return self._kind(index).first_cell(sel)
 
     def _on_selection(self, *events) -> None:
         changed = {e.name for e in events}
@@ -318,6 +343,7 @@ class CnnPage(Page):
     def _on_playing(self, event) -> None:
         self._play.label = _("❚❚ Pause") if event.new else _("▶ Play")
         if event.new:
+            self._clock.restart()
             self._ticker.start()
         else:
             self._ticker.stop()
@@ -327,15 +353,23 @@ class CnnPage(Page):
         if index is None or not self._visible() or not self._windowed(index):
             self.state.playing = False
             return
-        trace = self._explanation.traces[index]
-        row, col = next_cell(self.state.row, self.state.col, trace.output.shape[:2])
-        self.state.param.update(row=row, col=col)
+        out_hw = self._explanation.traces[index].output.shape[:2]
+        steps = self._clock.due(windows_per_second(self.state.speed, out_hw[0] * out_hw[1]))
+        if steps:
+            row, col = next_cell(self.state.row, self.state.col, out_hw, steps)
+            self.state.param.update(row=row, col=col)
+
+    def resize(self, width: int, height: int) -> None:
+        """The overview grows with the window (a phone scrolls it sideways)."""
+        self.overview.resize(*overview_size(width, height))
+        self.train_tab.resize(width, height)
 
     def set_theme(self, name: str) -> None:
         """Light or dark figures (the HTML views follow the theme's CSS variables by themselves)."""
         for view in (self.overview, self.conv_view, self.pair_view, self.flatten_view, self.hyperparams,
-                     self.samples, self.uploads.drawing):
+                     self.samples, self.uploads.drawing, self.logits_view):
             view.set_theme(name)
+        self.train_tab.set_theme(name)
 
     def shortcut(self, action: str) -> None:
         """The shell's keys: "play" (Space) toggles the animation, "step" (→) moves the window
@@ -357,6 +391,8 @@ class CnnPage(Page):
         if event.new != EXPLAINER_TAB:
             self.state.playing = False
         self._sync_hp_ticker()
+        if event.new in (EXPLAINER_TAB, TRAIN_TAB) and self.train_tab.training is not None:
+            self.train_tab.poll(force=True)    # catch up on what trained while this tab was not seen
 
     def _sync_hp_ticker(self) -> None:
         if self.state.hp_playing and self._tabs.active == HYPERPARAMS_TAB:
@@ -383,7 +419,9 @@ class CnnPage(Page):
                 self.state.sample = view.sample      # the watcher shows it
             self.state.color_range = view.color_range
             if view.layer:
-                self.state.param.update(layer=view.layer, neuron=view.neuron, row=0, col=0, in_channel=0)
+                index = [t.name for t in self._explanation.traces].index(view.layer)
+                self.state.param.update(layer=view.layer, neuron=view.neuron,
+                                        **self._first_cell(index, view.neuron))
             self._tabs.active = TABS.index(view.tab)
         self.notices = notices
 
@@ -426,6 +464,7 @@ class CnnPage(Page):
     def _use_upload(self) -> None:
         """A model was uploaded and read (kept in `choice.uploaded`): offer it in the chooser and show it."""
         self._model_choice.options = self.choice.options()
+        self.train_tab.offer_architecture(self._upload_architecture() is not None)
         if self._model_choice.value == UPLOADED:
             self._use_model(UPLOADED)
         else:
@@ -436,7 +475,10 @@ class CnnPage(Page):
 
     def _use_model(self, key: str) -> None:
         """Show built-in model `key` (or "upload": the learner's), with its samples and class names."""
+        if key == TRAINED:
+            self.choice.trained_epoch = self.train_tab.epoch      # the epoch the slider shows
         self.choice.use(key)
+        self._epoch_row.visible = key == TRAINED
         self.uploads.model_changed()
         with pn.io.hold():
             self.state.param.update(layer="", neuron=0, row=0, col=0, in_channel=0, playing=False)
@@ -445,6 +487,61 @@ class CnnPage(Page):
                 self.state.sample = 0  # the watcher shows it
             else:
                 self._show_image(self.choice.samples[0], "")
+
+    # ------------------------------------------------------------------ the model trained here
+
+    def _on_training(self, training) -> None:
+        """A training started on the Train tab: its model joins the chooser once it has weights."""
+        self.choice.keep_training(training)
+        self._model_choice.options = self.choice.options()
+        if self._model_choice.value == TRAINED:
+            self._model_choice.value = DEFAULT_MODEL     # its old display model is gone
+        self._switch_to_trained = True
+
+    def _on_trained_weights(self) -> None:
+        """The training's weights moved (or another epoch was chosen): redraw the explainer if it shows them."""
+        training = self.train_tab.training
+        if self._switch_to_trained and training.snapshot_epochs():
+            self._switch_to_trained = False
+            self._model_choice.value = TRAINED           # the watcher shows it
+            return
+        if self.choice.key != TRAINED or self.choice.training is not training:
+            return
+        self.choice.show_epoch(self.train_tab.epoch)
+        if self._tabs.active == EXPLAINER_TAB and not self._hidden:
+            self._show_image(self._explanation.image, self._source)
+
+    def _show_held_out(self, index: int) -> None:
+        """A misclassified digit was clicked: explain it with the trained model."""
+        training = self.train_tab.training
+        if self.choice.key != TRAINED:
+            self._switch_to_trained = False
+            self._model_choice.value = TRAINED
+        name = training.class_names[int(training.y_val[index])]
+        self._show_own(np.asarray(training.x_val[index], np.float32),
+                       _("held-out digit {index} (a {name})").format(index=index, name=name))
+
+    def _training_seen(self) -> bool:
+        """True while the learner sees what the training changes: this page, the explainer or the Train tab."""
+        location = pn.state.location
+        page = location.query_params.get("page") if location is not None else None
+        return not self._hidden and page in (None, "cnn") and self._tabs.active in (EXPLAINER_TAB, TRAIN_TAB)
+
+    def _upload_architecture(self):
+        """The uploaded model, when its input and classes fit the digits the Train tab trains on."""
+        up = self.choice.uploaded
+        if up is None or tuple(up.shape) != (28, 28, 1) or int(up.model.outputs[0].shape[-1]) != 10:
+            return None
+        return up.model
+
+    def tab_hidden(self) -> None:
+        self._hidden = True
+        super().tab_hidden()
+
+    def tab_shown(self) -> None:
+        self._hidden = False
+        if self.train_tab.training is not None:
+            self.train_tab.poll(force=True)
 
 
 def _session_query() -> dict[str, str]:

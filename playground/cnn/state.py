@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import param
 
+from playground.cnn.pace import SPEEDS
 from playground.i18n import N_
 
 
@@ -21,6 +22,8 @@ class CnnState(param.Parameterized):
                                  doc="Colour range per neuron, per conv…pool module, or over the whole network")
     show_details = param.Boolean(default=False, doc="Show layer shapes and colour legends")
     playing = param.Boolean(default=False, doc="The sliding-window animation is running")
+    speed = param.Selector(default="4", objects=list(SPEEDS),
+                           doc="The window's pace: windows a second, or 'sweep' (a whole map in 15 s)")
 
     # The hyperparameter playground (independent of the model).
     # Their labels are gettext messages: the page translates them when it makes the sliders.

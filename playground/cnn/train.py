@@ -3,8 +3,12 @@
 The recipe (defaults of `train_tiny_vgg`): Adam with a short linear warm-up and
 a cosine decay of the learning rate to zero, and light augmentation (each
 training image shifted by up to 2 pixels, a new shift every epoch). The
-held-out split is only evaluated once, at the end, for the report: it plays no
-part in training or in choosing anything.
+held-out split is evaluated after every epoch, for the report only (the loss
+and accuracy curves, the confusion matrix): it plays no part in training or in
+choosing anything.
+
+The optimizers, the compile step and the held-out evaluation here are the
+ones the page's live training (`playground.cnn.live_training`) uses too.
 """
 from __future__ import annotations
 
@@ -18,12 +22,27 @@ import numpy as np
 from playground.datasets.images import ImageSet, load_image_set
 
 
+# The optimizers the course's Keras notes compare; "momentum" is SGD with momentum 0.9.
+OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop")
+
+
 @dataclass
 class EpochResult:
     epoch: int       # 1-based
     loss: float      # mean training loss over the epoch
     accuracy: float  # training accuracy over the epoch
-    seconds: float   # wall time of the epoch
+    seconds: float   # wall time of the epoch (training only)
+    val_loss: float = float("nan")       # on the held-out split, after the epoch
+    val_accuracy: float = float("nan")
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """A model's results on held-out images, from one `model.predict` pass."""
+    loss: float                  # mean sparse categorical cross-entropy, as Keras computes it
+    accuracy: float
+    confusion: np.ndarray        # (classes, classes) int64: rows true classes, columns predicted
+    predicted: np.ndarray        # (N,) the predicted class of each image
 
 
 @dataclass
@@ -35,6 +54,7 @@ class TrainReport:
     parameters: int
     epochs: list[EpochResult] = field(default_factory=list)
     held_out_accuracy: float = float("nan")
+    held_out_confusion: np.ndarray | None = None   # after the last epoch: rows true, columns predicted
     seconds: float = 0.0          # whole run: data, build, training and evaluation
     out: Path | None = None
 
@@ -53,6 +73,71 @@ def training_device() -> str:
     return f"GPU: {name}"
 
 
+def make_optimizer(name: str, learning_rate):
+    """The Keras optimizer `name` (one of `OPTIMIZERS`) at `learning_rate` (a number or a schedule)."""
+    import keras
+
+    makers = {"sgd": lambda: keras.optimizers.SGD(learning_rate),
+              "momentum": lambda: keras.optimizers.SGD(learning_rate, momentum=0.9),
+              "adam": lambda: keras.optimizers.Adam(learning_rate),
+              "rmsprop": lambda: keras.optimizers.RMSprop(learning_rate)}
+    if name not in makers:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+    return makers[name]()
+
+
+def ends_in_probabilities(model) -> bool:
+    """Whether the model's last layer gives probabilities (a softmax) rather than logits."""
+    last = model.layers[-1]
+    return type(last).__name__ == "Softmax" or last.get_config().get("activation") == "softmax"
+
+
+def compile_for_training(model, optimizer: str, learning_rate, jit_compile: bool | str = "auto") -> None:
+    """Compile `model` for classification with integer labels: the loss and metric every run reports."""
+    import keras
+
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=not ends_in_probabilities(model))
+    model.compile(optimizer=make_optimizer(optimizer, learning_rate), loss=loss, metrics=["accuracy"],
+                  jit_compile=jit_compile)
+
+
+def held_out_results(model, x: np.ndarray, y: np.ndarray, n_classes: int, batch_size: int = 256) -> HeldOut:
+    """Loss, accuracy and confusion matrix of `model` on (x, y) from one prediction pass.
+
+    One pass gives all three (Keras's `evaluate` and then `predict` would run the
+    images twice). The loss is the log of the softmax's own float32 probabilities,
+    which keep their relative precision down to about 1e-38: Keras's TensorFlow
+    backend takes the log-softmax of the logits and clips nothing, so no clipping
+    to 1e-7 here either (only a probability that underflowed to 0 is floored).
+    """
+    outputs = np.asarray(model.predict(x, batch_size=batch_size, verbose=0), np.float64)
+    if not ends_in_probabilities(model):
+        outputs = np.exp(outputs - outputs.max(axis=1, keepdims=True))
+        outputs /= outputs.sum(axis=1, keepdims=True)
+    y = np.asarray(y, np.int64)
+    p_true = np.maximum(outputs[np.arange(len(y)), y], np.finfo(np.float32).tiny)
+    predicted = outputs.argmax(axis=1)
+    confusion = np.bincount(y * n_classes + predicted, minlength=n_classes * n_classes)
+    return HeldOut(float(-np.log(p_true).mean()), float((predicted == y).mean()),
+                   confusion.reshape(n_classes, n_classes), predicted)
+
+
+def save_for_explainer(model, path: Path | str, class_names) -> Path:
+    """Save `model` as .keras with its class names; `model` should be an uncompiled copy.
+
+    Uncompiled: no optimizer state, so the file stays small (the explainer only runs
+    the model) and loads without compile warnings. The class names travel with the
+    model (read back without running anything from the file).
+    """
+    from playground.cnn.catalogue import write_class_names
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(path)
+    write_class_names(path, list(class_names))
+    return path
+
+
 def shift_images(x: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
     """Each image moved by its own random (dy, dx) in [-max_shift, max_shift], zeros filling in."""
     if max_shift <= 0:
@@ -68,16 +153,17 @@ def shift_images(x: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.
 def train_tiny_vgg(dataset: str | ImageSet = "mnist-5k", epochs: int = 25, batch_size: int = 32,
                    learning_rate: float = 3e-3, seed: int = 0, out: Path | str | None = None,
                    limit: int | None = None, max_shift: int = 2, jit_compile: bool | str = "auto",
-                   on_epoch: Callable[[EpochResult], None] | None = None) -> TrainReport:
+                   on_epoch: Callable[[EpochResult], None] | None = None,
+                   optimizer: str = "adam") -> TrainReport:
     """Train TinyVGG (10 filters of 3×3) on `dataset` and, if `out` is given, save it as .keras.
 
     `limit` keeps only the first `limit` training images (for quick checks).
     `on_epoch` is called after every epoch with its `EpochResult`.
+    `optimizer` is one of `OPTIMIZERS`, following the same learning-rate schedule.
     """
     import keras
 
     start = time.perf_counter()
-    from playground.cnn.catalogue import write_class_names
     from playground.cnn.model import build_tiny_vgg
 
     data = load_image_set(dataset) if isinstance(dataset, str) else dataset
@@ -100,9 +186,8 @@ def train_tiny_vgg(dataset: str | ImageSet = "mnist-5k", epochs: int = 25, batch
     schedule = keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=learning_rate / 10, decay_steps=total_steps - warmup, alpha=0.0,
         warmup_target=learning_rate, warmup_steps=warmup)
-    model.compile(optimizer=keras.optimizers.Adam(schedule),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  jit_compile=jit_compile)
+    compile_for_training(model, optimizer, schedule, jit_compile=jit_compile)
+    n_classes = len(data.class_names)
 
     report = TrainReport(data.name, training_device(), len(x_train), len(data.x_test),
                          model.count_params())
@@ -110,23 +195,19 @@ def train_tiny_vgg(dataset: str | ImageSet = "mnist-5k", epochs: int = 25, batch
         t0 = time.perf_counter()
         history = model.fit(shift_images(x_train, max_shift, rng), y_train, batch_size=batch_size,
                             epochs=epoch + 1, initial_epoch=epoch, shuffle=True, verbose=0)
+        seconds = time.perf_counter() - t0
+        held_out = held_out_results(model, data.x_test, data.y_test, n_classes)
         result = EpochResult(epoch + 1, float(history.history["loss"][-1]),
-                             float(history.history["accuracy"][-1]), time.perf_counter() - t0)
+                             float(history.history["accuracy"][-1]), seconds,
+                             held_out.loss, held_out.accuracy)
         report.epochs.append(result)
         if on_epoch is not None:
             on_epoch(result)
 
-    _, report.held_out_accuracy = (float(v) for v in
-                                   model.evaluate(data.x_test, data.y_test, batch_size=256, verbose=0))
+    report.held_out_accuracy, report.held_out_confusion = held_out.accuracy, held_out.confusion
     if out is not None:
-        report.out = Path(out)
-        report.out.parent.mkdir(parents=True, exist_ok=True)
-        # Save an uncompiled copy: no optimizer state, so the file stays small (the explainer
-        # only runs the model) and loads without compile warnings.
         inference = build_tiny_vgg(**architecture)
         inference.set_weights(model.get_weights())
-        inference.save(report.out)
-        # The class names travel with the model (read back without running anything from the file).
-        write_class_names(report.out, list(data.class_names))
+        report.out = save_for_explainer(inference, out, data.class_names)
     report.seconds = time.perf_counter() - start
     return report

@@ -1,12 +1,13 @@
 """The CNN page's state in the URL: a link reproduces what is on screen.
 
 The query names all start with `cnn_`, so they never meet the dense page's:
-  cnn_model   the shipped model shown, or `upload` when the learner's own model is
+  cnn_model   the shipped model shown, `upload` when the learner's own model is, or `trained`
+              when the model trained on the Train tab is
   cnn_sample  the class sample shown (0, 1, …), or `upload` for an uploaded or drawn image
   cnn_layer   the selected layer's name (absent: nothing selected)
   cnn_neuron  the selected neuron (channel, or class) of that layer
   cnn_range   the colour range: unit, module or global
-  cnn_tab     explainer, hyperparameters or input
+  cnn_tab     explainer, hyperparameters, input or train
 
 Reading is checked against what the page has (its models, samples and layers):
 each bad value becomes a one-line notice (the shell escapes it) and changes nothing
@@ -21,7 +22,8 @@ from playground.i18n import _
 
 PREFIX = "cnn_"
 UPLOADED = "upload"
-TABS = ("explainer", "hyperparameters", "input")
+TRAINED = "trained"
+TABS = ("explainer", "hyperparameters", "input", "train")
 COLOR_RANGES = ("unit", "module", "global")
 MAX_NUMBER_CHARS = 6   # no sample or neuron index needs more; longer is refused before int()
 
@@ -82,6 +84,9 @@ def read_query(query: dict[str, str], models: list[str], n_samples: int,
         if raw == UPLOADED:
             notices.append(_("This link was made with an uploaded model, which a link cannot carry: "
                              "upload it again on the “Your image & model” tab."))
+        elif raw == TRAINED:
+            notices.append(_("This link was made with a model trained on the page, which a link cannot carry: "
+                             "train one again on the “Train” tab."))
         elif raw not in models:
             refuse("cnn_model", raw, _("no such model (choose from {names})").format(names=", ".join(models)))
         elif raw != models[0]:

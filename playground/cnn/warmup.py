@@ -1,8 +1,9 @@
 """Get the CNN page ready in the background, once per server process.
 
 TensorFlow's import is most of a first CNN opening (about 10 s on a 2-core
-machine). The app (`playground.app`) calls `start` once a session's first page is on screen:
-a daemon thread then imports the CNN page's modules (TensorFlow and Keras with
+machine). `playground serve` calls `start` as the server starts (`warm_start.py`, Panel's
+`--setup`); under a bare `panel serve`, the app (`playground.app`) calls it once a session's first
+page is on screen. A daemon thread then imports the CNN page's modules (TensorFlow and Keras with
 them), loads the default model and its samples and explains one sample (which
 traces the model's function), so that a later first opening only builds the
 page. The thread keeps the normal CPU priority: a CNN page opened while it
@@ -66,6 +67,11 @@ def _warm_up() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     started = time.perf_counter()
     try:
+        # First, before TensorFlow runs anything: its thread pools can only be sized then
+        # (CNN trainings must leave the dense learners a core; see training_queue).
+        from playground.cnn.training_queue import limit_tensorflow_threads
+
+        limit_tensorflow_threads()
         importlib.import_module("playground.cnn.page")   # TensorFlow, Keras, every CNN view module
         from playground.cnn.catalogue import DEFAULT_MODEL, BUILT_IN, built_in_samples, load_built_in
         from playground.cnn.explain import explain

@@ -134,12 +134,9 @@ def output_cell_for_input(geometry: Window, in_hw: Pair, out_hw: Pair, row: int,
     return int(np.clip(r, 0, oh - 1)), int(np.clip(c, 0, ow - 1))
 
 
-def next_cell(row: int, col: int, out_hw: Pair) -> Pair:
-    """The next window position of the animation: along the row, then down, then back to the start."""
+def next_cell(row: int, col: int, out_hw: Pair, steps: int = 1) -> Pair:
+    """The window position `steps` cells on in the animation: along the row, then down, then back
+    to the start."""
     oh, ow = out_hw
-    col += 1
-    if col >= ow:
-        col, row = 0, row + 1
-    if row >= oh:
-        row = 0
-    return row, col
+    row, col = divmod((row * ow + col + steps) % (oh * ow), ow)
+    return int(row), int(col)

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from playground.cnn.trace import Explanation, LayerTrace
-from playground.cnn.windows import Window, output_cell_for_input, window_of
+from playground.cnn.windows import Window, all_windows, output_cell_for_input, window_of
 from playground.components.cnn.layer_facts import LayerFacts
 from playground.i18n import _
 
@@ -141,6 +141,26 @@ class Kind:
             return 0, 0, 0
         return (min(sel.row, out.shape[0] - 1), min(sel.col, out.shape[1] - 1),
                 min(sel.in_channel, inp.shape[2] - 1) if inp is not None and inp.ndim == 3 else 0)
+
+    def first_cell(self, sel: Selection) -> dict:
+        """Where the window of a newly selected neuron opens: (row, col, in_channel) as a state update.
+
+        A windowed step opens on the cell with the largest |output| among those whose input window is
+        not all zeros (a blank corner would show only 0.000 products); the input channel is the one
+        with the most signal there.
+        """
+        geometry, out = self.window(sel.trace), sel.trace.output
+        if geometry is None or out.ndim != 3:
+            return dict(row=0, col=0, in_channel=0)
+        k = min(sel.neuron, out.shape[2] - 1)
+        reads = all_windows(np.asarray(sel.trace.input, np.float32), *geometry, 0.0)   # (oh, ow, C, kh, kw)
+        signal = np.abs(reads).sum(axis=(3, 4))                                       # (oh, ow, C)
+        if self.one_to_one:          # a channel-to-channel step reads only the neuron's own channel
+            signal = signal[:, :, k:k + 1]
+        score = np.where(signal.any(axis=2), np.abs(out[:, :, k]), -1.0)
+        row, col = np.unravel_index(int(np.argmax(score)), score.shape)
+        in_channel = k if self.one_to_one else int(np.argmax(signal[row, col]))
+        return dict(row=int(row), col=int(col), in_channel=in_channel)
 
     def show_detail(self, views: SimpleNamespace, sel: Selection) -> str | None:
         """Draw the detail view of the selected neuron; returns its key (see `view`) or None."""

@@ -44,6 +44,12 @@ class FlattenKind(Kind):
         h, w, c = sel.trace.input.shape
         return min(sel.row, h - 1), min(sel.col, w - 1), min(sel.in_channel, c - 1)
 
+    def first_cell(self, sel):
+        """The map cell that lands at the selected position of the vector (the clicked neuron)."""
+        shape = sel.trace.input.shape
+        row, col, ch = unflatten_index(shape, min(sel.neuron, int(np.prod(shape)) - 1))
+        return dict(row=row, col=col, in_channel=ch)
+
     def show_detail(self, views, sel):
         views.flatten.show(sel.trace.input, sel.trace.output, sel.previous.name, sel.trace.name)
         return "flatten"
@@ -59,7 +65,8 @@ class FlattenKind(Kind):
         if role == "vector":
             h, w, c = sel.trace.input.shape
             row, col, channel = unflatten_index((h, w, c), min(row * w * c + col, h * w * c - 1))
-        return dict(row=row, col=col, in_channel=channel)
+        # The neuron is the vector's position: the title names the cell shown.
+        return dict(row=row, col=col, in_channel=channel, neuron=flatten_index(sel.trace.input.shape, row, col, channel))
 
 
 KIND = FlattenKind()

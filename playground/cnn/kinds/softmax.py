@@ -34,6 +34,15 @@ def softmax_terms(logits: np.ndarray) -> SoftmaxTerms:
     return SoftmaxTerms(logits, shifted, exps, total, exps / total)
 
 
+def output_layer(traces, index: int):
+    """(position, trace) of the layer with weights that makes the logits: the output trace or the one
+    before it (a Dense with a fused softmax gives two traces); None when neither has a kernel."""
+    for d in (index, index - 1):
+        if 0 < d < len(traces) and traces[d].kernel is not None and traces[d].output.ndim == 1:
+            return d, traces[d]
+    return None
+
+
 class SoftmaxKind(Kind):
     name = "softmax"
     tutorial = "softmax"
@@ -43,6 +52,22 @@ class SoftmaxKind(Kind):
 
     def forward(self, trace):
         return softmax_terms(trace.input).probabilities.astype("float32")
+
+    view = "logits"
+
+    def show_detail(self, views, sel):
+        """The output layer's weights to the selected class (CNN Explainer's softmax view draws them)."""
+        found = output_layer(sel.explanation.traces, sel.index)
+        if found is None:
+            return None
+        d, dense = found
+        k = min(sel.neuron, dense.kernel.shape[1] - 1)
+        feeder = sel.explanation.traces[d - 1]
+        flattened = (feeder.input is not None and feeder.input.ndim == 3 and feeder.output.ndim == 1
+                     and feeder.input.size == feeder.output.size)
+        views.logits.show(dense.input, dense.kernel[:, k], float(dense.bias[k]), float(dense.output[k]),
+                          feeder.input.shape if flattened else None, feeder.name, sel.explanation.class_names[k])
+        return "logits"
 
     def show_cell(self, views, sel):
         e = sel.explanation
