@@ -21,11 +21,18 @@ so that nothing stacks (the worst case).
 Goal on the 2-core machine (issue 10), at N = 30: every learner ≥ 5 frames/s and ≥ 30 epochs/s,
 p95 ≤ 500 ms, fairness ≤ 1.5. The clients share the machine with the server; their CPU is printed too.
 
+`--wall` (issue 21) serves a class (`--teacher-key`, the embedded store) and runs each class twice:
+first with the teacher's wall open (a Bokeh client session on /teacher, as the browser's), then
+without it. With the wall it also measures how often each learner's tile changes on the wall
+(goal ≥ 1 a second) and how many tiles it holds; the two runs' difference is what the wall costs.
+
     .venv/bin/python benchmarks/classroom_load.py [--sizes 1,5,10,20,30] [--seconds 15] [--procs 1] [--own-shapes]
+    .venv/bin/python benchmarks/classroom_load.py --wall --sizes 30 --procs 2 --seconds 10 --summary
 """
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import statistics
@@ -42,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from browser_support import free_port, serving, wait_for_log  # noqa: E402  (the tests' recipe for a served app)
+from playground.classroom.wall import REMOVE_AFTER_S  # noqa: E402
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -55,6 +63,8 @@ def know_the_page_models() -> None:
     so the less of this machine they take from the server, the truer the measure.
     """
     import panel  # noqa: F401  (Panel's own models)
+    import playground.components.classroom.name_field  # noqa: F401  (a class's header: the name field)
+    import playground.components.classroom.wall_tile  # noqa: F401  (the teacher's wall)
     import playground.dense.page  # noqa: F401  (the dense page's components: callouts, share dialog, …)
     import playground.shell  # noqa: F401
     from playground.serve.references import cheap_references
@@ -63,13 +73,16 @@ def know_the_page_models() -> None:
 
 
 @contextmanager
-def playground_server(procs: int = 1, log=subprocess.DEVNULL, env: dict[str, str] | None = None):
-    """The server `playground serve --num-procs PROCS` runs, on a free loopback port; yields (url, pid)."""
+def playground_server(procs: int = 1, log=subprocess.DEVNULL, env: dict[str, str] | None = None, teacher_key: str = "",
+                      class_store: str = ""):
+    """The server `playground serve --num-procs PROCS` runs, on a free loopback port; yields (url, pid).
+    With `teacher_key` it serves a class (`--teacher-key`, `--class-store`): the wall at /teacher."""
     from playground.cli import serve_command
 
     port = free_port()
     cmd, extra = serve_command(Namespace(port=port, address="127.0.0.1", lan=False, num_procs=procs, show=False,
-                                         present_key=""))
+                                         present_key="", teacher_key=teacher_key, class_store=class_store,
+                                         save_class=""))
     url = f"http://127.0.0.1:{port}/app"
     with serving(cmd, url, log, env={**os.environ, **extra, **(env or {})}) as proc:
         yield url, proc.pid
@@ -247,10 +260,61 @@ class Learner:
         and overflows the stack after a few thousand frames, so this reads the
         messages itself, with the same two calls that loop makes.
         """
-        connection = self.session._connection
-        while (message := await connection._pop_message()) is not None:
-            if message.msgtype == "PATCH-DOC":
-                self.session._handle_patch(message)
+        await pump_patches(self.session)
+
+
+async def pump_patches(session) -> None:
+    """Apply the server's patches to a client `session`'s document until the connection closes."""
+    connection = session._connection
+    while (message := await connection._pop_message()) is not None:
+        if message.msgtype == "PATCH-DOC":
+            session._handle_patch(message)
+
+
+class WallWatcher:
+    """The teacher's wall in a Bokeh client session (as a browser opens /teacher?key=KEY): when each
+    learner's tile changed, in a thread of its own until `close()`."""
+
+    def __init__(self, url: str, key: str):
+        from bokeh.client import pull_session
+        from bokeh.events import DocumentReady
+        from tornado.ioloop import IOLoop
+
+        self.session = pull_session(url=url.rsplit("/", 1)[0] + "/teacher", io_loop=IOLoop(), arguments={"key": key})
+        doc = self.session.document
+        doc.callbacks.send_event(DocumentReady())
+        self.board = next(m for m in doc.models if "tiles" in m.properties())     # the WallBoard's data
+        self.changes: dict[str, list[float]] = {}      # student id -> when the tile's HTML changed
+        self.left: set[str] = set()                     # tiles greyed: learners who left (the warm-up's, a past class)
+        self._shown: dict[str, str] = {}
+        self.board.on_change("tiles", self._tiles)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tiles(self, attr, old, new) -> None:
+        now = time.time()
+        shown = {student: html for student, html in new}
+        for student, html in shown.items():
+            if self._shown.get(student) != html:
+                self.changes.setdefault(student, []).append(now)
+        self._shown = shown
+        self.left = {student for student, html in shown.items() if "nn-tile-left" in html}
+
+    def _run(self) -> None:
+        self.session._connection.io_loop.run_sync(lambda: pump_patches(self.session))
+
+    def present(self) -> set[str]:
+        """The learners whose tiles are on the wall and not greyed, now."""
+        return set(self._shown) - self.left
+
+    def refreshes_per_s(self, start: float, stop: float, students: set[str]) -> list[float]:
+        """Each of `students`' tiles: its changes a second within [start, stop] (tiles there all along)."""
+        return [sum(start <= t <= stop for t in self.changes.get(student, [])) / (stop - start)
+                for student in students if self.changes.get(student, [stop])[0] < start]
+
+    def close(self) -> None:
+        self.session._connection.io_loop.add_callback(self.session.close)
+        self._thread.join(timeout=30)
 
 
 def learner_query(k: int, own_shapes: bool) -> dict[str, str]:
@@ -320,6 +384,9 @@ class ClassResult:
     client_cores: float
     errors: list[str]
     present: bool = False
+    tile_refreshes: list[float] = field(default_factory=list)   # with the wall open: each tile's changes a second
+    wall_tiles: int = 0                                         # tiles on the wall at the window's end
+    wall_work: tuple[float, int] = (0.0, 0)                     # CPU s a refresh, bytes of tiles (wall_work())
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -330,7 +397,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds: float, steps: int,
-              client_procs: int, warmup: float = 4.0, present: bool = False, own_shapes: bool = False) -> ClassResult:
+              client_procs: int, warmup: float = 4.0, present: bool = False, own_shapes: bool = False,
+              wall: WallWatcher | None = None, measure_wall=None) -> ClassResult:
     workers = [p for p in process_tree(server_pid) if p != server_pid] or [server_pid]   # --num-procs: the parent forks
     idle_sockets = {p: open_sockets(p) for p in workers}
     ctx = multiprocessing.get_context("fork")
@@ -356,8 +424,11 @@ def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds
     cpu0, client0, t0 = cpu_seconds(pids), cpu_seconds([p.pid for p in procs]), time.time()
     time.sleep(max(0.0, steps_from - time.time()))
     cpu1, client1, t1 = cpu_seconds(pids), cpu_seconds([p.pid for p in procs]), time.time()
+    on_wall = wall.present() if wall else set()      # this class's tiles (the learners are all still there)
     rss = rss_mb(process_tree(server_pid))
     split = [open_sockets(p) - idle_sockets[p] for p in workers]
+    # The wall's own work, measured while the class presses Step (the learners still train).
+    work = measure_wall() if measure_wall else (0.0, 0)
     records, errors = [], []
     for _ in procs:
         r, e = results.get(timeout=stop_at - time.time() + 120)
@@ -380,7 +451,9 @@ def run_class(url: str, server_pid: int, size: int, seconds: float, step_seconds
         p50.append(percentile(latencies, 0.5))
         p95.append(percentile(latencies, 0.95))
     return ClassResult(size, epochs_per_s, frames_per_s, p50, p95, all_steps, (cpu1 - cpu0) / (t1 - t0), rss, split,
-                       (client1 - client0) / (t1 - t0), errors, any(r.present for r in records))
+                       (client1 - client0) / (t1 - t0), errors, any(r.present for r in records),
+                       tile_refreshes=wall.refreshes_per_s(start, steps_from, on_wall) if wall else [],
+                       wall_tiles=len(on_wall), wall_work=work)
 
 
 def warm_server(url: str, log_path: Path, procs: int) -> None:
@@ -433,9 +506,51 @@ def report(result: ClassResult, per_learner: bool) -> None:
           f" clients: {result.client_cores:.2f} cores")
     goals = {"≥ 5 frames/s each": min(fps) >= 5, "≥ 30 epochs/s each": min(eps) >= 30,
              "p95 ≤ 500 ms": percentile(result.all_steps, 0.95) <= 0.5, "fairness ≤ 1.5": fairness <= 1.5}
+    if result.tile_refreshes:
+        tiles = result.tile_refreshes
+        print(f"  wall: {result.wall_tiles} learners' tiles; each one's refreshes/s: min {min(tiles):.2f}"
+              f"  median {statistics.median(tiles):.2f}  max {max(tiles):.2f} ({len(tiles)} tiles measured)")
+        goals["wall tiles ≥ 1 refresh/s"] = min(tiles) >= 1 and len(tiles) >= n
     print("  goals: " + ", ".join(f"{k} {'met' if ok else 'NOT met'}" for k, ok in goals.items()))
     if result.errors:
         print(f"  errors: {len(result.errors)}: {result.errors[:3]}")
+
+
+def wall_work(store_address: str, refreshes: int = 10) -> tuple[float, int]:
+    """The wall's own work while the class trains, measured in this process on the server's store: CPU
+    seconds of one refresh (read the store, build the changed tiles) and the size of the tiles it sends.
+    The CPU clock leaves out the time other programs take the cores."""
+    from playground.classroom.store import open_store
+    from playground.classroom.wall import REFRESH_MS, Wall
+
+    wall = Wall(open_store(store_address))
+    cpu = 0.0
+    for _ in range(refreshes):
+        time.sleep(REFRESH_MS / 1000)          # the records change in between, as they do for the wall
+        started = time.process_time()
+        wall.refresh()
+        cpu += time.process_time() - started
+    return cpu / refreshes, len(json.dumps(wall.board.tiles))
+
+
+def report_wall_cost(with_wall: ClassResult, without: ClassResult, work: tuple[float, int]) -> None:
+    """What the open wall costs the server and the learners: the class with it against the class without."""
+    def median(values):
+        return statistics.median(values) if values else float("nan")
+
+    print(f"\n== what the wall costs (N = {with_wall.size}): with the wall open − without ==")
+    print(f"  server cores busy: {with_wall.server_cores:.2f} − {without.server_cores:.2f}"
+          f" = {with_wall.server_cores - without.server_cores:+.2f}")
+    print(f"  median epochs/s: {median(with_wall.epochs_per_s):.1f} against {median(without.epochs_per_s):.1f};"
+          f" median frames/s: {median(with_wall.frames_per_s):.1f} against {median(without.frames_per_s):.1f}")
+    print(f"  Step p95: {percentile(with_wall.all_steps, 0.95) * 1e3:.0f} ms against"
+          f" {percentile(without.all_steps, 0.95) * 1e3:.0f} ms;"
+          f" server RSS {with_wall.server_rss_mb:.0f} MB against {without.server_rss_mb:.0f} MB")
+    from playground.classroom.wall import REFRESH_MS
+
+    cpu, size = work
+    print(f"  the wall's own work: {cpu * 1e3:.1f} ms CPU a refresh ({1000 / REFRESH_MS:.0f} a second:"
+          f" {cpu * 1000 / REFRESH_MS:.1%} of a core), {size / 1024:.0f} KB of tiles a refresh")
 
 
 def main() -> None:
@@ -451,20 +566,43 @@ def main() -> None:
                         help="learner 1 opens the page with ?present (the teacher's projector, trained first)")
     parser.add_argument("--own-shapes", action="store_true",
                         help="every learner a network shape of its own (nothing trains in a stack: the worst case)")
+    parser.add_argument("--wall", action="store_true",
+                        help="serve a class; run each class with the teacher's wall open, then without (issue 21)")
+    parser.add_argument("--wall-last", action="store_true",
+                        help="with --wall: the class without the wall first, then with it (the order's effect)")
     args = parser.parse_args()
     know_the_page_models()
 
     print(f"machine: {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f};"
           f" server processes: {args.procs}; client processes: {args.client_procs}", flush=True)
     log_path = Path(tempfile.mkstemp(prefix="classroom-load-", suffix=".log")[1])
-    with open(log_path, "w") as log, playground_server(args.procs, log) as (url, pid):
+    key = "bench-teacher" if args.wall else ""
+    store = tempfile.mkdtemp(prefix="classroom-load-store-") if args.wall else ""
+    with open(log_path, "w") as log, playground_server(args.procs, log, teacher_key=key, class_store=store) as (url, pid):
         warm_server(url, log_path, args.procs)
         for size in (int(s) for s in args.sizes.split(",")):
-            result = run_class(url, pid, size, args.seconds, args.step_seconds, args.steps,
-                               min(args.client_procs, size), present=args.present, own_shapes=args.own_shapes)
-            report(result, per_learner=not args.summary)
-            sys.stdout.flush()
-            time.sleep(3)       # closed sessions' loops end before the next class
+            # With --wall: the class with the wall open first (a class that left stays greyed on the wall
+            # for a minute, and would load it), then the same class without it.
+            results = []
+            order = ((False, True) if args.wall_last else (True, False)) if args.wall else (False,)
+            for wall_open in order:
+                if wall_open and args.wall_last:
+                    time.sleep(REMOVE_AFTER_S)     # the class that left is off the wall before it opens
+                wall = WallWatcher(url, key) if wall_open else None
+                if args.wall:
+                    print(f"\n-- the teacher's wall {'open' if wall_open else 'closed'} --", flush=True)
+                result = run_class(url, pid, size, args.seconds, args.step_seconds, args.steps,
+                                   min(args.client_procs, size), present=args.present, own_shapes=args.own_shapes,
+                                   wall=wall, measure_wall=(lambda: wall_work(store)) if wall_open else None)
+                if wall is not None:
+                    wall.close()
+                report(result, per_learner=not args.summary)
+                results.append(result)
+                sys.stdout.flush()
+                time.sleep(3)       # closed sessions' loops end before the next class
+            if args.wall:
+                with_wall, without = results[::-1] if args.wall_last else results
+                report_wall_cost(with_wall, without, work=with_wall.wall_work)
 
 
 if __name__ == "__main__":

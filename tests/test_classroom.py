@@ -21,7 +21,7 @@ from playground.components.palettes import BLUE, ORANGE, hex_to_rgb
 from playground.serve.progress import map_codes, network_text, thin_map
 
 TEXTS = TileTexts(epoch="Epoch {epoch}", loss="test loss {loss}", solved="Solved at epoch {epoch}, after {seconds} s.",
-                  left="left")
+                  left="left", prediction="Prediction: {answer}")
 
 
 # ---- names ---------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ def test_a_tile_shows_the_run_and_the_solved_marker():
     html = tile(solved_epoch=109, solved_seconds=12.25, answer="x1x2 alone")
     assert 'class="nn-wall-tile nn-tile-is-solved"' in html and 'data-student="Ann"' in html
     for text in ("Ann", "dense · task1", "Epoch 1,234", "test loss 0.042", "✔ Solved at epoch 109, after 12.2 s.",
-                 "x1,x2 → 4,2 → 1 (tanh)", "x1x2 alone"):
+                 "x1,x2 → 4,2 → 1 (tanh)", "Prediction: x1x2 alone"):
         assert text in html
     assert "nn-tile-is-solved" not in tile() and "nn-tile-left" in tile(left=True)
 

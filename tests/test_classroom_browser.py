@@ -223,6 +223,11 @@ def test_the_name_is_kept_and_send_to_all_reaches_every_student(tabs, tmp_path):
         tile(wall, "Ivan", ".nn-tile-project").click()
         heading = projector.locator(".nn-projection h2")
         expect(heading).to_have_text("Ivan", timeout=30_000)
+        # Large enough to read from the back of a room (the projector is 1920×1080; the tests' tab is smaller).
+        font_px = "e => parseFloat(getComputedStyle(e).fontSize)"
+        assert heading.evaluate(font_px) >= 48
+        assert projector.locator(".nn-mirror-numbers").evaluate(font_px) >= 30
+        expect(projector.locator(".nn-mirror-numbers")).to_have_text("Epoch 0 · test loss –")
         assert len(store.all()) == students       # the projector is no student: not on the wall
         assert projector.locator(".nn-student-name").count() == 0
         assert projector.locator(".nn-projection-link").get_attribute("href").startswith("/app?")

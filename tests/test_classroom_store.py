@@ -2,6 +2,8 @@
 publisher, and two `playground serve` servers writing one class that one wall reads."""
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import multiprocessing
 import os
 import shutil
@@ -143,8 +145,61 @@ def test_the_publisher_writes_at_most_twice_a_second_and_always_the_last_state(a
     assert rec.map_side == 50 and rec.name == "Ann" and rec.seconds > 0
 
 
-def _students(port: int, names: list[str]) -> None:
-    # Opening the page creates the student's session on the server (Bokeh builds it for the HTML).
+def test_a_session_no_browser_connected_to_is_no_student(tmp_path):
+    """With `--num-procs`, a page load builds a session in one process while the browser's websocket may
+    build the one it uses in another: the first must not reach the wall, nor take a "Student N" number."""
+    store = SqliteStore(tmp_path / "class")
+    writer = _Writer(store)
+    ghost = SessionProgress(store, writer, connected=False)
+    ghost.publish(page="dense", lesson="", epoch=0, test_loss=0.5, network="n", neurons=6,
+                  map_grid=np.zeros((100, 100), np.float32))
+    ghost.set_name("Ghost")
+    ghost.leave()
+    student = SessionProgress(store, writer, connected=False)
+    student.publish(page="dense", lesson="task1", epoch=3, test_loss=0.25, network="n", neurons=6,
+                    map_grid=np.ones((100, 100), np.float32))
+    student.connected()                          # the browser's "document ready"
+    deadline = time.time() + 10
+    while not store.all() and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(2 * WRITE_INTERVAL_S)             # anything else pending would be written by now
+    records = store.all()
+    assert [(r.name, r.lesson, r.epoch, r.map_side) for r in records] == [("Student 1", "task1", 3, 50)]
+    assert records[0].map_codes                  # the picture published before the browser came is kept
+
+
+def _students(port: int, names: list[str]) -> list:
+    """Students' pages as a browser opens them: the session over a websocket, then "document ready"."""
+    from bokeh.client import pull_session
+    from bokeh.events import DocumentReady
+    from tornado.ioloop import IOLoop
+
+    import playground.components.classroom.name_field  # noqa: F401  (the client must know the page's models)
+    import playground.dense.page  # noqa: F401
+    import playground.shell  # noqa: F401
+
+    sessions = []
+    for name in names:
+        session = pull_session(url=f"http://127.0.0.1:{port}/app", io_loop=IOLoop(), arguments={"name": name})
+        session.document.callbacks.send_event(DocumentReady())
+        session._connection.io_loop.run_sync(lambda: asyncio.sleep(0.2))     # the event leaves the client
+        sessions.append(session)
+    return sessions
+
+
+def _off_this_thread(work):
+    """`work()` in a thread of its own: the clients' event loops must not meet one an earlier test left running."""
+    def in_its_own_loop():
+        asyncio.set_event_loop(asyncio.new_event_loop())     # a thread's current loop, as the main thread has
+        return work()
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(in_its_own_loop).result()
+
+
+def _page_loads(port: int, names: list[str]) -> None:
+    # An HTTP page load alone builds a session, in whichever process answers it; with `--num-procs` the
+    # browser's websocket may reach another process, which builds the session the student uses.
     for name in names:
         urllib.request.urlopen(f"http://127.0.0.1:{port}/app?name={name}", timeout=120).read()
 
@@ -163,9 +218,12 @@ def test_two_servers_write_one_class(address, tmp_path):
                        f"http://127.0.0.1:{ports[i]}/teacher", logs[i])
 
     with serve(0), serve(1):
-        _students(ports[0], ["Ann", "Bob"])
-        _students(ports[1], ["Cy", "%E2%80%AEDee"])       # a bidi override in the name
         store = open_store(address)
+        # Sessions no browser connected to are no students: not on the wall, no "Student N" number taken.
+        _page_loads(ports[0], ["Ghost"])
+        _page_loads(ports[1], ["Ghost"])
+        opened = _off_this_thread(lambda: _students(ports[0], ["Ann", "Bob"]) +
+                                  _students(ports[1], ["Cy", "\u202eDee"]))     # a bidi override
 
         def published() -> list[Progress]:      # the pages' first frames, after the sessions' opening records
             return [r for r in store.all() if r.page == "dense"]
@@ -175,8 +233,9 @@ def test_two_servers_write_one_class(address, tmp_path):
             time.sleep(0.2)
         got = {r.name: r for r in published()}
         assert set(got) == {"Ann", "Bob", "Cy", "Dee"} and len(store.all()) == 4
-        # (A page opened without a browser is discarded some 15 s later: it may have left by now.)
         assert all(r.network == "x1,x2 → 4,2 → 1 (tanh)" and r.epoch == 0 for r in got.values())
+        assert store.next_number() == 1          # no ghost took a number
+        _off_this_thread(lambda: [session.close() for session in opened])
     for log in logs:
         log.close()
     assert "Traceback" not in (tmp_path / "serve0.log").read_text() + (tmp_path / "serve1.log").read_text()

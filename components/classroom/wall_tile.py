@@ -25,7 +25,7 @@ from playground.components.safe_text import safe_text
 from playground.i18n import _
 from playground.theme import CSS_BORDER, CSS_MUTED, CSS_SURFACE, CSS_TEXT
 
-MAP_PIXELS = 120        # the picture's side on the wall, CSS pixels
+MAP_PIXELS = 150        # the picture's side on the wall, CSS pixels (six tiles a row at 1920 wide)
 
 
 @dataclass(frozen=True)
@@ -37,13 +37,14 @@ class TileTexts:
     solved: str           # "Solved at epoch {epoch}, after {seconds} s"
     left: str             # "left"
     project: str = ""     # the Project button ("" for none)
+    prediction: str = "{answer}"   # "Prediction: {answer}": the answer to the lesson's question, labelled
 
     @classmethod
     def translated(cls, project: bool = False) -> "TileTexts":
         """The texts in the session's language (with the Project button or without)."""
         return cls(epoch=_("Epoch {epoch}"), loss=_("test loss {loss}"),
                    solved=_("Solved at epoch {epoch}, after {seconds} s."), left=_("left"),
-                   project=_("Project") if project else "")
+                   project=_("Project") if project else "", prediction=_("Prediction: {answer}"))
 
 
 @functools.lru_cache(maxsize=256)     # the wall redraws twice a second; a picture changes at most that often
@@ -89,7 +90,8 @@ def tile_html(*, student: str, name: str, page: str, lesson: str, epoch: int, te
     solved = f'<div class="nn-tile-solved">{safe_text(solved_text)}</div>' if solved_text else ""
     numbers = safe_text(numbers)
     where = safe_text(f"{page} · {lesson}" if lesson else page)
-    answer_html = f'<div class="nn-tile-answer">“{safe_text(answer, 300)}”</div>' if answer else ""
+    answer_html = (f'<div class="nn-tile-answer">{safe_text(texts.prediction.format(answer=answer), 340)}</div>'
+                   if answer else "")
     classes = "nn-wall-tile" + (" nn-tile-left" if left else "") + (" nn-tile-is-solved" if solved else "")
     left_html = f' <span class="nn-tile-gone">({safe_text(texts.left)})</span>' if left else ""
     button = ("" if left or not texts.project else
@@ -147,11 +149,11 @@ class WallBoard(pn.custom.JSComponent):
 
     _stylesheets = [f"""
     .nn-wall {{ display: flex; flex-wrap: wrap; gap: 10px; color: {CSS_TEXT}; }}
-    .nn-wall-tile {{ width: 230px; padding: 8px; border: 1px solid {CSS_BORDER}; border-radius: 6px;
-                    background: {CSS_SURFACE}; font-size: 14px; line-height: 1.3; }}
+    .nn-wall-tile {{ width: 278px; padding: 8px; border: 1px solid {CSS_BORDER}; border-radius: 6px;
+                    background: {CSS_SURFACE}; font-size: 17px; line-height: 1.3; }}
     .nn-wall-tile.nn-tile-is-solved {{ border: 2px solid #1a7f37; }}
     .nn-wall-tile.nn-tile-left {{ opacity: 0.45; filter: grayscale(1); }}
-    .nn-tile-name {{ font-size: 17px; font-weight: 700; overflow: hidden; text-overflow: ellipsis;
+    .nn-tile-name {{ font-size: 23px; font-weight: 700; overflow: hidden; text-overflow: ellipsis;
                     white-space: nowrap; unicode-bidi: isolate; }}
     .nn-tile-where, .nn-tile-network {{ color: {CSS_MUTED}; overflow-wrap: anywhere; }}
     .nn-tile-map {{ display: block; width: {MAP_PIXELS}px; height: {MAP_PIXELS}px; margin: 6px 0;
@@ -159,7 +161,7 @@ class WallBoard(pn.custom.JSComponent):
     .nn-tile-nomap {{ background: repeating-linear-gradient(45deg, transparent 0 6px, {CSS_BORDER} 6px 7px); }}
     .nn-tile-solved {{ color: #1a7f37; font-weight: 700; }}
     .nn-tile-answer {{ font-style: italic; overflow-wrap: anywhere; }}
-    .nn-tile-project {{ margin-top: 6px; font-size: 14px; }}
+    .nn-tile-project {{ margin-top: 6px; font-size: 16px; padding: 4px 12px; }}
     """]
 
     def __init__(self, on_message: Callable[[str], None] | None = None, **params):
@@ -169,3 +171,16 @@ class WallBoard(pn.custom.JSComponent):
     def _handle_msg(self, msg) -> None:
         if isinstance(msg, str) and self._on_message is not None:
             self._on_message(msg)
+
+
+# The projector's mirror of a student (projection_view.py): read from the back of a room at 1920×1080.
+MIRROR_CSS = f"""
+:host {{ color: {CSS_TEXT}; }}
+.nn-mirror {{ display: flex; gap: 36px; align-items: flex-start; }}
+.nn-mirror h2 {{ font-size: 52px; margin: 0 0 18px; overflow-wrap: anywhere; unicode-bidi: isolate; }}
+.nn-mirror-text {{ font-size: 32px; line-height: 1.4; min-width: 0; }}
+.nn-mirror-muted {{ color: {CSS_MUTED}; }}
+.nn-mirror-solved {{ color: #1a7f37; font-weight: 700; }}
+.nn-projection-map {{ flex: none; border: 1px solid {CSS_BORDER}; }}
+.nn-projection-link {{ font-size: 24px; }}
+"""

@@ -192,5 +192,5 @@ def teacher_page():
     return pn.Column(title, Wall(store), sizing_mode="stretch_width", margin=0)
 
 
-_TEXT_CSS = f":host {{ font-size: 15px; color: {CSS_TEXT}; }} ol {{ margin: 4px 0; }}"
+_TEXT_CSS = f":host {{ font-size: 18px; color: {CSS_TEXT}; }} ol {{ margin: 4px 0; }}"
 _TITLE_CSS = f":host h1 {{ font-size: 26px; margin: 10px 0 0; color: {CSS_TEXT}; }}"

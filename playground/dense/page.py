@@ -30,14 +30,13 @@ from playground.dense.advanced_controls import early_stop_text
 from playground.dense.controls import CAPTION_CSS, DenseControls, picker_choices
 from playground.dense.data_import import CsvImport
 from playground.dense.drawing import DrawTool
-from playground.dense.diagnosis import DIVERGED_NOTICE, fix_divergence, safe_learning_rate, trainer_diagnosis
+from playground.dense.diagnosis import DIVERGED_NOTICE, fix_divergence, safe_learning_rate, trainer_measures
 from playground.dense.frame import build_frame, feature_grids
 from playground.dense.keras_exchange import KerasExchange
 from playground.dense.layout import DEFAULT_WINDOW, FEATURES_WIDTH, WIDE, layout_sizes
 from playground.dense.compare import pin
 from playground.dense.lesson_panel import LESSON_CARD_HEIGHT, LessonPanel
 from playground.dense.lessons import lesson_query
-from playground.dense.metrics import trainer_metrics
 from playground.dense.live_loop import LiveLoop
 from playground.dense.settings import MAX_LAYERS, NEW_DATA, RESETS_NETWORK, DenseSettings, format_value, query_names
 from playground.dense.help_texts import help_html
@@ -114,6 +113,7 @@ class DensePage(Page):
         self._step_cursor = 0      # where the next stepped batch starts in the training set
         self._divergence = None    # (epoch, rate, the lower rate that trains) once the run has diverged
         self._measured = None      # what the measures on screen were computed from (see _show_measures)
+        self._marks = None         # (dead and saturated neurons, the diagram's marks) last marked
         self._quiet = False        # pausing inside an action that redraws anyway
         self._editing = False      # the weight field is being filled in, not typed in
         self.controls = DenseControls(self.settings, self.param.playing, self.param.present, self._pick_dataset)
@@ -138,6 +138,11 @@ class DensePage(Page):
         self.param.watch(self._playing_changed, "playing")
         self.param.watch(self._present_changed, "present")
         self.lessons.menu.param.watch(lambda _e: self._sync_url(), "value")   # links keep the lesson
+        # The wall learns the lesson and the answer when the student picks them, not at the next frame
+        # (a lesson whose settings are the defaults draws none). Registered after LessonPanel's own handlers.
+        self.lessons.menu.param.watch(lambda _e: self._publish_progress(), "value")
+        for button in self.lessons.choice_buttons:
+            button.on_click(lambda _e: self._publish_progress())
         if pn.state.curdoc is not None:
             pn.state.on_session_destroyed(lambda _ctx: self.loop.close())
         self._redraw(structure=True, data=True)
@@ -192,7 +197,7 @@ class DensePage(Page):
         add_help(self.controls)
         self.lessons.menu.description = help_html("lessons")
         self.diagram.add_to_header(help_icon("hidden"), help_icon("features"))
-        apply_view(self.view, self.controls, self.diagram)
+        apply_view(self.view, self.controls, self.diagram, self.keras.view)
         self.share = share_dialog(self.current_query)
         self.share.button.param.watch(lambda e: e.new and self.reveal(".nn-share-dialog"), "value")
         self.explanations = explanations()
@@ -656,15 +661,22 @@ class DensePage(Page):
         if state == self._measured:
             return
         self._measured = state
-        self.metrics_panel.show(trainer_metrics(t))
-        if t.diverged:
+        metrics, found = trainer_measures(t)      # one forward pass for both
+        self.metrics_panel.show(metrics)
+        if found is None:                         # diverged: nothing to diagnose
             return
-        found = trainer_diagnosis(t)
-        self.diagram.show_marks(found.dead, found.saturated)
+        # Most stops mark the same neurons as the last one: nothing to redo, unless the diagram was redrawn.
+        flat, marked = [*found.dead, *found.saturated], self._marks
+        if (marked is None or marked[1] is not self.diagram.mark_source.data or len(flat) != len(marked[0])
+                or not all(map(np.array_equal, flat, marked[0]))):
+            self.diagram.show_marks(found.dead, found.saturated)
+            self._marks = (flat, self.diagram.mark_source.data)
         self.gradient_chart.show(found.gradient_size)
 
-    def _publish_progress(self, frame) -> None:
-        """Tell the class store where this student stands (throttled there; nothing without a class)."""
+    def _publish_progress(self, frame=None) -> None:
+        """Tell the class store where this student stands (throttled there; nothing without a class).
+
+        Without a `frame` (a lesson or an answer picked before Play) the wall keeps its last picture."""
         if not self.progress.active:
             return
         t, s = self.trainer, self.settings
@@ -674,7 +686,8 @@ class DensePage(Page):
             test_loss=t.test_loss if t.history["test_loss"] else None,
             network=network_text(s.features, s.hidden, t.network.widths[-1], s.activation), neurons=sum(s.hidden),
             solved_epoch=solved[0] if solved else None, solved_seconds=solved[1] if solved else None,
-            answer=self.lessons.prediction_text, query=s.to_query(), map_grid=frame.map_grid if frame.map_classes is None else None)
+            answer=self.lessons.prediction_text, query=s.to_query(),
+            map_grid=None if frame is None or frame.map_classes is not None else frame.map_grid)
 
     def _show_early_stop(self) -> None:
         text = early_stop_text(self.trainer)
@@ -701,6 +714,7 @@ class DensePage(Page):
             self._data_column.visible = not self.present
             self.lessons.show_card(self.present)
             self.diagram.resize(sizes.diagram_width, sizes.diagram_height)
+            self._measured = None      # a resized diagram has lost its marks: the next frame redraws them
             self.controls.features.height = int(self.diagram.row_pitch * len(FEATURES))
             # A narrow window: the network's box is the window's width, the diagram scrolls inside it.
             self._network_column.width = sizes.network_width or sizes.diagram_width + FEATURES_WIDTH + 20

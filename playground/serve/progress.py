@@ -60,13 +60,28 @@ class SessionProgress:
 
     active = True
 
-    def __init__(self, store: ClassStore, writer: "_Writer", name: str = ""):
+    def __init__(self, store: ClassStore, writer: "_Writer", name: str = "", connected: bool = True):
+        self._store = store
         self._writer = writer
-        name = clean_name(name)
-        self.record = Progress(student=secrets.token_urlsafe(9), name=name or default_name(store.next_number()),
-                               page="", updated=time.time())
+        self.record = Progress(student=secrets.token_urlsafe(9), name=clean_name(name), page="", updated=time.time())
         self._started: float | None = None      # when this run's first epoch was seen
-        self._writer.offer(self.record, None)   # on the wall at once, whatever page publishes later
+        self._map: np.ndarray | None = None     # the latest picture published before the browser connected
+        self._connected = False
+        if connected:
+            self.connected()
+
+    def connected(self) -> None:
+        """The browser has the page: from now on the student is on the wall (with a "Student N" name
+        if none was given). With `--num-procs`, a page load may build a session in one process while the
+        browser's websocket goes to another, which builds its own: the first is never connected, and so
+        neither on the wall nor counted."""
+        if self._connected:
+            return
+        self._connected = True
+        if not self.record.name:
+            self.record = replace(self.record, name=default_name(self._store.next_number()))
+        self._writer.offer(self.record, self._map)
+        self._map = None
 
     def publish(self, *, page: str, lesson: str, epoch: int, test_loss: float | None, network: str,
                 neurons: int, solved_epoch: int | None = None, solved_seconds: float | None = None,
@@ -84,21 +99,28 @@ class SessionProgress:
             seconds=0.0 if self._started is None else now - self._started, network=network, neurons=int(neurons),
             answer=clean_text(answer, MAX_ANSWER), query=dict(query or {}), left=None,
             map_side=0, map_codes="", updated=now)
-        self._writer.offer(self.record, None if map_grid is None else thin_map(map_grid))
+        small_map = None if map_grid is None else thin_map(map_grid)
+        if self._connected:
+            self._writer.offer(self.record, small_map, keep_map=small_map is None)   # a picture not yet written stays
+        elif small_map is not None:
+            self._map = small_map
 
     def set_name(self, name: str) -> None:
         """The student typed a name (empty: keep the current one)."""
         name = clean_name(name)
         if name and name != self.record.name:
             self.record = replace(self.record, name=name, updated=time.time())
-            self._writer.offer(self.record, None, keep_map=True)
+            if self._connected:
+                self._writer.offer(self.record, None, keep_map=True)
 
     @property
     def name(self) -> str:
         return self.record.name
 
     def leave(self) -> None:
-        """The session ended: the wall greys the tile, then drops it."""
+        """The session ended: the wall greys the tile, then drops it (a session never connected was never shown)."""
+        if not self._connected:
+            return
         self.record = replace(self.record, left=time.time(), updated=time.time())
         self._writer.offer(self.record, None, keep_map=True)
 
@@ -221,7 +243,8 @@ def session_progress() -> SessionProgress | NoProgress:
     if progress is None:
         args = pn.state.session_args or {}
         name = args.get("name", [b""])[-1].decode("utf-8", "replace")
-        progress = _sessions[doc] = SessionProgress(store, _process_writer(store), name)
+        progress = _sessions[doc] = SessionProgress(store, _process_writer(store), name, connected=False)
+        pn.state.onload(progress.connected)
         pn.state.on_session_destroyed(lambda _ctx: progress.leave())
     return progress
 
@@ -327,11 +350,12 @@ def projection_view():
             return
         numbers, solved = run_texts(texts, record.epoch, record.test_loss,
                                     record.solved_epoch if record.solved else None, record.solved_seconds)
-        lines = [f"{record.page} · {record.lesson}" if record.lesson else record.page, numbers, solved,
-                 record.network, record.answer]
         heading = record.name if wanted.get("show_name", True) else _("A student's run")
-        view.show(heading=heading, lines=[line for line in lines if line], map_side=record.map_side,
-                  map_codes=record.map_codes, link=record.link())
+        view.show(heading=heading, muted=[f"{record.page} · {record.lesson}" if record.lesson else record.page,
+                                          record.network],
+                  numbers=numbers, solved=solved,
+                  answer=texts.prediction.format(answer=record.answer) if record.answer else "",
+                  map_side=record.map_side, map_codes=record.map_codes, link=record.link())
 
     pn.state.add_periodic_callback(poll, period=PROJECTION_POLL_MS)
     return view
