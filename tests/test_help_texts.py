@@ -5,7 +5,7 @@ import pytest
 
 from playground.dense.help_texts import HELP, help_html, help_text, help_tooltip
 from playground.dense.settings import query_names
-from playground.dense.share import CONTROLS
+from playground.dense.share import ACTIONS, CONTROLS
 from playground.i18n import reset_language, use_language
 
 
@@ -58,8 +58,8 @@ def test_every_control_of_the_page_shows_its_help():
     shown = [*icons, *(d for d in described.values() if d)]
     # Every setting has its control on the page (the layers' +/− are the diagram's), and a teacher can hide it.
     assert all(control(page.controls, a) is not None for attrs in SETTING_WIDGETS.values() for a in attrs)
-    # (`points` is the drawn data itself, not a control)
-    assert set(SETTING_WIDGETS) | {"hidden"} == set(query_names()) - {"points"} == set(CONTROLS)
+    # (`points` is the drawn data itself, not a control; the Keras card is a control but no setting)
+    assert set(SETTING_WIDGETS) | {"hidden"} == set(query_names()) - {"points"} == set(CONTROLS) - ACTIONS
     for key, (does, tries) in HELP.items():
         assert any(does in html and tries in html for html in shown), f"no help shown for {key}"
     # A field's "?" sits in its own label: its help is its own.

@@ -141,7 +141,7 @@ class DenseControls:
                            *advanced_with_help(self.advanced),
                            title=_("Advanced"), collapsed=True, sizing_mode="stretch_width", margin=(8, 0),
                            stylesheets=[_CARD_CSS])
-        keras = pn.Card(with_help(keras_files, "keras_files", **wide), title=_("Keras: export and import"), collapsed=True,
+        keras = pn.Card(with_help(keras_files, "keras", **wide), title=_("Keras: export and import"), collapsed=True,
                         sizing_mode="stretch_width", margin=(8, 0), stylesheets=[_CARD_CSS],
                         visible=keras_files.param.shown)   # a teacher's link may hide it (teaching.apply_view)
         return pn.Column(

@@ -66,7 +66,7 @@ HELP: dict[str, tuple[str, str]] = {
                     N_("Give the spiral one layer of 16 neurons: is width enough?")),
     "init_zero": (N_("Starts every weight at zero instead of at random."),
                   N_("Turn it on and train: why do all neurons of a layer stay alike?")),
-    "keras_files": (N_("Downloads the network as a Keras model, the data as CSV and a Keras program that trains the "
+    "keras": (N_("Downloads the network as a Keras model, the data as CSV and a Keras program that trains the "
                        "same network; Import loads a .keras model back."),
                     N_("Download the program and the data and run it: python train_playground.py "
                        "playground-data.csv.")),
